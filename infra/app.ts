@@ -1,0 +1,3 @@
+import { createEchobotApp } from './echobot-app.ts';
+
+createEchobotApp().app.synth();

@@ -1,0 +1,100 @@
+import { Aws, Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type IMetric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface EchobotAlarmsProps {
+  readonly functions: Record<string, IFunction>;
+  readonly deliveryDlq: IQueue;
+  readonly fanoutFailureQueue: IQueue;
+  readonly fanout: IFunction;
+  /** Oldest stream record the fanout function may lag behind before alarming. */
+  readonly iteratorAgeThreshold?: Duration;
+  readonly alertEmail?: string;
+}
+
+/** The operator alerts topic and the alarms that publish to it. */
+export class EchobotAlarms extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: EchobotAlarmsProps) {
+    super(scope, id);
+
+    this.topic = new Topic(this, 'AlertsTopic', { displayName: 'echobot alerts', enforceSSL: true });
+    // The topic has its own policy (for enforceSSL), so CloudWatch alarms of this account are allowed explicitly.
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: {
+            'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
+          },
+        },
+      }),
+    );
+    if (props.alertEmail) {
+      this.topic.addSubscription(new EmailSubscription(props.alertEmail));
+    }
+
+    const minute = Duration.minutes(1);
+    this.add('DeliveryDlqNotEmpty', {
+      description: 'Echoes failed every retry and wait in the delivery DLQ; inspect, then redrive.',
+      metric: props.deliveryDlq.metricApproximateNumberOfMessagesVisible({
+        period: minute,
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: 0,
+    });
+    this.add('FanoutFailuresNotEmpty', {
+      description:
+        'Stream records the fanout function could not process were parked in the fanout failures queue.',
+      metric: props.fanoutFailureQueue.metricApproximateNumberOfMessagesVisible({
+        period: minute,
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: 0,
+    });
+    const iteratorAge = props.iteratorAgeThreshold ?? Duration.minutes(5);
+    this.add('FanoutIteratorAgeHigh', {
+      description: `The fanout function lags more than ${iteratorAge.toHumanString()} behind the table stream.`,
+      metric: props.fanout.metric('IteratorAge', { period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+      threshold: iteratorAge.toMilliseconds(),
+    });
+    for (const [name, fn] of Object.entries(props.functions)) {
+      this.add(`${name}Errors`, {
+        description: `The ${name} function returned errors.`,
+        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
+        threshold: 0,
+      });
+      this.add(`${name}Throttles`, {
+        description: `The ${name} function was throttled.`,
+        metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: Stats.SUM }),
+        threshold: 0,
+      });
+    }
+  }
+
+  private add(id: string, props: { description: string; metric: IMetric; threshold: number }): void {
+    const alarm = new Alarm(this, id, {
+      alarmDescription: props.description,
+      metric: props.metric,
+      threshold: props.threshold,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.topic));
+    alarm.addOkAction(new SnsAction(this.topic));
+    this.alarms.push(alarm);
+  }
+}

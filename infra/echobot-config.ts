@@ -1,0 +1,60 @@
+import type { Construct } from 'constructs';
+
+/** Deploy-time settings, read from CDK context (`cdk.json` or `cdk deploy -c key=value`). */
+export interface EchobotConfig {
+  /** Name of the SSM SecureString parameter holding the Twilio auth token (created by the operator, never by CDK). */
+  readonly twilioAuthTokenParam: string;
+  /** Public base URL when a custom domain fronts the http function (else the Function URL is the base). */
+  readonly publicUrl?: string;
+  /** Email address subscribed to the alerts topic. */
+  readonly alertEmail?: string;
+  /** Powertools LOG_LEVEL for all functions. */
+  readonly logLevel: string;
+}
+
+export const DEFAULT_TWILIO_AUTH_TOKEN_PARAM = '/echobot/twilio-auth-token';
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'];
+
+const contextString = (scope: Construct, key: string): string | undefined => {
+  const value: unknown = scope.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string')
+    throw new Error(`CDK context "${key}" must be a string, got ${typeof value}`);
+  return value.trim();
+};
+
+export const readEchobotConfig = (scope: Construct): EchobotConfig => {
+  const twilioAuthTokenParam =
+    contextString(scope, 'twilioAuthTokenParam') ?? DEFAULT_TWILIO_AUTH_TOKEN_PARAM;
+  // A hierarchical name ("/..."): this also rejects a token value pasted where its parameter name belongs.
+  if (!/^\/[a-zA-Z0-9_.\-/]{1,1010}$/.test(twilioAuthTokenParam)) {
+    throw new Error(
+      `CDK context "twilioAuthTokenParam" must be an SSM parameter name (e.g. /echobot/twilio-auth-token), got "${twilioAuthTokenParam}"`,
+    );
+  }
+
+  const publicUrl = contextString(scope, 'publicUrl');
+  if (publicUrl !== undefined) {
+    const parsed = URL.canParse(publicUrl) ? new URL(publicUrl) : undefined;
+    if (parsed?.protocol !== 'https:') {
+      throw new Error(`CDK context "publicUrl" must be an https:// URL, got "${publicUrl}"`);
+    }
+  }
+
+  const alertEmail = contextString(scope, 'alertEmail');
+  if (alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alertEmail)) {
+    throw new Error(`CDK context "alertEmail" must be an email address, got "${alertEmail}"`);
+  }
+
+  const logLevel = (contextString(scope, 'logLevel') ?? 'INFO').toUpperCase();
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new Error(`CDK context "logLevel" must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+
+  return {
+    twilioAuthTokenParam,
+    logLevel,
+    ...(publicUrl !== undefined ? { publicUrl } : {}),
+    ...(alertEmail !== undefined ? { alertEmail } : {}),
+  };
+};

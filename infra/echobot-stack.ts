@@ -1,0 +1,191 @@
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FilterCriteria, FilterRule, FunctionUrlAuthType, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { EchobotAlarms } from './echobot-alarms.ts';
+import type { EchobotConfig } from './echobot-config.ts';
+import { EchobotFunction } from './echobot-function.ts';
+import { secureQueue } from './secure-queue.ts';
+
+export interface EchobotStackProps extends StackProps {
+  readonly config: EchobotConfig;
+}
+
+const DELIVER_TIMEOUT = Duration.seconds(60);
+const DELIVER_BATCHING_WINDOW = Duration.seconds(5);
+
+/**
+ * One echobot: http function (Function URL) -> DynamoDB table -> stream -> fanout function ->
+ * SQS delivery queue -> deliver function (SNS SMS, IM, peers), with DLQs and alarms to an SNS topic.
+ */
+export class EchobotStack extends Stack {
+  readonly table: TableV2;
+  readonly deliveryQueue: Queue;
+  readonly deliveryDlq: Queue;
+  readonly fanoutFailureQueue: Queue;
+  readonly http: EchobotFunction;
+  readonly fanout: EchobotFunction;
+  readonly deliver: EchobotFunction;
+  readonly alarms: EchobotAlarms;
+
+  constructor(scope: Construct, id: string, props: EchobotStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    const table = new TableV2(this, 'Table', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      dynamoStream: StreamViewType.NEW_IMAGE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'expiresAt',
+      encryption: TableEncryptionV2.awsManagedKey(),
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const deliveryDlq = secureQueue(this, 'DeliveryDlq', { isDeadLetterQueueFor: 'the delivery queue' });
+    const deliveryQueue = secureQueue(this, 'DeliveryQueue', {
+      // AWS guidance for SQS-triggered functions: at least 6x the function timeout (+ the batching window).
+      visibilityTimeout: Duration.seconds(
+        DELIVER_TIMEOUT.toSeconds() * 6 + DELIVER_BATCHING_WINDOW.toSeconds(),
+      ),
+      deadLetterQueue: { queue: deliveryDlq, maxReceiveCount: 8 },
+    });
+    const fanoutFailureQueue = secureQueue(this, 'FanoutFailureQueue', {
+      isDeadLetterQueueFor:
+        'table stream records the fanout function failed to process (on-failure destination)',
+    });
+
+    const twilioAuthToken = StringParameter.fromSecureStringParameterAttributes(this, 'TwilioAuthToken', {
+      parameterName: config.twilioAuthTokenParam,
+    });
+
+    const http = new EchobotFunction(this, 'Http', {
+      entry: 'http',
+      description:
+        'echobot http: provider webhooks and federation inbox; authenticates, de-duplicates, writes',
+      timeout: Duration.seconds(10),
+      memorySize: 512,
+      logLevel: config.logLevel,
+      environment: {
+        TABLE_NAME: table.tableName,
+        TWILIO_AUTH_TOKEN_PARAM: config.twilioAuthTokenParam,
+        ...(config.publicUrl !== undefined ? { PUBLIC_URL: config.publicUrl } : {}),
+      },
+    });
+    table.grantReadWriteData(http.role);
+    twilioAuthToken.grantRead(http.role);
+    // Providers (Twilio, Telegram, peers) call in without AWS credentials; the function checks their signatures.
+    const webhookUrl = http.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
+
+    const fanout = new EchobotFunction(this, 'Fanout', {
+      entry: 'fanout',
+      description: 'echobot fanout: turns each new post on the table stream into batched delivery jobs',
+      timeout: Duration.seconds(60),
+      logLevel: config.logLevel,
+      environment: { TABLE_NAME: table.tableName, DELIVERY_QUEUE_URL: deliveryQueue.queueUrl },
+    });
+    table.grantReadData(fanout.role);
+    deliveryQueue.grantSendMessages(fanout.role);
+    fanout.fn.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        // Well inside the stream's 24 h retention: a stuck record goes to the failure queue (kept 14 days)
+        // instead of being trimmed from the stream unseen.
+        maxRecordAge: Duration.hours(6),
+        onFailure: new SqsDlq(fanoutFailureQueue),
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { type: { S: FilterRule.isEqual('post') } } },
+          }),
+        ],
+      }),
+    );
+
+    const deliver = new EchobotFunction(this, 'Deliver', {
+      entry: 'deliver',
+      description: 'echobot deliver: sends delivery jobs by SMS (SNS), IM and signed HTTP to peers',
+      timeout: DELIVER_TIMEOUT,
+      logLevel: config.logLevel,
+      environment: {
+        TABLE_NAME: table.tableName,
+        DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,
+        SMS_TYPE: 'Transactional',
+      },
+    });
+    table.grantReadWriteData(deliver.role);
+    deliveryQueue.grantSendMessages(deliver.role);
+    deliver.fn.addEventSource(
+      new SqsEventSource(deliveryQueue, {
+        batchSize: 10,
+        maxBatchingWindow: DELIVER_BATCHING_WINDOW,
+        reportBatchItemFailures: true,
+      }),
+    );
+    // Retry backoff sets the visibility of in-flight jobs (the event source's consume grant has it too).
+    deliveryQueue.grant(deliver.role, 'sqs:ChangeMessageVisibility');
+    deliver.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'PublishSmsToPhoneNumbersOnly',
+        effect: Effect.ALLOW,
+        actions: ['sns:Publish'],
+        notResources: [`arn:${Aws.PARTITION}:sns:*:*:*`],
+      }),
+    );
+    Validations.of(deliver.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions, and sns:Publish of an SMS to a phone number has no resource ARN; the SMS statement uses NotResource arn:aws:sns:*:*:* so it cannot publish to any topic.',
+    });
+    for (const fn of [http, fanout]) {
+      Validations.of(fn.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.',
+      });
+    }
+
+    const alarms = new EchobotAlarms(this, 'Alarms', {
+      functions: { Http: http.fn, Fanout: fanout.fn, Deliver: deliver.fn },
+      fanout: fanout.fn,
+      deliveryDlq,
+      fanoutFailureQueue,
+      ...(config.alertEmail !== undefined ? { alertEmail: config.alertEmail } : {}),
+    });
+
+    // Twilio signs the exact URL it calls, so with a custom domain that domain's URL is the one to give it.
+    const publicBase = config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/` : webhookUrl.url;
+    new CfnOutput(this, 'WebhookBaseUrl', {
+      description: 'Base URL of the http function (Lambda Function URL)',
+      value: webhookUrl.url,
+    });
+    new CfnOutput(this, 'TwilioWebhookUrl', {
+      description: 'Give this URL to Twilio as the messaging webhook (HTTP POST)',
+      value: `${publicBase}webhooks/twilio`,
+    });
+    this.table = table;
+    this.deliveryQueue = deliveryQueue;
+    this.deliveryDlq = deliveryDlq;
+    this.fanoutFailureQueue = fanoutFailureQueue;
+    this.http = http;
+    this.fanout = fanout;
+    this.deliver = deliver;
+    this.alarms = alarms;
+
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'DeliveryQueueUrl', { value: deliveryQueue.queueUrl });
+    new CfnOutput(this, 'DeliveryDlqUrl', { value: deliveryDlq.queueUrl });
+    new CfnOutput(this, 'FanoutFailureQueueUrl', { value: fanoutFailureQueue.queueUrl });
+    new CfnOutput(this, 'AlertsTopicArn', { value: alarms.topic.topicArn });
+  }
+}

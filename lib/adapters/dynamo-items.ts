@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { Channel, Member, Post } from '../domain/types.ts';
+
+/** Items read back from the table are validated once here; the domain then trusts them. */
+const channelSchema = z.custom<Channel>((v) => typeof v === 'string' && /^[a-z]+:.+/.test(v));
+
+const memberItem = z.object({
+  sk: z.string(),
+  nick: z.string(),
+  channels: z.array(channelSchema),
+  optedOut: z.set(channelSchema).optional(),
+  joinedAt: z.string(),
+});
+
+const postItem = z.object({
+  id: z.string(),
+  authorId: z.string(),
+  authorNick: z.string(),
+  text: z.string(),
+  createdAt: z.string(),
+});
+
+export const channelItem = z.object({ memberId: z.string().optional(), optedOut: z.boolean().default(false) });
+export const inboundItem = z.object({ reply: z.string().optional(), at: z.string() });
+
+export function toMember(item: unknown): Member {
+  const m = memberItem.parse(item);
+  return { id: m.sk, nick: m.nick, channels: m.channels, optedOut: [...(m.optedOut ?? [])], joinedAt: m.joinedAt };
+}
+
+export function toPost(item: unknown): Post {
+  return postItem.parse(item);
+}
+
+export function memberToItem(member: Member) {
+  return {
+    nick: member.nick,
+    channels: member.channels,
+    ...(member.optedOut.length > 0 ? { optedOut: new Set(member.optedOut) } : {}),
+    joinedAt: member.joinedAt,
+  };
+}
+
+export function postToItem(post: Post) {
+  return { type: 'post', ...post };
+}

@@ -1,0 +1,30 @@
+/**
+ * Single-table key design (attributes `pk`, `sk`; TTL attribute `expiresAt`).
+ *
+ * | item            | pk                      | sk            | holds                                   |
+ * |-----------------|-------------------------|---------------|-----------------------------------------|
+ * | member          | `MEMBERS`               | `<memberId>`  | nick, channels (list), optedOut (set)   |
+ * | nick claim      | `NICK#<nick>`           | `NICK`        | memberId (makes nicks unique)           |
+ * | channel         | `CHANNEL#<kind:addr>`   | `CHANNEL`     | memberId?, optedOut (strangers too)     |
+ * | unfollow (mute) | `MUTED#<authorId>`      | `<memberId>`  | "this member unfollowed that author"    |
+ * | post            | `POST#<postId>`         | `POST`        | type=post, author, text (the stream     |
+ * |                 |                         |               | filter picks INSERTs with type=post)    |
+ * | inbound dedup   | `INBOUND#<provider:id>` | `INBOUND`     | the reply sent; expires after 30 days   |
+ * | delivery dedup  | `IDEMPOTENCY#deliver`   | `<job key>`   | Powertools idempotency records          |
+ *
+ * All members share one partition so recipient resolution is one paged Query (reads scale
+ * with pages of ~1 MB, not with recipients); a bot's join rate is far below a partition's
+ * 1,000 writes/s. Unfollows are the exception list in echo mode, one partition per author.
+ */
+export const key = {
+  member: (id: string) => ({ pk: 'MEMBERS', sk: id }),
+  nick: (nick: string) => ({ pk: `NICK#${nick}`, sk: 'NICK' }),
+  channel: (channel: string) => ({ pk: `CHANNEL#${channel}`, sk: 'CHANNEL' }),
+  muted: (authorId: string, memberId: string) => ({ pk: `MUTED#${authorId}`, sk: memberId }),
+  post: (id: string) => ({ pk: `POST#${id}`, sk: 'POST' }),
+  inbound: (k: string) => ({ pk: `INBOUND#${k}`, sk: 'INBOUND' }),
+} as const;
+
+export const MEMBERS_PK = 'MEMBERS';
+export const IDEMPOTENCY_PK = 'IDEMPOTENCY#deliver';
+export const INBOUND_TTL_SECONDS = 30 * 24 * 3600;

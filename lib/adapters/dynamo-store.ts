@@ -1,0 +1,207 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { Member, Post } from '../domain/types.ts';
+import type { ChannelState, CommitResult, InboundRecord, MemberPage, Mutation, Store } from '../ports/store.ts';
+import { channelItem, inboundItem, memberToItem, postToItem, toMember, toPost } from './dynamo-items.ts';
+import { INBOUND_TTL_SECONDS, key, MEMBERS_PK } from './dynamo-keys.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** What each transaction item guards, so a cancellation maps back to a reason. */
+type Guard = 'duplicate' | 'nick-taken' | 'channel-taken' | undefined;
+
+const cursorSchema = z.object({ pk: z.string(), sk: z.string() });
+
+export class DynamoStore implements Store {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async getInbound(k: string): Promise<InboundRecord | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: key.inbound(k), ConsistentRead: true }));
+    if (!Item) return undefined;
+    const rec = inboundItem.parse(Item);
+    return { key: k, at: rec.at, ...(rec.reply !== undefined ? { reply: rec.reply } : {}) };
+  }
+
+  async commit(inbound: InboundRecord, mutations: readonly Mutation[]): Promise<CommitResult> {
+    const items: TransactItem[] = [];
+    const guards: Guard[] = [];
+    const add = (item: TransactItem, guard?: Guard) => {
+      items.push(item);
+      guards.push(guard);
+    };
+    const expiresAt = Math.floor(Date.parse(inbound.at) / 1000) + INBOUND_TTL_SECONDS;
+    add(
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...key.inbound(inbound.key), reply: inbound.reply, at: inbound.at, expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      'duplicate',
+    );
+    for (const m of mutations) this.toItems(m, add);
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return { ok: true };
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const reasons = err.CancellationReasons ?? [];
+      for (const [i, r] of reasons.entries()) {
+        const guard = guards[i];
+        if (r.Code === 'ConditionalCheckFailed' && guard) return { ok: false, reason: guard };
+      }
+      throw err;
+    }
+  }
+
+  private toItems(m: Mutation, add: (item: TransactItem, guard?: Guard) => void): void {
+    const TableName = this.table;
+    switch (m.kind) {
+      case 'createMember': {
+        const { member } = m;
+        add(
+          { Put: { TableName, Item: { ...key.nick(member.nick), memberId: member.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          'nick-taken',
+        );
+        for (const channel of member.channels) {
+          add(
+            {
+              Update: {
+                TableName,
+                Key: key.channel(channel),
+                UpdateExpression: 'SET memberId = :id, optedOut = if_not_exists(optedOut, :f)',
+                ConditionExpression: 'attribute_not_exists(memberId)',
+                ExpressionAttributeValues: { ':id': member.id, ':f': false },
+              },
+            },
+            'channel-taken',
+          );
+        }
+        add({ Put: { TableName, Item: { ...key.member(member.id), ...memberToItem(member) }, ConditionExpression: 'attribute_not_exists(pk)' } });
+        return;
+      }
+      case 'setMuted': {
+        const k = key.muted(m.authorId, m.memberId);
+        add(m.muted ? { Put: { TableName, Item: { ...k, at: new Date().toISOString() } } } : { Delete: { TableName, Key: k } });
+        return;
+      }
+      case 'setOptOut': {
+        add({
+          Update: {
+            TableName,
+            Key: key.channel(m.channel),
+            UpdateExpression: 'SET optedOut = :o',
+            ExpressionAttributeValues: { ':o': m.optedOut },
+          },
+        });
+        if (m.memberId) {
+          add({
+            Update: {
+              TableName,
+              Key: key.member(m.memberId),
+              UpdateExpression: m.optedOut ? 'ADD optedOut :c' : 'DELETE optedOut :c',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':c': new Set([m.channel]) },
+            },
+          });
+        }
+        return;
+      }
+      case 'putPost':
+        add({ Put: { TableName, Item: { ...key.post(m.post.id), ...postToItem(m.post) }, ConditionExpression: 'attribute_not_exists(pk)' } });
+        return;
+    }
+  }
+
+  async channelState(channel: string): Promise<ChannelState | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: key.channel(channel), ConsistentRead: true }));
+    if (!Item) return undefined;
+    const c = channelItem.parse(Item);
+    return { optedOut: c.optedOut, ...(c.memberId ? { memberId: c.memberId } : {}) };
+  }
+
+  async memberById(id: string): Promise<Member | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: key.member(id), ConsistentRead: true }));
+    return Item ? toMember(Item) : undefined;
+  }
+
+  async memberByNick(nick: string): Promise<Member | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: key.nick(nick), ConsistentRead: true }));
+    if (!Item) return undefined;
+    const { memberId } = z.object({ memberId: z.string() }).parse(Item);
+    return this.memberById(memberId);
+  }
+
+  async membersByIds(ids: readonly string[]): Promise<Map<string, Member>> {
+    const found = new Map<string, Member>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => key.member(id));
+      // BatchGet may return some keys unprocessed under throttling; ask again with a short backoff.
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+        const out = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[this.table] ?? []) {
+          const m = toMember(item);
+          found.set(m.id, m);
+        }
+        keys = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+    }
+    return found;
+  }
+
+  async listMembers(cursor?: string): Promise<MemberPage> {
+    const start = cursor ? cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))) : undefined;
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': MEMBERS_PK },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    const members = (out.Items ?? []).map(toMember);
+    const next = out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : undefined;
+    return { members, ...(next ? { cursor: next } : {}) };
+  }
+
+  async mutedBy(authorId: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': key.muted(authorId, '').pk },
+          ProjectionExpression: 'sk',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) ids.add(z.object({ sk: z.string() }).parse(item).sk);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return ids;
+  }
+
+  async getPost(id: string): Promise<Post | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: key.post(id) }));
+    return Item ? toPost(Item) : undefined;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The typed errors of the whole app. Each carries what a caller needs; HTTP statuses are
+ * assigned in exactly one place (lib/edges/http-errors.ts).
+ */
+export class EchobotError extends Error {
+  override readonly name: string = 'EchobotError';
+}
+
+/** The request is malformed: missing fields, bad encoding. */
+export class BadRequestError extends EchobotError {
+  override readonly name = 'BadRequestError';
+}
+
+/** The request is not signed the provider's way. */
+export class ForbiddenError extends EchobotError {
+  override readonly name = 'ForbiddenError';
+}
+
+export class NotFoundError extends EchobotError {
+  override readonly name = 'NotFoundError';
+}
+
+export class MethodNotAllowedError extends EchobotError {
+  override readonly name = 'MethodNotAllowedError';
+}
+
+export class PayloadTooLargeError extends EchobotError {
+  override readonly name = 'PayloadTooLargeError';
+}
+
+export class UnsupportedMediaTypeError extends EchobotError {
+  override readonly name = 'UnsupportedMediaTypeError';
+}
+
+/** A send that will never succeed (invalid number, carrier opt-out): not retried. */
+export class PermanentSendError extends EchobotError {
+  override readonly name = 'PermanentSendError';
+  constructor(
+    message: string,
+    readonly reason: 'invalid-address' | 'opted-out' | 'rejected',
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,48 @@
+/** The words of DESIGN.md as types. Pure: imports nothing outside the domain. */
+
+/** How a member is reached, written `kind:address`, e.g. `sms:+15550001111`. */
+export type ChannelKind = 'sms';
+export type Channel = `${ChannelKind}:${string}`;
+
+export interface Member {
+  id: string;
+  nick: string;
+  /** Every channel the member can be reached on, in the order they were added. */
+  channels: Channel[];
+  /** Channels that sent STOP (or a synonym): nothing is sent to them until START. */
+  optedOut: Channel[];
+  joinedAt: string;
+}
+
+export interface Post {
+  /** Globally unique: a URL on the origin bot. */
+  id: string;
+  authorId: string;
+  authorNick: string;
+  text: string;
+  createdAt: string;
+}
+
+/** One recipient of an echo: which member, on which channel. */
+export interface Recipient {
+  memberId: string;
+  channel: Channel;
+}
+
+/** A batch of echoes of one post: many recipients per queue message. */
+export interface DeliveryJob {
+  /** Deterministic (post id + chunk), so a re-run fanout yields the same ids and deliver de-duplicates. */
+  id: string;
+  postId: string;
+  text: string;
+  recipients: Recipient[];
+  attempt: number;
+}
+
+/** One outbound message, the unit a sender transmits. */
+export interface OutboundMessage {
+  channel: Channel;
+  text: string;
+  kind: 'echo' | 'reply';
+  postId?: string;
+}

@@ -1,0 +1,31 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import {
+  BadRequestError,
+  EchobotError,
+  ForbiddenError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../domain/errors.ts';
+
+/** The one place typed errors become HTTP statuses. Anything unknown is a 500 without details. */
+export function statusOf(err: unknown): number {
+  if (err instanceof BadRequestError) return 400;
+  if (err instanceof ForbiddenError) return 403;
+  if (err instanceof NotFoundError) return 404;
+  if (err instanceof MethodNotAllowedError) return 405;
+  if (err instanceof PayloadTooLargeError) return 413;
+  if (err instanceof UnsupportedMediaTypeError) return 415;
+  return 500;
+}
+
+export function errorResponse(err: unknown): APIGatewayProxyStructuredResultV2 {
+  const statusCode = statusOf(err);
+  const error = statusCode < 500 && err instanceof EchobotError ? err.message : 'internal error';
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ error }),
+  };
+}

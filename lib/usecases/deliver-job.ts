@@ -1,0 +1,78 @@
+import { splitChannel } from '../domain/channel.ts';
+import { PermanentSendError } from '../domain/errors.ts';
+import { stillDeliverable } from '../domain/recipients.ts';
+import type { DeliveryJob, Recipient } from '../domain/types.ts';
+import type { JobQueue } from '../ports/queue.ts';
+import type { Senders } from '../ports/sender.ts';
+import type { Store } from '../ports/store.ts';
+
+export interface DeliverDeps {
+  store: Store;
+  senders: Senders;
+  queue: JobQueue;
+  log: (event: string, fields: Record<string, unknown>) => void;
+}
+
+export interface DeliverOutcome {
+  sent: number;
+  /** Recipients no longer deliverable (opted out, left) at send time. */
+  skipped: number;
+  /** Permanently refused by the carrier or provider; never retried. */
+  refused: number;
+  /** Re-enqueued as a smaller job with a delay. */
+  retried: number;
+}
+
+/** Thrown when no recipient of a job could be reached: the whole message is retried by the queue. */
+export class JobFailedError extends Error {
+  override readonly name = 'JobFailedError';
+}
+
+/** Parallel sends per job: enough to hide provider latency, few enough to stay polite. */
+const CONCURRENCY = 8;
+
+/** Delay before the n-th retry of a job's failed part: 30 s doubling, capped at SQS's 15 min. */
+export function retryDelaySeconds(attempt: number): number {
+  return Math.min(900, 30 * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * Sends one job's echoes. Opt-outs are re-checked at send time. If some recipients fail,
+ * only they are re-enqueued (a new job id, after a delay), so a retry never doubles an echo
+ * that already went out; if all fail, the error propagates and the queue retries the message,
+ * landing it in the dead-letter queue when it never succeeds.
+ */
+export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<DeliverOutcome> {
+  const members = await deps.store.membersByIds(job.recipients.map((r) => r.memberId));
+  const live = job.recipients.filter((r) => stillDeliverable(r, members.get(r.memberId)));
+  const failed: Recipient[] = [];
+  let sent = 0;
+  let refused = 0;
+  let next = 0;
+  const worker = async () => {
+    for (let r = live[next++]; r !== undefined; r = live[next++]) {
+      try {
+        const { kind } = splitChannel(r.channel);
+        await deps.senders[kind].send({ channel: r.channel, text: job.text, kind: 'echo', postId: job.postId });
+        sent++;
+      } catch (err) {
+        if (err instanceof PermanentSendError) {
+          refused++;
+          deps.log('echo refused', { jobId: job.id, memberId: r.memberId, reason: err.reason });
+        } else {
+          failed.push(r);
+          deps.log('echo failed', { jobId: job.id, memberId: r.memberId, error: String(err) });
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, live.length) }, worker));
+  if (failed.length > 0 && sent === 0 && refused === 0) {
+    throw new JobFailedError(`job ${job.id}: all ${failed.length} sends failed`);
+  }
+  if (failed.length > 0) {
+    const attempt = job.attempt + 1;
+    await deps.queue.enqueue([{ ...job, id: `${job.id}.r${attempt}`, recipients: failed, attempt }], retryDelaySeconds(attempt));
+  }
+  return { sent, skipped: job.recipients.length - live.length, refused, retried: failed.length };
+}

@@ -1,0 +1,45 @@
+import { formatEcho } from '../domain/format.ts';
+import { RECIPIENTS_PER_JOB, recipientsOf, toJobs } from '../domain/recipients.ts';
+import type { Post, Recipient } from '../domain/types.ts';
+import type { JobQueue } from '../ports/queue.ts';
+import type { Store } from '../ports/store.ts';
+
+export interface FanoutDeps {
+  store: Store;
+  queue: JobQueue;
+}
+
+/** Jobs go out ten at a time, each SendMessageBatch full: 1,000 recipients per SQS call. */
+const FLUSH_AT = RECIPIENTS_PER_JOB * 10;
+
+/**
+ * Turns one post into delivery jobs: resolves recipients once, page by page, and enqueues
+ * many recipients per job. Sends nothing itself. Safe to re-run: job ids are deterministic
+ * and the deliver side de-duplicates them.
+ */
+export async function fanoutPost(deps: FanoutDeps, post: Post): Promise<{ recipients: number; jobs: number }> {
+  const muted = await deps.store.mutedBy(post.authorId);
+  const text = formatEcho(post.authorNick, post.text);
+  let buffer: Recipient[] = [];
+  let chunk = 0;
+  let recipients = 0;
+  const flush = async (all: boolean) => {
+    const take = all ? buffer.length : Math.floor(buffer.length / FLUSH_AT) * FLUSH_AT;
+    if (take === 0) return;
+    const jobs = toJobs(post.id, text, buffer.slice(0, take), chunk);
+    await deps.queue.enqueue(jobs);
+    chunk += jobs.length;
+    buffer = buffer.slice(take);
+  };
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.listMembers(cursor);
+    const found = recipientsOf(post.authorId, page.members, muted);
+    recipients += found.length;
+    buffer.push(...found);
+    await flush(false);
+    cursor = page.cursor;
+  } while (cursor);
+  await flush(true);
+  return { recipients, jobs: chunk };
+}

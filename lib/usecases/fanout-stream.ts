@@ -1,0 +1,24 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { postFromStreamRecord } from '../edges/stream-records.ts';
+import { type FanoutDeps, fanoutPost } from './fanout-post.ts';
+
+export interface FanoutStreamDeps extends FanoutDeps {
+  log: (event: string, fields: Record<string, unknown>) => void;
+}
+
+/**
+ * The stream consumer: record by record, reporting the failed ones so Lambda retries from
+ * there (and bisects, and finally sends them to the failure destination).
+ */
+export function createFanoutHandler(deps: FanoutStreamDeps) {
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  const onRecord = async (record: DynamoDBRecord) => {
+    const post = postFromStreamRecord(record);
+    if (!post) return;
+    const { recipients, jobs } = await fanoutPost(deps, post);
+    deps.log('post fanned out', { postId: post.id, recipients, jobs });
+  };
+  return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
+    processPartialResponse(event, onRecord, processor, { context, throwOnFullBatchFailure: false });
+}

@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { documentClient } from '../lib/adapters/dynamo-client.ts';
+import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
+import { ensureTable } from '../lib/adapters/dynamo-table.ts';
+import { idempotencyStore } from '../lib/adapters/idempotency-store.ts';
+import { createLogger } from '../lib/adapters/logger.ts';
+import { OutboxSender, readOutbox } from '../lib/adapters/outbox-sender.ts';
+import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
+import { channelOf } from '../lib/domain/channel.ts';
+import { newId } from '../lib/domain/ids.ts';
+import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
+import { createFanoutHandler } from '../lib/usecases/fanout-stream.ts';
+import { createHttpApp } from '../lib/usecases/http-app.ts';
+import { LOCAL_AWS, startDynamoLocal } from './dynamodb-local.ts';
+import { readBody, TooLargeError, toFunctionUrlEvent, writeResult } from './http-event.ts';
+import { localContext } from './lambda-context.ts';
+import { startQueueLocal } from './queue-local.ts';
+import { startQueuePoller } from './queue-poller.ts';
+import { startStreamPoller } from './stream-poller.ts';
+import { twimlMessages } from './twilio-carrier.ts';
+
+export interface LocalNodeOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  dataDir: string;
+  /** Public base URL providers sign against; defaults to http://host:port. */
+  publicUrl?: string;
+  /** Twilio auth token; generated once per data directory and kept there if absent. */
+  twilioAuthToken?: string;
+}
+
+export interface LocalNode {
+  url: string;
+  port: number;
+  twilioAuthToken: string;
+  outboxFile: string;
+  stop(): Promise<void>;
+}
+
+const TABLE = 'echobot';
+
+async function devToken(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'dev-twilio-token');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const token = randomBytes(16).toString('hex');
+    await writeFile(file, `${token}\n`, { mode: 0o600 });
+    return token;
+  }
+}
+
+/**
+ * A whole bot on one machine: DynamoDB Local (table and stream), fauxqs (the delivery queue
+ * and its DLQ), the same handlers as the Lambda functions fed the same event shapes, and an
+ * outbox file in place of carriers.
+ */
+export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNode> {
+  const host = options.host ?? '127.0.0.1';
+  await mkdir(options.dataDir, { recursive: true });
+  const token = options.twilioAuthToken ?? (await devToken(options.dataDir));
+  const outboxFile = join(options.dataDir, 'outbox.jsonl');
+  const { log, info } = createLogger('echobot-local');
+
+  const dynamo = await startDynamoLocal({ dataDir: join(options.dataDir, 'dynamodb') });
+  const cleanups: Array<() => Promise<void>> = [() => dynamo.stop()];
+  const stopAll = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const { streamArn } = await ensureTable(dynamo.client, TABLE);
+    const queueLocal = await startQueueLocal({ dataDir: join(options.dataDir, 'queue') });
+    cleanups.push(() => queueLocal.stop());
+
+    const store = new DynamoStore(documentClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint }), TABLE);
+    const queue = new SqsJobQueue(queueLocal.sqs, queueLocal.queueUrl);
+    const outbox = new OutboxSender(outboxFile);
+
+    const server: Server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, host, () => resolve());
+    });
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    server.closeIdleConnections?.();
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+    const url = (options.publicUrl ?? `http://${host}:${port}`).replace(/\/$/, '');
+
+    const httpApp = createHttpApp({
+      ingest: { store, now: () => new Date(), newId },
+      twilioAuthToken: async () => token,
+      publicUrl: url,
+      log,
+    });
+    const fanout = createFanoutHandler({ store, queue, log: info });
+    const deliver = createDeliverHandler({
+      store,
+      queue,
+      senders: { sms: outbox },
+      idempotency: idempotencyStore(dynamo.client, TABLE),
+      log: info,
+    });
+
+    server.on('request', async (req, res) => {
+      try {
+        const body = await readBody(req);
+        const path = new URL(req.url ?? '/', 'http://local').pathname;
+        if (path === '/dev/outbox' && req.method === 'GET') {
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify(await readOutbox(outboxFile)));
+          return;
+        }
+        const event = toFunctionUrlEvent(req, body, new URL(url).host);
+        const result = await httpApp(event, localContext('echobot-http'));
+        if (path === '/webhooks/twilio' && result.statusCode === 200) {
+          const from = new URLSearchParams(body.toString('utf8')).get('From');
+          for (const text of twimlMessages(result.body ?? '')) {
+            if (from) await outbox.send({ channel: channelOf('sms', from), text, kind: 'reply' });
+          }
+        }
+        writeResult(res, result);
+      } catch (err) {
+        const tooLarge = err instanceof TooLargeError;
+        if (!tooLarge) log('error', 'local request failed', { error: String(err) });
+        res.writeHead(tooLarge ? 413 : 500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: tooLarge ? 'body too large' : 'internal error' }));
+      }
+    });
+
+    const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
+    const streamPoller = startStreamPoller({
+      streams,
+      streamArn,
+      handler: fanout,
+      checkpointFile: join(options.dataDir, 'stream-checkpoints.json'),
+      failureFile: join(options.dataDir, 'fanout-failures.jsonl'),
+      log: info,
+    });
+    cleanups.push(async () => {
+      await streamPoller.stop();
+      streams.destroy();
+    });
+    const queuePoller = startQueuePoller({ sqs: queueLocal.sqs, queueUrl: queueLocal.queueUrl, handler: deliver, log: info });
+    cleanups.push(() => queuePoller.stop());
+
+    return { url, port, twilioAuthToken: token, outboxFile, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import { startLocalNode } from './node.ts';
+
+/** `npm start`: one whole bot on this machine. Configuration by environment, as documented in README.md. */
+const port = Number(process.env.PORT ?? 8787);
+const dataDir = resolve(process.env.ECHOBOT_DATA ?? '.echobot');
+const node = await startLocalNode({
+  port,
+  dataDir,
+  ...(process.env.ECHOBOT_URL ? { publicUrl: process.env.ECHOBOT_URL } : {}),
+  ...(process.env.TWILIO_AUTH_TOKEN ? { twilioAuthToken: process.env.TWILIO_AUTH_TOKEN } : {}),
+});
+
+const generated = process.env.TWILIO_AUTH_TOKEN ? '' : ' (generated for development; set TWILIO_AUTH_TOKEN to use your own)';
+console.log(`echobot is running at ${node.url}
+  Twilio webhook:  ${node.url}/webhooks/twilio
+  Outbox:          ${node.url}/dev/outbox  (file: ${node.outboxFile})
+  Data:            ${dataDir}
+  Twilio token:    ${node.twilioAuthToken}${generated}
+Press Ctrl+C to stop.`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log('stopping...');
+    node.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
