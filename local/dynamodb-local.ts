@@ -7,7 +7,10 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { freePort, waitFor } from './free-port.ts';
 
 /** Credentials DynamoDB Local accepts; nothing real. With -sharedDb they do not partition data. */
-export const LOCAL_AWS = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } as const;
+export const LOCAL_AWS = {
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+} as const;
 
 export interface DynamoLocal {
   endpoint: string;
@@ -29,7 +32,9 @@ function jarDir(): string {
  * (not the package's spawn()) to pass absolute paths and to wrap it in a watchdog shell that
  * ends Java when this process dies, even by SIGKILL, so no orphan keeps the port or the files.
  */
-export async function startDynamoLocal(options: { dataDir?: string; port?: number } = {}): Promise<DynamoLocal> {
+export async function startDynamoLocal(
+  options: { dataDir?: string; port?: number } = {},
+): Promise<DynamoLocal> {
   const port = options.port ?? (await freePort());
   const dir = jarDir();
   const storage = options.dataDir ? ['-dbPath', resolve(options.dataDir)] : ['-inMemory'];

@@ -15,7 +15,12 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls `check` until it resolves true or the deadline passes. */
-export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000, everyMs = 100) {
+export async function waitFor(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+  everyMs = 100,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;

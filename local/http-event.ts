@@ -19,10 +19,15 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** A Node request -> the Function URL (payload 2.0) event Lambda would build from it. */
-export function toFunctionUrlEvent(req: IncomingMessage, body: Buffer, domainName: string): APIGatewayProxyEventV2 {
+export function toFunctionUrlEvent(
+  req: IncomingMessage,
+  body: Buffer,
+  domainName: string,
+): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://local');
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
   const now = Date.now();
   return {
     version: '2.0',

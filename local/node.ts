@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamo-client.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
 import { ensureTable } from '../lib/adapters/dynamo-table.ts';
@@ -39,6 +40,8 @@ export interface LocalNode {
   port: number;
   twilioAuthToken: string;
   outboxFile: string;
+  /** Waits until every message accepted so far has been fanned out and delivered (or the timeout passes). */
+  settle(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -107,10 +110,21 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       log: info,
     });
 
+    let settle: (timeoutMs?: number) => Promise<boolean> = async () => false;
     server.on('request', async (req, res) => {
       try {
         const body = await readBody(req);
         const path = new URL(req.url ?? '/', 'http://local').pathname;
+        if (path === '/dev/settle' && req.method === 'GET') {
+          const timeout = Math.min(
+            120_000,
+            Number(new URL(req.url ?? '/', 'http://local').searchParams.get('timeout') ?? 30_000),
+          );
+          const settled = await settle(timeout);
+          res.writeHead(settled ? 200 : 504, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify({ settled }));
+          return;
+        }
         if (path === '/dev/outbox' && req.method === 'GET') {
           res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
           res.end(JSON.stringify(await readOutbox(outboxFile)));
@@ -146,10 +160,40 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       await streamPoller.stop();
       streams.destroy();
     });
-    const queuePoller = startQueuePoller({ sqs: queueLocal.sqs, queueUrl: queueLocal.queueUrl, handler: deliver, log: info });
+    const queuePoller = startQueuePoller({
+      sqs: queueLocal.sqs,
+      queueUrl: queueLocal.queueUrl,
+      handler: deliver,
+      log: info,
+    });
     cleanups.push(() => queuePoller.stop());
 
-    return { url, port, twilioAuthToken: token, outboxFile, stop: stopAll };
+    settle = async (timeoutMs = 30_000) => {
+      const since = Date.now();
+      const deadline = since + timeoutMs;
+      while (Date.now() < deadline) {
+        if (streamPoller.caughtUpSince(since) && !queuePoller.busy()) {
+          const { Attributes: a = {} } = await queueLocal.sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: queueLocal.queueUrl,
+              AttributeNames: [
+                'ApproximateNumberOfMessages',
+                'ApproximateNumberOfMessagesNotVisible',
+                'ApproximateNumberOfMessagesDelayed',
+              ],
+            }),
+          );
+          const pending =
+            Number(a.ApproximateNumberOfMessages ?? 0) +
+            Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) +
+            Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
+          if (pending === 0 && !queuePoller.busy()) return true;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return false;
+    };
+    return { url, port, twilioAuthToken: token, outboxFile, settle: (t) => settle(t), stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -19,14 +19,28 @@ export const MAX_RECEIVES = 8;
  * persisted under `dataDir` so queued jobs survive a restart. The delivery queue and its
  * dead-letter queue are created the way the stack creates them.
  */
-export async function startQueueLocal(options: { dataDir?: string; visibilityTimeout?: number } = {}): Promise<QueueLocal> {
+export async function startQueueLocal(
+  options: { dataDir?: string; visibilityTimeout?: number } = {},
+): Promise<QueueLocal> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-  const server = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+  const server = await startFauxqs({
+    port: 0,
+    host: '127.0.0.1',
+    logger: false,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+  });
   const endpoint = server.address;
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint });
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'echobot-deliver-dlq', Attributes: { MessageRetentionPeriod: '1209600' } }));
+  const dlq = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: 'echobot-deliver-dlq',
+      Attributes: { MessageRetentionPeriod: '1209600' },
+    }),
+  );
   if (!dlq.QueueUrl) throw new Error('fauxqs returned no DLQ url');
-  const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
+  const attrs = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
   const dlqArn = attrs.Attributes?.QueueArn;
   if (!dlqArn) throw new Error('fauxqs returned no DLQ arn');
   const main = await sqs.send(

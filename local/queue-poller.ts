@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { localContext } from './lambda-context.ts';
 
@@ -43,6 +48,7 @@ export function startQueuePoller(options: QueuePollerOptions) {
   const log = options.log ?? (() => undefined);
   const abort = new AbortController();
   let stopped = false;
+  let running = 0;
 
   const loop = async () => {
     while (!stopped) {
@@ -60,12 +66,15 @@ export function startQueuePoller(options: QueuePollerOptions) {
         if (messages.length === 0) continue;
         const event: SQSEvent = { Records: messages.map((m) => toSqsRecord(m, options.queueUrl)) };
         let failed: Set<string>;
+        running++;
         try {
           const res = await options.handler(event, localContext('echobot-deliver'));
           failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
         } catch (err) {
           log('deliver invocation failed', { error: String(err) });
           failed = new Set(event.Records.map((r) => r.messageId));
+        } finally {
+          running--;
         }
         const done = event.Records.filter((r) => !failed.has(r.messageId));
         if (done.length > 0) {
@@ -86,6 +95,8 @@ export function startQueuePoller(options: QueuePollerOptions) {
 
   const loops = Array.from({ length: options.concurrency ?? 2 }, loop);
   return {
+    /** Invocations in progress right now. */
+    busy: () => running > 0,
     stop: async () => {
       stopped = true;
       abort.abort();

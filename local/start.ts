@@ -11,7 +11,9 @@ const node = await startLocalNode({
   ...(process.env.TWILIO_AUTH_TOKEN ? { twilioAuthToken: process.env.TWILIO_AUTH_TOKEN } : {}),
 });
 
-const generated = process.env.TWILIO_AUTH_TOKEN ? '' : ' (generated for development; set TWILIO_AUTH_TOKEN to use your own)';
+const generated = process.env.TWILIO_AUTH_TOKEN
+  ? ''
+  : ' (generated for development; set TWILIO_AUTH_TOKEN to use your own)';
 console.log(`echobot is running at ${node.url}
   Twilio webhook:  ${node.url}/webhooks/twilio
   Outbox:          ${node.url}/dev/outbox  (file: ${node.outboxFile})

@@ -1,10 +1,10 @@
 import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import {
+  type _Record,
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type _Record,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
@@ -48,6 +48,8 @@ export function startStreamPoller(options: StreamPollerOptions) {
   const closed = new Set<string>();
   let checkpoints: Record<string, string> = {};
   let stopped = false;
+  /** When the last pass that found nothing new began: everything written before it is processed. */
+  let lastQuietPassStart = 0;
   let wake: (() => void) | undefined;
   const sleep = (ms: number) =>
     new Promise<void>((r) => {
@@ -72,7 +74,9 @@ export function startStreamPoller(options: StreamPollerOptions) {
       new GetShardIteratorCommand({
         StreamArn: options.streamArn,
         ShardId: shardId,
-        ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+        ...(after
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
       }),
     );
     return out.ShardIterator;
@@ -106,7 +110,10 @@ export function startStreamPoller(options: StreamPollerOptions) {
       attempts++;
       const failed = batch[failedAt];
       if (attempts >= maxAttempts && failed) {
-        await appendFile(options.failureFile, `${JSON.stringify({ at: new Date().toISOString(), record: failed })}\n`);
+        await appendFile(
+          options.failureFile,
+          `${JSON.stringify({ at: new Date().toISOString(), record: failed })}\n`,
+        );
         log('record sent to failure destination', { sequenceNumber: failed.dynamodb?.SequenceNumber });
         start += failedAt + 1;
         attempts = 0;
@@ -159,12 +166,14 @@ export function startStreamPoller(options: StreamPollerOptions) {
           listedAt = Date.now();
         }
         const ids = new Set(shards.map((s) => s.ShardId));
+        const passStart = Date.now();
         let got = 0;
         for (const shard of shards) {
           const parent = shard.ParentShardId;
           if (parent && ids.has(parent) && !closed.has(parent)) continue;
           got += await pollShard(shard);
         }
+        if (got === 0) lastQuietPassStart = passStart;
         if (got === 0 && !stopped) await sleep(100);
       } catch (err) {
         if (stopped) break;
@@ -177,6 +186,8 @@ export function startStreamPoller(options: StreamPollerOptions) {
 
   const running = loop();
   return {
+    /** True once a pass that began after `since` found no unprocessed records. */
+    caughtUpSince: (since: number) => lastQuietPassStart > since,
     stop: async () => {
       stopped = true;
       wake?.();

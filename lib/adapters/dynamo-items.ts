@@ -20,12 +20,21 @@ const postItem = z.object({
   createdAt: z.string(),
 });
 
-export const channelItem = z.object({ memberId: z.string().optional(), optedOut: z.boolean().default(false) });
+export const channelItem = z.object({
+  memberId: z.string().optional(),
+  optedOut: z.boolean().default(false),
+});
 export const inboundItem = z.object({ reply: z.string().optional(), at: z.string() });
 
 export function toMember(item: unknown): Member {
   const m = memberItem.parse(item);
-  return { id: m.sk, nick: m.nick, channels: m.channels, optedOut: [...(m.optedOut ?? [])], joinedAt: m.joinedAt };
+  return {
+    id: m.sk,
+    nick: m.nick,
+    channels: m.channels,
+    optedOut: [...(m.optedOut ?? [])],
+    joinedAt: m.joinedAt,
+  };
 }
 
 export function toPost(item: unknown): Post {

@@ -9,7 +9,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Member, Post } from '../domain/types.ts';
-import type { ChannelState, CommitResult, InboundRecord, MemberPage, Mutation, Store } from '../ports/store.ts';
+import type {
+  ChannelState,
+  CommitResult,
+  InboundRecord,
+  MemberPage,
+  Mutation,
+  Store,
+} from '../ports/store.ts';
 import { channelItem, inboundItem, memberToItem, postToItem, toMember, toPost } from './dynamo-items.ts';
 import { INBOUND_TTL_SECONDS, key, MEMBERS_PK } from './dynamo-keys.ts';
 
@@ -24,10 +31,14 @@ export class DynamoStore implements Store {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    /** Members per page; unset lets DynamoDB fill 1 MB pages. Tests set it small to exercise paging. */
+    private readonly pageSize?: number,
   ) {}
 
   async getInbound(k: string): Promise<InboundRecord | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: key.inbound(k), ConsistentRead: true }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key.inbound(k), ConsistentRead: true }),
+    );
     if (!Item) return undefined;
     const rec = inboundItem.parse(Item);
     return { key: k, at: rec.at, ...(rec.reply !== undefined ? { reply: rec.reply } : {}) };
@@ -40,7 +51,9 @@ export class DynamoStore implements Store {
       items.push(item);
       guards.push(guard);
     };
-    const expiresAt = Math.floor(Date.parse(inbound.at) / 1000) + INBOUND_TTL_SECONDS;
+    const receivedAt = Date.parse(inbound.at);
+    const expiresAt =
+      Math.floor((Number.isFinite(receivedAt) ? receivedAt : Date.now()) / 1000) + INBOUND_TTL_SECONDS;
     add(
       {
         Put: {
@@ -72,7 +85,13 @@ export class DynamoStore implements Store {
       case 'createMember': {
         const { member } = m;
         add(
-          { Put: { TableName, Item: { ...key.nick(member.nick), memberId: member.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName,
+              Item: { ...key.nick(member.nick), memberId: member.id },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
           'nick-taken',
         );
         for (const channel of member.channels) {
@@ -89,12 +108,22 @@ export class DynamoStore implements Store {
             'channel-taken',
           );
         }
-        add({ Put: { TableName, Item: { ...key.member(member.id), ...memberToItem(member) }, ConditionExpression: 'attribute_not_exists(pk)' } });
+        add({
+          Put: {
+            TableName,
+            Item: { ...key.member(member.id), ...memberToItem(member) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
         return;
       }
       case 'setMuted': {
         const k = key.muted(m.authorId, m.memberId);
-        add(m.muted ? { Put: { TableName, Item: { ...k, at: new Date().toISOString() } } } : { Delete: { TableName, Key: k } });
+        add(
+          m.muted
+            ? { Put: { TableName, Item: { ...k, at: new Date().toISOString() } } }
+            : { Delete: { TableName, Key: k } },
+        );
         return;
       }
       case 'setOptOut': {
@@ -120,25 +149,37 @@ export class DynamoStore implements Store {
         return;
       }
       case 'putPost':
-        add({ Put: { TableName, Item: { ...key.post(m.post.id), ...postToItem(m.post) }, ConditionExpression: 'attribute_not_exists(pk)' } });
+        add({
+          Put: {
+            TableName,
+            Item: { ...key.post(m.post.id), ...postToItem(m.post) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
         return;
     }
   }
 
   async channelState(channel: string): Promise<ChannelState | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: key.channel(channel), ConsistentRead: true }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key.channel(channel), ConsistentRead: true }),
+    );
     if (!Item) return undefined;
     const c = channelItem.parse(Item);
     return { optedOut: c.optedOut, ...(c.memberId ? { memberId: c.memberId } : {}) };
   }
 
   async memberById(id: string): Promise<Member | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: key.member(id), ConsistentRead: true }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key.member(id), ConsistentRead: true }),
+    );
     return Item ? toMember(Item) : undefined;
   }
 
   async memberByNick(nick: string): Promise<Member | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: key.nick(nick), ConsistentRead: true }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key.nick(nick), ConsistentRead: true }),
+    );
     if (!Item) return undefined;
     const { memberId } = z.object({ memberId: z.string() }).parse(Item);
     return this.memberById(memberId);
@@ -167,17 +208,22 @@ export class DynamoStore implements Store {
   }
 
   async listMembers(cursor?: string): Promise<MemberPage> {
-    const start = cursor ? cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))) : undefined;
+    const start = cursor
+      ? cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
+      : undefined;
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': MEMBERS_PK },
+        ...(this.pageSize ? { Limit: this.pageSize } : {}),
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
     const members = (out.Items ?? []).map(toMember);
-    const next = out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : undefined;
+    const next = out.LastEvaluatedKey
+      ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url')
+      : undefined;
     return { members, ...(next ? { cursor: next } : {}) };
   }
 

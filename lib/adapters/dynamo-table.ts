@@ -28,7 +28,10 @@ export async function ensureTable(client: DynamoDBClient, table: string): Promis
       }),
     );
     await client.send(
-      new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } }),
+      new UpdateTimeToLiveCommand({
+        TableName: table,
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      }),
     );
   } catch (err) {
     if (!(err instanceof ResourceInUseException)) throw err;

@@ -1,5 +1,5 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IDEMPOTENCY_PK } from './dynamo-keys.ts';
 
 /** Powertools idempotency records kept in the bot's single table, under one partition. */

@@ -31,7 +31,8 @@ export class SnsSmsSender implements Sender {
       );
     } catch (err) {
       const reason = err instanceof Error ? PERMANENT[err.name] : undefined;
-      if (reason) throw new PermanentSendError(`SNS refused SMS: ${err instanceof Error ? err.message : ''}`, reason);
+      if (reason)
+        throw new PermanentSendError(`SNS refused SMS: ${err instanceof Error ? err.message : ''}`, reason);
       throw err;
     }
   }

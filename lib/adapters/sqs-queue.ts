@@ -23,12 +23,16 @@ export class SqsJobQueue implements JobQueue {
       ...(delaySeconds > 0 ? { DelaySeconds: Math.min(900, Math.round(delaySeconds)) } : {}),
     }));
     for (let attempt = 1; pending.length > 0; attempt++) {
-      const out = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
+      const out = await this.sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }),
+      );
       const failed = new Set((out.Failed ?? []).map((f) => f.Id));
       const senderFault = (out.Failed ?? []).find((f) => f.SenderFault);
-      if (senderFault) throw new Error(`SQS rejected job ${senderFault.Id}: ${senderFault.Code} ${senderFault.Message}`);
+      if (senderFault)
+        throw new Error(`SQS rejected job ${senderFault.Id}: ${senderFault.Code} ${senderFault.Message}`);
       pending = pending.filter((e) => failed.has(e.Id));
-      if (pending.length > 0 && attempt >= ATTEMPTS) throw new Error(`${pending.length} jobs not accepted by SQS`);
+      if (pending.length > 0 && attempt >= ATTEMPTS)
+        throw new Error(`${pending.length} jobs not accepted by SQS`);
       if (pending.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
     }
   }

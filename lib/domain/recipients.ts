@@ -27,7 +27,13 @@ export function toJobs(postId: string, text: string, recipients: readonly Recipi
   const jobs: DeliveryJob[] = [];
   for (let i = 0; i < recipients.length; i += RECIPIENTS_PER_JOB) {
     const chunk = startChunk + i / RECIPIENTS_PER_JOB;
-    jobs.push({ id: `${postId}#${chunk}`, postId, text, recipients: recipients.slice(i, i + RECIPIENTS_PER_JOB), attempt: 0 });
+    jobs.push({
+      id: `${postId}#${chunk}`,
+      postId,
+      text,
+      recipients: recipients.slice(i, i + RECIPIENTS_PER_JOB),
+      attempt: 0,
+    });
   }
   return jobs;
 }

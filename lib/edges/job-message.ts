@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { Channel, DeliveryJob } from '../domain/types.ts';
 
-const channel = z.custom<Channel>((v) => typeof v === 'string' && /^[a-z]+:.+/.test(v), 'channel must be kind:address');
+const channel = z.custom<Channel>(
+  (v) => typeof v === 'string' && /^[a-z]+:.+/.test(v),
+  'channel must be kind:address',
+);
 
 const job = z.object({
   id: z.string().min(1),

@@ -19,7 +19,8 @@ export function postFromStreamRecord(record: DynamoDBRecord): Post | undefined {
   if (record.eventName !== 'INSERT') return undefined;
   const image = postImage.safeParse(record.dynamodb?.NewImage);
   if (!image.success) {
-    if (record.dynamodb?.NewImage?.type?.S === 'post') throw new Error(`malformed post item: ${image.error.message}`);
+    if (record.dynamodb?.NewImage?.type?.S === 'post')
+      throw new Error(`malformed post item: ${image.error.message}`);
     return undefined;
   }
   const { id, authorId, authorNick, text, createdAt } = image.data;

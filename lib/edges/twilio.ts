@@ -35,7 +35,9 @@ export function verifyTwilioSignature(
 }
 
 const inboundSms = z.object({
-  MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/i, 'MessageSid must look like SM followed by 32 hex digits'),
+  MessageSid: z
+    .string()
+    .regex(/^(SM|MM)[0-9a-f]{32}$/i, 'MessageSid must look like SM followed by 32 hex digits'),
   From: z.string().regex(E164, 'From must be an E.164 phone number'),
   To: z.string().min(1, 'To is required'),
   Body: z.string().max(1600, 'Body is longer than an SMS can be'),
@@ -43,19 +45,28 @@ const inboundSms = z.object({
 
 /** Twilio's inbound SMS webhook body -> the message every edge hands to ingest. */
 export function parseTwilioSms(params: URLSearchParams): InboundMessage {
-  const fields = Object.fromEntries(['MessageSid', 'From', 'To', 'Body'].map((k) => [k, params.get(k) ?? undefined]));
+  const fields = Object.fromEntries(
+    ['MessageSid', 'From', 'To', 'Body'].map((k) => [k, params.get(k) ?? undefined]),
+  );
   const parsed = inboundSms.safeParse(fields);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.join('.') ?? '';
-    const reason = issue?.code === 'invalid_type' ? `${where} is required` : (issue?.message ?? 'invalid body');
+    const reason =
+      issue?.code === 'invalid_type' ? `${where} is required` : (issue?.message ?? 'invalid body');
     throw new BadRequestError(reason);
   }
   const { MessageSid, From, Body } = parsed.data;
   return { provider: 'twilio', messageId: MessageSid, channel: channelOf('sms', From), text: Body };
 }
 
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 
 /** The TwiML answer: Twilio sends `reply` back to the sender as an SMS. */
 export function twiml(reply: string | undefined): string {

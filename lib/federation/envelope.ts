@@ -30,7 +30,12 @@ export const ECHOBOT_CONTEXT = {
   [ENVELOPE_KEY]: { '@id': ENVELOPE_KEY, '@type': '@json' },
 } as const;
 export const HOP_LIMIT_CEILING = 16;
-export const DEFAULT_MAX_HOPS = 8;
+/**
+ * Posts travel along shortest-path trees (route-table.ts), so the limit is a safety net, not a
+ * reach budget: in bench/federation the longest path was 5 hops through super-peers and 8 on a
+ * flat 120-bot random mesh of mean degree 4; 10 leaves headroom for larger federations.
+ */
+export const DEFAULT_MAX_HOPS = 10;
 
 export const EnvelopeSchema = z
   .object({

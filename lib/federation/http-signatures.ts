@@ -311,7 +311,8 @@ function checkDate(
   const date = Date.parse(dateHeader);
   if (Number.isNaN(date)) throw new SignatureError('bad_format', 'Date header is not a date');
   const skew = (date - now.getTime()) / 1000;
-  if (skew > maxFuture) throw new SignatureError('future_date', `Date is ${Math.round(skew)} s in the future`);
+  if (skew > maxFuture)
+    throw new SignatureError('future_date', `Date is ${Math.round(skew)} s in the future`);
   if (-skew > maxPast) throw new SignatureError('stale_date', `Date is ${Math.round(-skew)} s old`);
   if (parsed.expires !== undefined && parsed.expires * 1000 < now.getTime()) {
     throw new SignatureError('stale_date', 'signature expired');
@@ -372,7 +373,8 @@ export async function verifyRequest(input: VerifyRequestInput): Promise<Verified
   const required = ['(request-target)', 'host', 'date'];
   if (body !== undefined && body.length > 0) required.push('digest');
   for (const name of required) {
-    if (!parsed.headers.includes(name)) throw new SignatureError('header_not_signed', `${name} is not signed`);
+    if (!parsed.headers.includes(name))
+      throw new SignatureError('header_not_signed', `${name} is not signed`);
   }
   for (const name of required) {
     if (!name.startsWith('(') && !headers.has(name)) {

@@ -87,9 +87,11 @@ export class InterestTable {
       this.streams.set(update.from, { epoch: update.epoch, seq: update.seq, awaitingSnapshot: false });
       return { status: 'applied', changed: this.replace(update.from, update.full) };
     }
-    if (state === undefined || state.epoch !== update.epoch) return this.gap(update.from, update.epoch, request);
+    if (state === undefined || state.epoch !== update.epoch)
+      return this.gap(update.from, update.epoch, request);
     if (update.seq <= state.seq) return { status: 'stale' };
-    if (update.seq !== state.seq + 1 || state.awaitingSnapshot) return this.gap(update.from, state.epoch, request);
+    if (update.seq !== state.seq + 1 || state.awaitingSnapshot)
+      return this.gap(update.from, state.epoch, request);
     state.seq = update.seq;
     let changed = false;
     for (const author of update.remove) changed = this.removePeerAuthor(update.from, author) || changed;

@@ -8,8 +8,11 @@
  *   filter fills up), and plain Bloom filters cannot remove an author on unfollow.
  * - Follows change rarely (people type FOLLOW/UNFOLLOW), so the steady-state cost of deltas is
  *   proportional to changes, while a filter must be resent whole on every change (about 1.2 bytes
- *   per author at 1 % FPR). The simulation (bench/federation) measures delta traffic against
- *   full snapshots and against that Bloom estimate.
+ *   per author at 1 % FPR). Measured by bench/federation (120 bots, 300 follow/unfollow
+ *   operations): deltas 9.6 KiB vs Bloom filters 16.3 KiB vs full snapshots 255 KiB with
+ *   super-peers; 12.9 vs 10.9 vs 169 KiB on a flat mesh. A filter only clearly wins the one-off
+ *   initial sync (6.9 vs 70.5 KiB), paid once per peering; compressing that snapshot would close
+ *   most of the gap without giving up exactness.
  * - A lost or reordered delta is detected by a per-stream sequence number; the receiver keeps its
  *   old (possibly over-wide) view and asks for a snapshot, which is always correct.
  *
@@ -111,6 +114,12 @@ export class InterestOutbox {
   private snapshotOf(next: ReadonlySet<string>): InterestSnapshot {
     this.seq += 1;
     this.sent = new Set(next);
-    return { type: 'interest-snapshot', from: this.from, epoch: this.epoch, seq: this.seq, full: [...next].sort() };
+    return {
+      type: 'interest-snapshot',
+      from: this.from,
+      epoch: this.epoch,
+      seq: this.seq,
+      full: [...next].sort(),
+    };
   }
 }

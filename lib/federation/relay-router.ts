@@ -61,7 +61,8 @@ export function routePost(input: RoutePostInput): RouteDecision {
     if (peer === self || peer === receivedFrom || envelope.path.includes(peer)) continue;
     if (interestTable.peerWants(peer, author)) candidates.push(peer);
   }
-  if (candidates.length === 0) return { deliverLocally, forwardTo: [], envelope: null, hopLimitReached: false };
+  if (candidates.length === 0)
+    return { deliverLocally, forwardTo: [], envelope: null, hopLimitReached: false };
   const onward = nextHop(envelope, self);
   if (onward === null) return { deliverLocally, forwardTo: [], envelope: null, hopLimitReached: true };
   return { deliverLocally, forwardTo: candidates, envelope: onward, hopLimitReached: false };

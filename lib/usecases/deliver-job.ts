@@ -53,7 +53,12 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
     for (let r = live[next++]; r !== undefined; r = live[next++]) {
       try {
         const { kind } = splitChannel(r.channel);
-        await deps.senders[kind].send({ channel: r.channel, text: job.text, kind: 'echo', postId: job.postId });
+        await deps.senders[kind].send({
+          channel: r.channel,
+          text: job.text,
+          kind: 'echo',
+          postId: job.postId,
+        });
         sent++;
       } catch (err) {
         if (err instanceof PermanentSendError) {
@@ -72,7 +77,10 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
   }
   if (failed.length > 0) {
     const attempt = job.attempt + 1;
-    await deps.queue.enqueue([{ ...job, id: `${job.id}.r${attempt}`, recipients: failed, attempt }], retryDelaySeconds(attempt));
+    await deps.queue.enqueue(
+      [{ ...job, id: `${job.id}.r${attempt}`, recipients: failed, attempt }],
+      retryDelaySeconds(attempt),
+    );
   }
   return { sent, skipped: job.recipients.length - live.length, refused, retried: failed.length };
 }

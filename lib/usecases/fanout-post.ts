@@ -17,7 +17,10 @@ const FLUSH_AT = RECIPIENTS_PER_JOB * 10;
  * many recipients per job. Sends nothing itself. Safe to re-run: job ids are deterministic
  * and the deliver side de-duplicates them.
  */
-export async function fanoutPost(deps: FanoutDeps, post: Post): Promise<{ recipients: number; jobs: number }> {
+export async function fanoutPost(
+  deps: FanoutDeps,
+  post: Post,
+): Promise<{ recipients: number; jobs: number }> {
   const muted = await deps.store.mutedBy(post.authorId);
   const text = formatEcho(post.authorNick, post.text);
   let buffer: Recipient[] = [];

@@ -26,7 +26,9 @@ export interface HttpDeps {
  */
 export function createHttpApp(deps: HttpDeps) {
   const routes: Record<string, Record<string, Route>> = {
-    '/': { GET: async () => text(200, 'echobot is running. Text JOIN <nick> to the bot’s number to join.\n') },
+    '/': {
+      GET: async () => text(200, 'echobot is running. Text JOIN <nick> to the bot’s number to join.\n'),
+    },
     '/webhooks/twilio': {
       POST: async (event) => {
         requireContentType(event, 'application/x-www-form-urlencoded');
@@ -34,10 +36,23 @@ export function createHttpApp(deps: HttpDeps) {
         const url = publicUrlOf(event, deps.publicUrl);
         verifyTwilioSignature(await deps.twilioAuthToken(), url, params, header(event, 'x-twilio-signature'));
         const message = parseTwilioSms(params);
-        const baseUrl = deps.publicUrl ?? url.slice(0, url.length - event.rawPath.length - (event.rawQueryString ? event.rawQueryString.length + 1 : 0));
+        const baseUrl =
+          deps.publicUrl ??
+          url.slice(
+            0,
+            url.length - event.rawPath.length - (event.rawQueryString ? event.rawQueryString.length + 1 : 0),
+          );
         const result = await ingestMessage({ ...deps.ingest, baseUrl }, message);
-        deps.log('info', 'twilio message', { messageId: message.messageId, duplicate: result.duplicate, post: !!result.postId });
-        return { statusCode: 200, headers: { 'content-type': 'text/xml; charset=utf-8' }, body: twiml(result.reply) };
+        deps.log('info', 'twilio message', {
+          messageId: message.messageId,
+          duplicate: result.duplicate,
+          post: !!result.postId,
+        });
+        return {
+          statusCode: 200,
+          headers: { 'content-type': 'text/xml; charset=utf-8' },
+          body: twiml(result.reply),
+        };
       },
     },
   };
@@ -54,8 +69,14 @@ export function createHttpApp(deps: HttpDeps) {
   const mapErrors: MiddlewareObj<HttpEvent, HttpResult> = {
     onError: async (request) => {
       const status = statusOf(request.error);
-      if (status >= 500) deps.log('error', 'request failed', { path: request.event.rawPath, error: String(request.error) });
-      else deps.log('warn', 'request refused', { path: request.event.rawPath, status, reason: request.error?.message });
+      if (status >= 500)
+        deps.log('error', 'request failed', { path: request.event.rawPath, error: String(request.error) });
+      else
+        deps.log('warn', 'request refused', {
+          path: request.event.rawPath,
+          status,
+          reason: request.error?.message,
+        });
       request.response = errorResponse(request.error);
     },
   };

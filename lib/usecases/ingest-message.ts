@@ -55,14 +55,17 @@ export async function ingestMessage(deps: IngestDeps, msg: InboundMessage): Prom
 
   const at = deps.now().toISOString();
   const result = await deps.store.commit({ key, at, ...replyOf(reply) }, decision.mutations);
-  if (result.ok) return { ...replyOf(reply), duplicate: false, ...(decision.postId ? { postId: decision.postId } : {}) };
+  if (result.ok)
+    return { ...replyOf(reply), duplicate: false, ...(decision.postId ? { postId: decision.postId } : {}) };
   if (result.reason === 'duplicate') {
     const raced = await deps.store.getInbound(key);
     return { ...replyOf(raced?.reply), duplicate: true };
   }
   // A JOIN lost a race for a nick or a channel: record the refusal so a retry answers the same.
   const refusal =
-    result.reason === 'nick-taken' && command.kind === 'join' ? REPLIES.nickTaken(command.nick) : REPLIES.channelTaken();
+    result.reason === 'nick-taken' && command.kind === 'join'
+      ? REPLIES.nickTaken(command.nick)
+      : REPLIES.channelTaken();
   const again = await deps.store.commit({ key, at, reply: refusal }, []);
   if (!again.ok) return { ...replyOf((await deps.store.getInbound(key))?.reply), duplicate: true };
   return { reply: refusal, duplicate: false };
@@ -87,7 +90,10 @@ async function decide(
     case 'stop':
       // One confirmation; a second STOP is silent (the channel is already opted out).
       if (optedOut) return { mutations: [] };
-      return { reply: REPLIES.stopped(), mutations: [{ kind: 'setOptOut', channel, optedOut: true, ...memberIdOf(member) }] };
+      return {
+        reply: REPLIES.stopped(),
+        mutations: [{ kind: 'setOptOut', channel, optedOut: true, ...memberIdOf(member) }],
+      };
     case 'start':
       return {
         reply: member ? REPLIES.started() : REPLIES.startedStranger(),
@@ -104,7 +110,10 @@ async function decide(
         optedOut: optedOut ? [channel] : [],
         joinedAt: deps.now().toISOString(),
       };
-      return { reply: REPLIES.welcome(command.nick), mutations: [{ kind: 'createMember', member: newMember }] };
+      return {
+        reply: REPLIES.welcome(command.nick),
+        mutations: [{ kind: 'createMember', member: newMember }],
+      };
     }
     case 'follow':
     case 'unfollow': {
@@ -115,7 +124,10 @@ async function decide(
       const muted = (await deps.store.mutedBy(author.id)).has(member.id);
       const wantMuted = command.kind === 'unfollow';
       if (muted === wantMuted) {
-        return { reply: wantMuted ? REPLIES.notFollowing(author.nick) : REPLIES.alreadyFollowing(author.nick), mutations: [] };
+        return {
+          reply: wantMuted ? REPLIES.notFollowing(author.nick) : REPLIES.alreadyFollowing(author.nick),
+          mutations: [],
+        };
       }
       return {
         reply: wantMuted ? REPLIES.unfollowed(author.nick) : REPLIES.followed(author.nick),
@@ -128,7 +140,13 @@ async function decide(
       const chars = charCount(command.text);
       if (chars > MAX_POST_CHARS) return { reply: REPLIES.tooLong(chars), mutations: [] };
       const id = `${deps.baseUrl.replace(/\/$/, '')}/posts/${deps.newId()}`;
-      const post = { id, authorId: member.id, authorNick: member.nick, text: command.text, createdAt: deps.now().toISOString() };
+      const post = {
+        id,
+        authorId: member.id,
+        authorNick: member.nick,
+        text: command.text,
+        createdAt: deps.now().toISOString(),
+      };
       return { mutations: [{ kind: 'putPost', post }], postId: id };
     }
   }

@@ -117,7 +117,13 @@ describe('signRequest + verifyRequest', () => {
     const req = signed({ body: null });
     expect(req.headers.digest).toBeUndefined();
     await expect(verify({ ...req, method: 'GET' })).rejects.toThrow(SignatureError);
-    const get = signRequest({ method: 'GET', url: URL_, keyId: KEY_ID, privateKeyPem: oldKey.privateKeyPem, now: NOW });
+    const get = signRequest({
+      method: 'GET',
+      url: URL_,
+      keyId: KEY_ID,
+      privateKeyPem: oldKey.privateKeyPem,
+      now: NOW,
+    });
     const headers = Object.fromEntries(Object.entries(get).map(([k, v]) => [k.toLowerCase(), v]));
     await expect(verify({ method: 'GET', path: '/inbox?page=1', headers, body: '' })).resolves.toEqual({
       keyId: KEY_ID,
@@ -130,7 +136,9 @@ describe('signRequest + verifyRequest', () => {
     const hs = req.headers.signature?.replace('rsa-sha256', 'hs2019') ?? '';
     await expect(verify({ ...req, headers: { ...req.headers, signature: hs } })).resolves.toBeTruthy();
     const { signature, ...rest } = req.headers;
-    await expect(verify({ ...req, headers: { ...rest, authorization: `Signature ${signature}` } })).resolves.toBeTruthy();
+    await expect(
+      verify({ ...req, headers: { ...rest, authorization: `Signature ${signature}` } }),
+    ).resolves.toBeTruthy();
   });
 
   it('refuses to sign with a Host header that contradicts the URL', () => {
@@ -154,7 +162,11 @@ describe('every single-byte mutation is rejected', () => {
     ['path', (i) => ({ ...req, path: mutateAt(req.path, i) }), req.path.length],
     ['host', (i) => ({ ...req, headers: { ...req.headers, host: mutateAt(req.headers.host ?? '', i) } }), 11],
     ['date', (i) => ({ ...req, headers: { ...req.headers, date: mutateAt(req.headers.date ?? '', i) } }), 29],
-    ['digest', (i) => ({ ...req, headers: { ...req.headers, digest: mutateAt(req.headers.digest ?? '', i) } }), 51],
+    [
+      'digest',
+      (i) => ({ ...req, headers: { ...req.headers, digest: mutateAt(req.headers.digest ?? '', i) } }),
+      51,
+    ],
     ['body', (i) => ({ ...req, body: mutateAt(req.body, i) }), req.body.length],
   ];
   for (const [name, mutate, length] of cases) {
@@ -175,7 +187,9 @@ describe('every single-byte mutation is rejected', () => {
     const accepted: number[] = [];
     const reasons = new Set<string>();
     for (let i = start; i < end; i++) {
-      const reason = await reasonOf(verify({ ...req, headers: { ...req.headers, signature: mutateAt(header, i) } }));
+      const reason = await reasonOf(
+        verify({ ...req, headers: { ...req.headers, signature: mutateAt(header, i) } }),
+      );
       reasons.add(reason);
       if (reason === 'accepted') accepted.push(i);
     }
@@ -197,8 +211,14 @@ describe('clock window', () => {
     expect(await reasonOf(verify(req, { now: at(7200), maxPastSeconds: 43_200 }))).toBe('accepted');
   });
   it('rejects an expired (expires) parameter', async () => {
-    const sig = customSignature(req, ['(request-target)', 'host', 'date', 'digest'], 'algorithm="hs2019",expires=1');
-    expect(await reasonOf(verify({ ...req, headers: { ...req.headers, signature: sig } }))).toBe('stale_date');
+    const sig = customSignature(
+      req,
+      ['(request-target)', 'host', 'date', 'digest'],
+      'algorithm="hs2019",expires=1',
+    );
+    expect(await reasonOf(verify({ ...req, headers: { ...req.headers, signature: sig } }))).toBe(
+      'stale_date',
+    );
   });
 });
 
@@ -216,7 +236,9 @@ describe('rejection reasons', () => {
     for (const dropped of ['(request-target)', 'host', 'date', 'digest']) {
       const names = ['(request-target)', 'host', 'date', 'digest'].filter((n) => n !== dropped);
       const sig = customSignature(req, names);
-      expect(await reasonOf(verify(withHeaders({ ...req.headers, signature: sig })))).toBe('header_not_signed');
+      expect(await reasonOf(verify(withHeaders({ ...req.headers, signature: sig })))).toBe(
+        'header_not_signed',
+      );
     }
     const noHeadersParam = `keyId="${KEY_ID}",signature="${Buffer.alloc(256).toString('base64')}"`;
     expect(await reasonOf(verify(withHeaders({ ...req.headers, signature: noHeadersParam })))).toBe(
@@ -226,7 +248,9 @@ describe('rejection reasons', () => {
 
   it('rejects unsupported algorithms, bad formats, digest mismatches', async () => {
     const hmac = req.headers.signature?.replace('rsa-sha256', 'hmac-sha256') ?? '';
-    expect(await reasonOf(verify(withHeaders({ ...req.headers, signature: hmac })))).toBe('unsupported_algorithm');
+    expect(await reasonOf(verify(withHeaders({ ...req.headers, signature: hmac })))).toBe(
+      'unsupported_algorithm',
+    );
     expect(await reasonOf(verify(withHeaders({ ...req.headers, signature: 'garbage' })))).toBe('bad_format');
     expect(await reasonOf(verify(withHeaders({ ...req.headers, date: 'yesterday' })))).toBe('bad_format');
     expect(await reasonOf(verify(withHeaders({ ...req.headers, digest: 'MD5=abc' })))).toBe('bad_format');
@@ -241,7 +265,10 @@ describe('rejection reasons', () => {
     expect(await reasonOf(verify(req, { fetchKey: failing }))).toBe('key_fetch_failed');
     expect(signatureErrorStatus('key_fetch_failed')).toBe(503);
     expect(signatureErrorStatus('bad_signature')).toBe(401);
-    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    });
     expect(await reasonOf(verify(req, { fetchKey: keyFetcher({ publicKeyPem: ec.toString() }) }))).toBe(
       'bad_signature',
     );
@@ -260,7 +287,10 @@ describe('key rotation', () => {
 
   it('refetches once when the cached key is old, then succeeds', async () => {
     const fetchKey = vi.fn<FetchKey>(async (_id, { refresh }) => record(refresh ? newKey : oldKey, !refresh));
-    await expect(verify(signed({ key: newKey }), { fetchKey })).resolves.toEqual({ keyId: KEY_ID, actorId: ACTOR });
+    await expect(verify(signed({ key: newKey }), { fetchKey })).resolves.toEqual({
+      keyId: KEY_ID,
+      actorId: ACTOR,
+    });
     expect(fetchKey.mock.calls).toEqual([
       [KEY_ID, { refresh: false }],
       [KEY_ID, { refresh: true }],
@@ -354,5 +384,24 @@ describe('parseSignatureHeader', () => {
       }
     }
     expect(ok).toBeLessThan(4000);
+  });
+});
+
+describe('verifyRequest on hostile input', () => {
+  it('rejects random headers only with SignatureError', async () => {
+    const rng = createRng(7);
+    const req = signed();
+    const names = ['signature', 'date', 'host', 'digest', 'authorization'];
+    const junk = ['', ' ', 'x', '"', '=', ',', 'SHA-256=', 'Signature ', '\\', 'keyId="k"', 'headers="date"'];
+    for (let n = 0; n < 500; n++) {
+      const headers: Record<string, string> = { ...req.headers };
+      const name = rng.pick(names);
+      let value = headers[name] ?? '';
+      const at = rng.int(value.length + 1);
+      value = value.slice(0, at) + rng.pick(junk) + value.slice(at + rng.int(4));
+      headers[name] = value;
+      const reason = await reasonOf(verify({ ...req, headers }));
+      expect(reason).not.toBe('other');
+    }
   });
 });

@@ -1,4 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+
+/** The same context `cdk synth` uses (feature flags and defaults from cdk.json). */
+export const cdkJsonContext = (): Record<string, unknown> => {
+  const cdkJson: unknown = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
+  if (typeof cdkJson !== 'object' || cdkJson === null || !('context' in cdkJson)) {
+    throw new Error('cdk.json has no context');
+  }
+  return cdkJson.context as Record<string, unknown>;
+};
+
+/** The CloudFormation logical id of a construct (its default child for L2s). */
+export const logicalId = (construct: IConstruct): string => {
+  const element = construct.node.defaultChild ?? construct;
+  if (!CfnElement.isCfnElement(element))
+    throw new Error(`${construct.node.path} has no CloudFormation element`);
+  return Stack.of(element).getLogicalId(element);
+};
 
 /** The parts of a synthesized CloudFormation template the infra tests read. */
 export interface CfnResource {
@@ -61,7 +81,11 @@ export const identityStatements = (template: CfnTemplate): AttachedStatement[] =
     }
     if (resource.Type === 'AWS::IAM::Role') {
       return asArray(props.Policies as { PolicyDocument: unknown }[] | undefined).flatMap((policy) =>
-        documentStatements(policy.PolicyDocument).map((statement) => ({ source: id, roles: [id], statement })),
+        documentStatements(policy.PolicyDocument).map((statement) => ({
+          source: id,
+          roles: [id],
+          statement,
+        })),
       );
     }
     return [];

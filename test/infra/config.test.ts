@@ -1,0 +1,77 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { createEchobotApp } from '../../infra/echobot-app.ts';
+import { DEFAULT_TWILIO_AUTH_TOKEN_PARAM, readEchobotConfig } from '../../infra/echobot-config.ts';
+import {
+  cdkJsonContext,
+  logicalId,
+  ref,
+  statementsOfRole,
+  stringLeaves,
+  templateJson,
+} from './infra-test-helpers.ts';
+
+const configFrom = (context: Record<string, unknown>) => readEchobotConfig(new App({ context }));
+
+describe('echobot CDK context', () => {
+  it('defaults to the documented parameter name and INFO logging', () => {
+    expect(configFrom({})).toEqual({
+      twilioAuthTokenParam: DEFAULT_TWILIO_AUTH_TOKEN_PARAM,
+      logLevel: 'INFO',
+    });
+    expect(cdkJsonContext().twilioAuthTokenParam).toBe(DEFAULT_TWILIO_AUTH_TOKEN_PARAM);
+  });
+
+  it.each([
+    [
+      { twilioAuthTokenParam: '0123456789abcdef0123456789abcdef' },
+      /twilioAuthTokenParam.*SSM parameter name/,
+    ],
+    [{ twilioAuthTokenParam: '/has spaces' }, /twilioAuthTokenParam/],
+    [{ publicUrl: 'http://bot.example/' }, /publicUrl.*https/],
+    [{ publicUrl: 'not a url' }, /publicUrl/],
+    [{ alertEmail: 'ops-at-example' }, /alertEmail/],
+    [{ logLevel: 'LOUD' }, /logLevel/],
+    [{ publicUrl: 42 }, /publicUrl.*string/],
+  ])('rejects %j with a specific error', (context, message) => {
+    expect(() => configFrom(context)).toThrow(message);
+  });
+
+  it('flows publicUrl, alertEmail and a custom parameter name into the stack', () => {
+    const { stack } = createEchobotApp({
+      context: {
+        ...cdkJsonContext(),
+        // Bundling is covered by stack.test.ts; skip it here to keep this synth fast.
+        'aws:cdk:bundling-stacks': [],
+        publicUrl: 'https://bot.example',
+        alertEmail: 'ops@example.org',
+        twilioAuthTokenParam: '/custom/twilio-token',
+        logLevel: 'debug',
+      },
+    });
+    const template = Template.fromStack(stack);
+    const json = templateJson(template);
+
+    expect(json.Resources[logicalId(stack.http.fn)]?.Properties?.Environment).toEqual({
+      Variables: expect.objectContaining({
+        PUBLIC_URL: 'https://bot.example',
+        TWILIO_AUTH_TOKEN_PARAM: '/custom/twilio-token',
+        LOG_LEVEL: 'DEBUG',
+      }),
+    });
+    const ssm = statementsOfRole(json, logicalId(stack.http.role)).filter((s) =>
+      [s.Action].flat().includes('ssm:GetParameter'),
+    );
+    expect([...stringLeaves(ssm[0]?.Resource)].at(-1)).toBe(':parameter/custom/twilio-token');
+
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.org',
+      TopicArn: ref(logicalId(stack.alarms.topic)),
+    });
+    // Twilio signs the URL it calls, so with a custom domain the webhook URL is on that domain.
+    template.hasOutput('TwilioWebhookUrl', { Value: 'https://bot.example/webhooks/twilio' });
+    template.hasOutput('WebhookBaseUrl', { Value: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }) });
+  });
+});

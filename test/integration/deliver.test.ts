@@ -1,0 +1,128 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import { afterAll, describe, expect, it } from 'vitest';
+import { idempotencyStore } from '../../lib/adapters/idempotency-store.ts';
+import { SnsSmsSender } from '../../lib/adapters/sns-sms-sender.ts';
+import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
+import type { DeliveryJob, Member } from '../../lib/domain/types.ts';
+import { retryDelaySeconds } from '../../lib/usecases/deliver-job.ts';
+import { createDeliverHandler } from '../../lib/usecases/deliver-queue.ts';
+import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
+import { localContext } from '../../local/lambda-context.ts';
+import { freshQueue, freshTable } from '../support/aws-local.ts';
+import { startFakeSns } from '../support/fake-sns.ts';
+import { seedMembers } from '../support/members.ts';
+import { countCommands, receiveAll, sqsEvent } from '../support/sqs-helpers.ts';
+
+const sns = await startFakeSns();
+afterAll(() => sns.stop());
+
+async function harness(memberCount = 3) {
+  const t = await freshTable();
+  const q = await freshQueue();
+  const sqsCounts = countCommands(q.sqs);
+  const members = await seedMembers(t.store, memberCount, Math.floor(Math.random() * 1e6));
+  const handler = createDeliverHandler({
+    store: t.store,
+    queue: new SqsJobQueue(q.sqs, q.queueUrl),
+    senders: {
+      sms: new SnsSmsSender(new SNSClient({ ...LOCAL_AWS, endpoint: sns.endpoint, maxAttempts: 1 })),
+    },
+    idempotency: idempotencyStore(t.client, t.table),
+    log: () => undefined,
+  });
+  const run = (jobs: DeliveryJob[], receiveCount = 1) =>
+    handler(sqsEvent(jobs.map((j) => ({ body: JSON.stringify(j), receiveCount }))), localContext('deliver'));
+  return { ...t, ...q, members, run, handler, sqsCounts };
+}
+
+const jobFor = (members: Member[], id = `https://bot/posts/${Math.random()}#0`): DeliveryJob => ({
+  id,
+  postId: id.split('#')[0] ?? id,
+  text: 'alice: hi',
+  recipients: members.map((m) => ({ memberId: m.id, channel: m.channels[0] ?? 'sms:?' })),
+  attempt: 0,
+});
+
+const phonesOf = (members: Member[]) => members.map((m) => (m.channels[0] ?? '').replace('sms:', ''));
+const publishedTo = (phones: string[]) =>
+  sns.published.filter((p) => phones.includes(p.phoneNumber)).map((p) => p.phoneNumber);
+
+describe('deliver (DynamoDB Local idempotency, fauxqs, loopback SNS)', () => {
+  it('publishes one SMS per recipient, and a redelivered job sends nothing twice', async () => {
+    const h = await harness(3);
+    const job = jobFor(h.members);
+    expect(await h.run([job])).toEqual({ batchItemFailures: [] });
+    expect(await h.run([job])).toEqual({ batchItemFailures: [] });
+    expect(publishedTo(phonesOf(h.members)).sort()).toEqual(phonesOf(h.members).sort());
+  });
+
+  it('honours a STOP that arrived after the job was queued', async () => {
+    const h = await harness(2);
+    const [bob, carol] = h.members;
+    if (!bob || !carol) throw new Error('seed');
+    await h.store.commit({ key: 'stop', at: new Date().toISOString() }, [
+      { kind: 'setOptOut', channel: carol.channels[0] ?? 'sms:?', memberId: carol.id, optedOut: true },
+    ]);
+    await h.run([jobFor(h.members)]);
+    expect(publishedTo(phonesOf(h.members))).toEqual(phonesOf([bob]));
+  });
+
+  it('re-enqueues only the failed recipients, with a delay, and acknowledges the job', async () => {
+    const h = await harness(3);
+    const [ok1, broken, ok2] = h.members;
+    if (!ok1 || !broken || !ok2) throw new Error('seed');
+    const brokenPhone = phonesOf([broken])[0] ?? '';
+    sns.fail(brokenPhone, 500, 'InternalError');
+    const job = jobFor(h.members);
+    expect(await h.run([job])).toEqual({ batchItemFailures: [] });
+    expect(publishedTo(phonesOf(h.members)).sort()).toEqual(phonesOf([ok1, ok2]).sort());
+    expect(h.sqsCounts.SendMessageBatch).toBe(1);
+    // The retry job is delayed, so it is not visible yet.
+    expect(await receiveAll(h.sqs, h.queueUrl)).toEqual([]);
+
+    sns.heal(brokenPhone);
+    const retry: DeliveryJob = {
+      ...job,
+      id: `${job.id}.r1`,
+      recipients: job.recipients.filter((r) => r.memberId === broken.id),
+      attempt: 1,
+    };
+    await h.run([retry]);
+    expect(publishedTo(phonesOf(h.members)).sort()).toEqual(phonesOf(h.members).sort());
+  });
+
+  it('fails the message when no recipient could be reached, and backs off before the next try', async () => {
+    const h = await harness(1);
+    const phoneNumber = phonesOf(h.members)[0] ?? '';
+    sns.fail(phoneNumber, 500, 'InternalError');
+    const job = jobFor(h.members);
+    const res = await h.run([job], 3);
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
+    expect(h.sqsCounts.ChangeMessageVisibility).toBe(1);
+    expect(retryDelaySeconds(3)).toBe(120);
+    // The failure left no idempotency record behind: the next try sends.
+    sns.heal(phoneNumber);
+    expect(await h.run([job], 4)).toEqual({ batchItemFailures: [] });
+    expect(publishedTo([phoneNumber])).toEqual([phoneNumber]);
+  });
+
+  it('does not retry a carrier refusal', async () => {
+    const h = await harness(1);
+    const phoneNumber = phonesOf(h.members)[0] ?? '';
+    sns.fail(phoneNumber, 400, 'OptedOut');
+    expect(await h.run([jobFor(h.members)])).toEqual({ batchItemFailures: [] });
+    expect(h.sqsCounts.SendMessageBatch ?? 0).toBe(0);
+  });
+
+  it('reports a message that is not a job as a failure, without touching the others', async () => {
+    const h = await harness(1);
+    const good = jobFor(h.members);
+    const event = sqsEvent([
+      { body: '{"not":"a job"}', id: 'poison' },
+      { body: JSON.stringify(good), id: 'good' },
+    ]);
+    const res = await h.handler(event, localContext('deliver'));
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'poison' }]);
+    expect(publishedTo(phonesOf(h.members))).toEqual(phonesOf(h.members));
+  });
+});

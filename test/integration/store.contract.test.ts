@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import type { Member, Post } from '../../lib/domain/types.ts';
+import type { Store } from '../../lib/ports/store.ts';
+import { freshTable } from '../support/aws-local.ts';
+
+const at = '2026-11-23T10:00:00.000Z';
+const member = (id: string, nick: string, phone: string): Member => ({
+  id,
+  nick,
+  channels: [`sms:${phone}`],
+  optedOut: [],
+  joinedAt: at,
+});
+
+/** The behaviour every Store adapter must have. Runs against each adapter below. */
+function storeContract(name: string, makeStore: (pageSize?: number) => Promise<Store>) {
+  describe(`Store contract: ${name}`, () => {
+    it('creates a member findable by id, nick and channel', async () => {
+      const store = await makeStore();
+      const alice = member('m1', 'alice', '+15550001111');
+      expect(
+        await store.commit({ key: 'twilio:1', at, reply: 'hi' }, [{ kind: 'createMember', member: alice }]),
+      ).toEqual({ ok: true });
+      expect(await store.memberById('m1')).toEqual(alice);
+      expect(await store.memberByNick('alice')).toEqual(alice);
+      expect(await store.channelState('sms:+15550001111')).toEqual({ memberId: 'm1', optedOut: false });
+      expect(await store.getInbound('twilio:1')).toEqual({ key: 'twilio:1', at, reply: 'hi' });
+    });
+
+    it('commits a message key once: the second commit is a duplicate and changes nothing', async () => {
+      const store = await makeStore();
+      await store.commit({ key: 'twilio:1', at }, [
+        { kind: 'createMember', member: member('m1', 'alice', '+15550001111') },
+      ]);
+      const again = await store.commit({ key: 'twilio:1', at }, [
+        { kind: 'createMember', member: member('m2', 'bob', '+15550002222') },
+      ]);
+      expect(again).toEqual({ ok: false, reason: 'duplicate' });
+      expect(await store.memberByNick('bob')).toBeUndefined();
+    });
+
+    it('keeps nicks and channels unique, all-or-nothing', async () => {
+      const store = await makeStore();
+      await store.commit({ key: 'k1', at }, [
+        { kind: 'createMember', member: member('m1', 'alice', '+15550001111') },
+      ]);
+      const sameNick = await store.commit({ key: 'k2', at }, [
+        { kind: 'createMember', member: member('m2', 'alice', '+15550002222') },
+      ]);
+      expect(sameNick).toEqual({ ok: false, reason: 'nick-taken' });
+      expect(await store.channelState('sms:+15550002222')).toBeUndefined();
+      expect(await store.getInbound('k2')).toBeUndefined();
+      const samePhone = await store.commit({ key: 'k3', at }, [
+        { kind: 'createMember', member: member('m3', 'carol', '+15550001111') },
+      ]);
+      expect(samePhone).toEqual({ ok: false, reason: 'channel-taken' });
+      expect(await store.memberByNick('carol')).toBeUndefined();
+    });
+
+    it('records unfollows per author and lifts them again', async () => {
+      const store = await makeStore();
+      await store.commit({ key: 'k1', at }, [
+        { kind: 'setMuted', authorId: 'a', memberId: 'm1', muted: true },
+        { kind: 'setMuted', authorId: 'a', memberId: 'm2', muted: true },
+        { kind: 'setMuted', authorId: 'b', memberId: 'm1', muted: true },
+      ]);
+      expect(await store.mutedBy('a')).toEqual(new Set(['m1', 'm2']));
+      await store.commit({ key: 'k2', at }, [
+        { kind: 'setMuted', authorId: 'a', memberId: 'm1', muted: false },
+      ]);
+      expect(await store.mutedBy('a')).toEqual(new Set(['m2']));
+      expect(await store.mutedBy('nobody')).toEqual(new Set());
+    });
+
+    it('opts channels out and in, for members and strangers', async () => {
+      const store = await makeStore();
+      await store.commit({ key: 'k1', at }, [
+        { kind: 'createMember', member: member('m1', 'alice', '+15550001111') },
+      ]);
+      await store.commit({ key: 'k2', at }, [
+        { kind: 'setOptOut', channel: 'sms:+15550001111', memberId: 'm1', optedOut: true },
+      ]);
+      expect((await store.memberById('m1'))?.optedOut).toEqual(['sms:+15550001111']);
+      expect(await store.channelState('sms:+15550001111')).toEqual({ memberId: 'm1', optedOut: true });
+      await store.commit({ key: 'k3', at }, [
+        { kind: 'setOptOut', channel: 'sms:+15550001111', memberId: 'm1', optedOut: false },
+      ]);
+      expect((await store.memberById('m1'))?.optedOut).toEqual([]);
+      await store.commit({ key: 'k4', at }, [
+        { kind: 'setOptOut', channel: 'sms:+15550009999', optedOut: true },
+      ]);
+      expect(await store.channelState('sms:+15550009999')).toEqual({ optedOut: true });
+    });
+
+    it('lists every member exactly once across pages', async () => {
+      const store = await makeStore(7);
+      const ids = Array.from({ length: 23 }, (_, i) => `m${String(i).padStart(2, '0')}`);
+      for (const id of ids) {
+        await store.commit({ key: `k-${id}`, at }, [
+          { kind: 'createMember', member: member(id, `n_${id}`, `+1555000${id.slice(1).padStart(4, '0')}`) },
+        ]);
+      }
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.listMembers(cursor);
+        seen.push(...page.members.map((m) => m.id));
+        cursor = page.cursor;
+        pages++;
+      } while (cursor);
+      expect(seen.sort()).toEqual(ids);
+      expect(pages).toBeGreaterThanOrEqual(4);
+      const some = await store.membersByIds([...ids.slice(0, 5), 'missing', ids[0] ?? '']);
+      expect([...some.keys()].sort()).toEqual(ids.slice(0, 5));
+    });
+
+    it('stores posts and refuses to overwrite one', async () => {
+      const store = await makeStore();
+      const post: Post = {
+        id: 'https://bot/posts/1',
+        authorId: 'm1',
+        authorNick: 'alice',
+        text: 'hello',
+        createdAt: at,
+      };
+      await store.commit({ key: 'k1', at }, [{ kind: 'putPost', post }]);
+      expect(await store.getPost(post.id)).toEqual(post);
+      await expect(
+        store.commit({ key: 'k2', at }, [{ kind: 'putPost', post: { ...post, text: 'changed' } }]),
+      ).rejects.toThrow();
+      expect((await store.getPost(post.id))?.text).toBe('hello');
+    });
+  });
+}
+
+storeContract('DynamoDB (DynamoDB Local)', async (pageSize) => {
+  const { doc, table } = await freshTable();
+  const { DynamoStore } = await import('../../lib/adapters/dynamo-store.ts');
+  return new DynamoStore(doc, table, pageSize);
+});

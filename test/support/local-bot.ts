@@ -1,0 +1,82 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { outboxLine } from '../../lib/adapters/outbox-sender.ts';
+import { sendSms } from './twilio-phone.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+export interface LocalBot {
+  url: string;
+  token: string;
+  dataDir: string;
+  process: ChildProcess;
+  sms(from: string, body: string, sid?: string): Promise<{ status: number; text: string; sid: string }>;
+  outbox(): Promise<z.infer<typeof outboxLine>[]>;
+  /** Waits until everything accepted so far is fanned out and delivered. */
+  settle(): Promise<void>;
+  /** Graceful stop (SIGTERM), or `SIGKILL` to crash it. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `local/start.ts` (what `npm start` runs) as its own process on a free port. */
+export async function startLocalBot(
+  options: { dataDir?: string; env?: Record<string, string> } = {},
+): Promise<LocalBot> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'echobot-e2e-')));
+  const token = 'e2e-twilio-token';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      ECHOBOT_DATA: dataDir,
+      TWILIO_AUTH_TOKEN: token,
+      LOG_LEVEL: 'WARN',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bot did not start in 90 s:\n${output}`)), 90_000);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      const m = output.match(/echobot is running at (http:\/\/\S+)/);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolveUrl(m[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bot exited with ${code} before starting:\n${output}`));
+    });
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    url,
+    token,
+    dataDir,
+    process: child,
+    sms: (from, body, sid) => sendSms({ url, token, from, body, ...(sid ? { sid } : {}) }),
+    outbox: async () => z.array(outboxLine).parse(await (await fetch(`${url}/dev/outbox`)).json()),
+    settle: async () => {
+      const res = await fetch(`${url}/dev/settle?timeout=60000`);
+      if (res.status !== 200) throw new Error(`bot did not settle: ${res.status} ${await res.text()}`);
+    },
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
