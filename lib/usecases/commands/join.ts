@@ -1,0 +1,19 @@
+import { REPLIES } from '../../domain/format.ts';
+import type { Member } from '../../domain/types.ts';
+import { type CommandContext, type Decision, reply } from './decision.ts';
+
+export async function join(
+  { deps, channel, member, optedOut }: CommandContext,
+  nick: string,
+): Promise<Decision> {
+  if (member) return reply(REPLIES.alreadyMember(member.nick));
+  if (await deps.store.memberByNick(nick)) return reply(REPLIES.nickTaken(nick));
+  const newMember: Member = {
+    id: deps.newId(),
+    nick,
+    channels: [channel],
+    optedOut: optedOut ? [channel] : [],
+    joinedAt: deps.now().toISOString(),
+  };
+  return reply(REPLIES.welcome(nick), [{ kind: 'createMember', member: newMember }]);
+}
