@@ -13,6 +13,7 @@ import { OutboxSender, readOutbox } from '../lib/adapters/outbox-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { channelOf } from '../lib/domain/channel.ts';
 import { newId } from '../lib/domain/ids.ts';
+import type { RetryDelay } from '../lib/usecases/deliver-job.ts';
 import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
 import { createFanoutHandler } from '../lib/usecases/fanout-stream.ts';
 import { createHttpApp } from '../lib/usecases/http-app.ts';
@@ -33,6 +34,8 @@ export interface LocalNodeOptions {
   publicUrl?: string;
   /** Twilio auth token; generated once per data directory and kept there if absent. */
   twilioAuthToken?: string;
+  /** Deliver retry backoff (default 30 s doubling to 15 min); tests and benches shorten it. */
+  retryDelay?: RetryDelay;
 }
 
 export interface LocalNode {
@@ -108,6 +111,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       senders: { sms: outbox },
       idempotency: idempotencyStore(dynamo.client, TABLE),
       log: info,
+      ...(options.retryDelay ? { retryDelay: options.retryDelay } : {}),
     });
 
     let settle: (timeoutMs?: number) => Promise<boolean> = async () => false;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { startLocalNode } from './node.ts';
+import { retryDelayFromEnv } from './retry-env.ts';
 
 /** `npm start`: one whole bot on this machine. Configuration by environment, as documented in README.md. */
 const port = Number(process.env.PORT ?? 8787);
@@ -9,6 +10,7 @@ const node = await startLocalNode({
   dataDir,
   ...(process.env.ECHOBOT_URL ? { publicUrl: process.env.ECHOBOT_URL } : {}),
   ...(process.env.TWILIO_AUTH_TOKEN ? { twilioAuthToken: process.env.TWILIO_AUTH_TOKEN } : {}),
+  ...retryDelayFromEnv(),
 });
 
 const generated = process.env.TWILIO_AUTH_TOKEN

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BadRequestError } from '../domain/errors.ts';
 import type { Channel, DeliveryJob } from '../domain/types.ts';
 
 const channel = z.custom<Channel>(
@@ -16,5 +17,11 @@ const job = z.object({
 
 /** A queue message body -> a job. A body that is not a job is a poison message: it throws. */
 export function parseJobMessage(body: string): DeliveryJob {
-  return job.parse(JSON.parse(body));
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new BadRequestError('queue message is not JSON');
+  }
+  return job.parse(value);
 }

@@ -11,6 +11,13 @@ export interface DeliverDeps {
   senders: Senders;
   queue: JobQueue;
   log: (event: string, fields: Record<string, unknown>) => void;
+  /** Retry backoff; defaults to 30 s doubling up to 15 min. Tests and benches shorten it. */
+  retryDelay?: RetryDelay;
+}
+
+export interface RetryDelay {
+  baseSeconds: number;
+  maxSeconds: number;
 }
 
 export interface DeliverOutcome {
@@ -32,8 +39,11 @@ export class JobFailedError extends Error {
 const CONCURRENCY = 8;
 
 /** Delay before the n-th retry of a job's failed part: 30 s doubling, capped at SQS's 15 min. */
-export function retryDelaySeconds(attempt: number): number {
-  return Math.min(900, 30 * 2 ** Math.max(0, attempt - 1));
+export function retryDelaySeconds(
+  attempt: number,
+  delay: RetryDelay = { baseSeconds: 30, maxSeconds: 900 },
+): number {
+  return Math.min(delay.maxSeconds, 900, delay.baseSeconds * 2 ** Math.max(0, attempt - 1));
 }
 
 /**
@@ -79,7 +89,7 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
     const attempt = job.attempt + 1;
     await deps.queue.enqueue(
       [{ ...job, id: `${job.id}.r${attempt}`, recipients: failed, attempt }],
-      retryDelaySeconds(attempt),
+      retryDelaySeconds(attempt, deps.retryDelay),
     );
   }
   return { sent, skipped: job.recipients.length - live.length, refused, retried: failed.length };

@@ -26,7 +26,6 @@ export function createDeliverHandler(deps: DeliverQueueDeps) {
     persistenceStore: deps.idempotency,
     config,
   });
-  const processor = new BatchProcessor(EventType.SQS);
   const onRecord = async (record: SQSRecord) => {
     const job = parseJobMessage(record.body);
     try {
@@ -34,12 +33,16 @@ export function createDeliverHandler(deps: DeliverQueueDeps) {
       deps.log('job delivered', { jobId: job.id, ...outcome });
     } catch (err) {
       const receives = Number(record.attributes.ApproximateReceiveCount) || 1;
-      await deps.queue.retryLater(record.receiptHandle, retryDelaySeconds(receives)).catch(() => undefined);
+      await deps.queue
+        .retryLater(record.receiptHandle, retryDelaySeconds(receives, deps.retryDelay))
+        .catch(() => undefined);
       throw err;
     }
   };
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     config.registerLambdaContext(context);
+    // One processor per invocation: its state is per batch, and the local pollers run batches concurrently.
+    const processor = new BatchProcessor(EventType.SQS);
     return processPartialResponse(event, onRecord, processor, { context, throwOnFullBatchFailure: false });
   };
 }

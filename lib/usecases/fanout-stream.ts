@@ -12,13 +12,16 @@ export interface FanoutStreamDeps extends FanoutDeps {
  * there (and bisects, and finally sends them to the failure destination).
  */
 export function createFanoutHandler(deps: FanoutStreamDeps) {
-  const processor = new BatchProcessor(EventType.DynamoDBStreams);
   const onRecord = async (record: DynamoDBRecord) => {
     const post = postFromStreamRecord(record);
     if (!post) return;
     const { recipients, jobs } = await fanoutPost(deps, post);
     deps.log('post fanned out', { postId: post.id, recipients, jobs });
   };
+  // One processor per invocation: its state is per batch, and a local poller may run batches concurrently.
   return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
-    processPartialResponse(event, onRecord, processor, { context, throwOnFullBatchFailure: false });
+    processPartialResponse(event, onRecord, new BatchProcessor(EventType.DynamoDBStreams), {
+      context,
+      throwOnFullBatchFailure: false,
+    });
 }

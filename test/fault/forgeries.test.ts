@@ -1,0 +1,46 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../lib/domain/ids.ts';
+import { createHttpApp } from '../../lib/usecases/http-app.ts';
+import { localContext } from '../../local/lambda-context.ts';
+import { freshTable } from '../support/aws-local.ts';
+import { TOKEN } from '../support/function-url-event.ts';
+import { seedMembers } from '../support/members.ts';
+import { INBOUND_ROUTES } from './support/inbound-routes.ts';
+
+async function app() {
+  const t = await freshTable();
+  const http = createHttpApp({
+    ingest: { store: t.store, now: () => new Date(), newId },
+    twilioAuthToken: async () => TOKEN,
+    log: () => undefined,
+  });
+  const items = async () => (await t.doc.send(new ScanCommand({ TableName: t.table }))).Items ?? [];
+  return { ...t, call: (e: Parameters<typeof http>[0]) => http(e, localContext('http')), items };
+}
+
+describe.each(INBOUND_ROUTES)('forgeries: $name', (route) => {
+  it('verifies the provider’s published example signature', () => {
+    expect(route.publishedExampleVerifies()).toBe(true);
+  });
+
+  it('refuses every mutated request with a 4xx and writes nothing; the genuine one is accepted', async () => {
+    const a = await app();
+    const [member] = await seedMembers(a.store, 1);
+    const from = (member?.channels[0] ?? '').slice(4);
+    const before = await a.items();
+    const forgeries = route.forgeries(from, 'forged hello');
+    expect(forgeries.length).toBeGreaterThanOrEqual(200);
+    const accepted: string[] = [];
+    for (const f of forgeries) {
+      const res = await a.call(f.event);
+      const status = res.statusCode ?? 0;
+      if (status < 400 || status >= 500) accepted.push(`${f.what}: ${status}`);
+    }
+    expect(accepted).toEqual([]);
+    expect(await a.items()).toEqual(before);
+    // The same request unmutated goes through, so the suite can tell a refusal from a broken route.
+    expect((await a.call(route.genuine(from, 'real hello'))).statusCode).toBe(200);
+    expect((await a.items()).filter((i) => String(i.pk).startsWith('POST#'))).toHaveLength(1);
+  });
+});
