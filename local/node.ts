@@ -16,6 +16,7 @@ import { newId } from '../lib/domain/ids.ts';
 import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
 import { createFanoutHandler } from '../lib/usecases/fanout-stream.ts';
 import { createHttpApp } from '../lib/usecases/http-app.ts';
+import { channelSenders, type LocalChannelOptions } from './channel-senders.ts';
 import { LOCAL_AWS, startDynamoLocal } from './dynamodb-local.ts';
 import { readBody, TooLargeError, toFunctionUrlEvent, writeResult } from './http-event.ts';
 import { localContext } from './lambda-context.ts';
@@ -33,6 +34,8 @@ export interface LocalNodeOptions {
   publicUrl?: string;
   /** Twilio auth token; generated once per data directory and kept there if absent. */
   twilioAuthToken?: string;
+  /** Channels beyond SMS; see local/channel-senders.ts for what each setting switches on. */
+  channels?: LocalChannelOptions;
 }
 
 export interface LocalNode {
@@ -98,6 +101,9 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const httpApp = createHttpApp({
       ingest: { store, now: () => new Date(), newId },
       twilioAuthToken: async () => token,
+      telegramSecretToken: async () => options.channels?.telegramSecretToken,
+      imSecret: async () => options.channels?.imSecret,
+      allowPrivateCallbacks: options.channels?.allowPrivate ?? false,
       publicUrl: url,
       log,
     });
@@ -105,7 +111,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const deliver = createDeliverHandler({
       store,
       queue,
-      senders: { sms: outbox },
+      senders: channelSenders(options.channels ?? {}, store, outbox),
       idempotency: idempotencyStore(dynamo.client, TABLE),
       log: info,
     });
