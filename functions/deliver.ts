@@ -1,24 +1,44 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamo-client.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
 import { requireEnv } from '../lib/adapters/env.ts';
 import { idempotencyStore } from '../lib/adapters/idempotency-store.ts';
+import { ImBridgeSender } from '../lib/adapters/im-bridge-sender.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
+import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
+import { SesEmailSender } from '../lib/adapters/ses-email-sender.ts';
 import { SnsSmsSender } from '../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
+import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
+import { DEFAULT_TELEGRAM_API_URL, TelegramSender } from '../lib/adapters/telegram-sender.ts';
 import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
 
 const table = requireEnv('TABLE_NAME');
 const dynamo = new DynamoDBClient({});
 const smsType = process.env.SMS_TYPE === 'Promotional' ? 'Promotional' : 'Transactional';
 const { info } = createLogger('echobot-deliver');
+const store = new DynamoStore(documentClient(), table);
+const mailFrom = process.env.MAIL_FROM;
 
 export const handler = createDeliverHandler({
-  store: new DynamoStore(documentClient(), table),
+  store,
   queue: new SqsJobQueue(new SQSClient({}), requireEnv('DELIVERY_QUEUE_URL')),
-  senders: { sms: new SnsSmsSender(new SNSClient({}), smsType) },
+  senders: {
+    sms: new SnsSmsSender(new SNSClient({}), smsType),
+    telegram: new TelegramSender(
+      requiredSecret(process.env.TELEGRAM_BOT_TOKEN_PARAM, 'the Telegram bot token'),
+      process.env.TELEGRAM_API_URL || DEFAULT_TELEGRAM_API_URL,
+    ),
+    im: new ImBridgeSender({
+      secret: requiredSecret(process.env.IM_SECRET_PARAM, 'the IM bridge secret'),
+      callbackOf: (channel) => store.channelCallback(channel),
+      ...(process.env.IM_DEFAULT_CALLBACK ? { defaultCallback: process.env.IM_DEFAULT_CALLBACK } : {}),
+    }),
+    email: mailFrom ? new SesEmailSender(new SESv2Client({}), mailFrom) : notConfigured('mail (MAIL_FROM)'),
+  },
   idempotency: idempotencyStore(dynamo, table),
   log: info,
 });

@@ -3,6 +3,7 @@ import { documentClient } from '../lib/adapters/dynamo-client.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
 import { requireEnv } from '../lib/adapters/env.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
+import { optionalSecret } from '../lib/adapters/ssm-secret.ts';
 import { newId } from '../lib/domain/ids.ts';
 import { createHttpApp } from '../lib/usecases/http-app.ts';
 
@@ -18,6 +19,8 @@ export const handler = createHttpApp({
     if (!token) throw new Error(`SSM parameter ${tokenParam} is empty`);
     return token;
   },
+  telegramSecretToken: optionalSecret(process.env.TELEGRAM_SECRET_TOKEN_PARAM),
+  imSecret: optionalSecret(process.env.IM_SECRET_PARAM),
   ...(process.env.PUBLIC_URL ? { publicUrl: process.env.PUBLIC_URL } : {}),
   log,
 });

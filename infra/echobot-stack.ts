@@ -6,13 +6,17 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { type ChannelConfig, readChannelConfig } from './channel-config.ts';
 import { EchobotAlarms } from './echobot-alarms.ts';
+import { EchobotChannels } from './echobot-channels.ts';
 import type { EchobotConfig } from './echobot-config.ts';
 import { EchobotFunction } from './echobot-function.ts';
 import { secureQueue } from './secure-queue.ts';
 
 export interface EchobotStackProps extends StackProps {
   readonly config: EchobotConfig;
+  /** Telegram, IM bridge and mail settings; read from context when absent. */
+  readonly channels?: ChannelConfig;
 }
 
 const DELIVER_TIMEOUT = Duration.seconds(60);
@@ -106,7 +110,8 @@ export class EchobotStack extends Stack {
         filters: [
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { type: { S: FilterRule.isEqual('post') } } },
+            // New posts fan out; queued replies (OUTMSG items, type=reply) become one-recipient jobs.
+            dynamodb: { NewImage: { type: { S: FilterRule.or('post', 'reply') } } },
           }),
         ],
       }),
@@ -155,6 +160,12 @@ export class EchobotStack extends Stack {
       });
     }
 
+    new EchobotChannels(this, 'Channels', {
+      config: props.channels ?? readChannelConfig(this),
+      http,
+      deliver,
+    });
+
     const alarms = new EchobotAlarms(this, 'Alarms', {
       functions: { Http: http.fn, Fanout: fanout.fn, Deliver: deliver.fn },
       fanout: fanout.fn,
@@ -182,6 +193,14 @@ export class EchobotStack extends Stack {
     this.deliver = deliver;
     this.alarms = alarms;
 
+    new CfnOutput(this, 'TelegramWebhookUrl', {
+      description: 'npm run telegram:webhook sets this as the bot’s webhook',
+      value: `${publicBase}webhooks/telegram`,
+    });
+    new CfnOutput(this, 'ImBridgeWebhookUrl', {
+      description: 'Where an IM bridge POSTs signed messages',
+      value: `${publicBase}webhooks/im`,
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'DeliveryQueueUrl', { value: deliveryQueue.queueUrl });
     new CfnOutput(this, 'DeliveryDlqUrl', { value: deliveryDlq.queueUrl });

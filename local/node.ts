@@ -17,6 +17,7 @@ import type { RetryDelay } from '../lib/usecases/deliver-job.ts';
 import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
 import { createFanoutHandler } from '../lib/usecases/fanout-stream.ts';
 import { createHttpApp } from '../lib/usecases/http-app.ts';
+import { channelSenders, type LocalChannelOptions } from './channel-senders.ts';
 import { LOCAL_AWS, startDynamoLocal } from './dynamodb-local.ts';
 import { readBody, TooLargeError, toFunctionUrlEvent, writeResult } from './http-event.ts';
 import { localContext } from './lambda-context.ts';
@@ -36,6 +37,8 @@ export interface LocalNodeOptions {
   twilioAuthToken?: string;
   /** Deliver retry backoff (default 30 s doubling to 15 min); tests and benches shorten it. */
   retryDelay?: RetryDelay;
+  /** Channels beyond SMS; see local/channel-senders.ts for what each setting switches on. */
+  channels?: LocalChannelOptions;
 }
 
 export interface LocalNode {
@@ -101,6 +104,9 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const httpApp = createHttpApp({
       ingest: { store, now: () => new Date(), newId },
       twilioAuthToken: async () => token,
+      telegramSecretToken: async () => options.channels?.telegramSecretToken,
+      imSecret: async () => options.channels?.imSecret,
+      allowPrivateCallbacks: options.channels?.allowPrivate ?? false,
       publicUrl: url,
       log,
     });
@@ -108,7 +114,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const deliver = createDeliverHandler({
       store,
       queue,
-      senders: { sms: outbox },
+      senders: channelSenders(options.channels ?? {}, store, outbox),
       idempotency: idempotencyStore(dynamo.client, TABLE),
       log: info,
       ...(options.retryDelay ? { retryDelay: options.retryDelay } : {}),

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { localChannelOptions } from './channel-env.ts';
 import { startLocalNode } from './node.ts';
 import { retryDelayFromEnv } from './retry-env.ts';
 
@@ -11,6 +12,7 @@ const node = await startLocalNode({
   ...(process.env.ECHOBOT_URL ? { publicUrl: process.env.ECHOBOT_URL } : {}),
   ...(process.env.TWILIO_AUTH_TOKEN ? { twilioAuthToken: process.env.TWILIO_AUTH_TOKEN } : {}),
   ...retryDelayFromEnv(),
+  channels: localChannelOptions(process.env),
 });
 
 const generated = process.env.TWILIO_AUTH_TOKEN
@@ -18,6 +20,8 @@ const generated = process.env.TWILIO_AUTH_TOKEN
   : ' (generated for development; set TWILIO_AUTH_TOKEN to use your own)';
 console.log(`echobot is running at ${node.url}
   Twilio webhook:  ${node.url}/webhooks/twilio
+  Telegram:        ${node.url}/webhooks/telegram  (${process.env.TELEGRAM_SECRET_TOKEN ? 'on' : 'off: set TELEGRAM_SECRET_TOKEN'})
+  IM bridge:       ${node.url}/webhooks/im  (${process.env.ECHOBOT_IM_SECRET ? 'on' : 'off: set ECHOBOT_IM_SECRET'})
   Outbox:          ${node.url}/dev/outbox  (file: ${node.outboxFile})
   Data:            ${dataDir}
   Twilio token:    ${node.twilioAuthToken}${generated}

@@ -30,9 +30,10 @@ export interface StreamPollerOptions {
 const checkpointsSchema = z.record(z.string(), z.string());
 const BATCH = 100;
 
-/** The event filter the stack puts on the event source mapping: only new posts invoke fanout. */
+/** The event filter the stack puts on the event source mapping: only new posts and queued replies invoke fanout. */
 export function isNewPost(record: _Record): boolean {
-  return record.eventName === 'INSERT' && record.dynamodb?.NewImage?.type?.S === 'post';
+  const type = record.dynamodb?.NewImage?.type?.S;
+  return record.eventName === 'INSERT' && (type === 'post' || type === 'reply');
 }
 
 /**

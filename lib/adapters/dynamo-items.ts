@@ -25,6 +25,16 @@ export const channelItem = z.object({
   optedOut: z.boolean().default(false),
 });
 export const inboundItem = z.object({ reply: z.string().optional(), at: z.string() });
+export const callbackItem = z.object({ url: z.string() });
+export const emailCodeItem = z.object({
+  memberId: z.string(),
+  email: z.string(),
+  code: z.string(),
+  expiresAtIso: z.string(),
+  attempts: z.number(),
+  sentAt: z.array(z.string()),
+});
+export const linkCodeItem = z.object({ code: z.string(), memberId: z.string(), expiresAtIso: z.string() });
 
 export function toMember(item: unknown): Member {
   const m = memberItem.parse(item);

@@ -11,6 +11,12 @@
  * |                 |                         |               | filter picks INSERTs with type=post)    |
  * | inbound dedup   | `INBOUND#<provider:id>` | `INBOUND`     | the reply sent; expires after 30 days   |
  * | delivery dedup  | `IDEMPOTENCY#deliver`   | `<job key>`   | Powertools idempotency records          |
+ * | outbound msg    | `OUTMSG#<id>`           | `OUTMSG`      | type=reply, channel, text: a reply or   |
+ * |                 |                         |               | code the stream turns into a one-       |
+ * |                 |                         |               | recipient job; expires after 30 days    |
+ * | IM callback     | `CHANNEL#im:<sender>`   | `CALLBACK`    | url where echoes to that sender go      |
+ * | email code      | `EMAILCODE#<memberId>`  | `EMAILCODE`   | address, code, attempts, sends (1 h)    |
+ * | link code       | `LINKCODE#<code>`       | `LINKCODE`    | memberId; one use, 15 min               |
  *
  * All members share one partition so recipient resolution is one paged Query (reads scale
  * with pages of ~1 MB, not with recipients); a bot's join rate is far below a partition's
@@ -23,6 +29,10 @@ export const key = {
   muted: (authorId: string, memberId: string) => ({ pk: `MUTED#${authorId}`, sk: memberId }),
   post: (id: string) => ({ pk: `POST#${id}`, sk: 'POST' }),
   inbound: (k: string) => ({ pk: `INBOUND#${k}`, sk: 'INBOUND' }),
+  outbound: (id: string) => ({ pk: `OUTMSG#${id}`, sk: 'OUTMSG' }),
+  callback: (channel: string) => ({ pk: `CHANNEL#${channel}`, sk: 'CALLBACK' }),
+  emailCode: (memberId: string) => ({ pk: `EMAILCODE#${memberId}`, sk: 'EMAILCODE' }),
+  linkCode: (code: string) => ({ pk: `LINKCODE#${code}`, sk: 'LINKCODE' }),
 } as const;
 
 export const MEMBERS_PK = 'MEMBERS';

@@ -13,11 +13,24 @@ import type {
   ChannelState,
   CommitResult,
   InboundRecord,
+  LinkCode,
   MemberPage,
   Mutation,
+  PendingEmail,
   Store,
 } from '../ports/store.ts';
-import { channelItem, inboundItem, memberToItem, postToItem, toMember, toPost } from './dynamo-items.ts';
+import { channelItems } from './dynamo-channel-items.ts';
+import {
+  callbackItem,
+  channelItem,
+  emailCodeItem,
+  inboundItem,
+  linkCodeItem,
+  memberToItem,
+  postToItem,
+  toMember,
+  toPost,
+} from './dynamo-items.ts';
 import { INBOUND_TTL_SECONDS, key, MEMBERS_PK } from './dynamo-keys.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -64,7 +77,7 @@ export class DynamoStore implements Store {
       },
       'duplicate',
     );
-    for (const m of mutations) this.toItems(m, add);
+    for (const m of mutations) this.toItems(m, add, expiresAt);
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return { ok: true };
@@ -79,7 +92,7 @@ export class DynamoStore implements Store {
     }
   }
 
-  private toItems(m: Mutation, add: (item: TransactItem, guard?: Guard) => void): void {
+  private toItems(m: Mutation, add: (item: TransactItem, guard?: Guard) => void, expiresAt: number): void {
     const TableName = this.table;
     switch (m.kind) {
       case 'createMember': {
@@ -157,6 +170,8 @@ export class DynamoStore implements Store {
           },
         });
         return;
+      default:
+        channelItems(TableName, m, add, expiresAt);
     }
   }
 
@@ -244,6 +259,31 @@ export class DynamoStore implements Store {
       start = out.LastEvaluatedKey;
     } while (start);
     return ids;
+  }
+
+  async channelCallback(channel: string): Promise<string | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key.callback(channel), ConsistentRead: true }),
+    );
+    return Item ? callbackItem.parse(Item).url : undefined;
+  }
+
+  async pendingEmail(memberId: string): Promise<PendingEmail | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key.emailCode(memberId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { expiresAtIso, ...rest } = emailCodeItem.parse(Item);
+    return { ...rest, expiresAt: expiresAtIso };
+  }
+
+  async linkCode(code: string): Promise<LinkCode | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key.linkCode(code), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { expiresAtIso, ...rest } = linkCodeItem.parse(Item);
+    return { ...rest, expiresAt: expiresAtIso };
   }
 
   async getPost(id: string): Promise<Post | undefined> {

@@ -1,3 +1,4 @@
+import { type ChannelCommand, parseChannelCommand } from './channel-commands.ts';
 import { normalizeNick } from './nick.ts';
 
 /**
@@ -13,7 +14,8 @@ export type Command =
   | { kind: 'start' }
   | { kind: 'help' }
   | { kind: 'post'; text: string }
-  | { kind: 'usage'; command: string; usage: string };
+  | { kind: 'usage'; command: string; usage: string }
+  | ChannelCommand;
 
 /**
  * Opt-out words carriers and Twilio treat as STOP. Matched as the first word (the spec's rule for
@@ -46,6 +48,8 @@ export function parseCommand(text: string): Command {
   if (isStopWord(word)) return { kind: 'stop' };
   if (word === 'START' || word === 'UNSTOP') return { kind: 'start' };
   if (word === 'HELP' || word === 'INFO') return { kind: 'help' };
+  const channelCommand = parseChannelCommand(word, args);
+  if (channelCommand) return channelCommand;
   if (isNickCommand(word)) {
     const kind = NICK_COMMANDS[word];
     const usage = USAGE[kind === 'join' ? 'JOIN' : kind === 'follow' ? 'FOLLOW' : 'UNFOLLOW'];

@@ -1,3 +1,4 @@
+import { echoChannels } from './echo-channels.ts';
 import type { Channel, DeliveryJob, Member, Recipient } from './types.ts';
 
 /**
@@ -9,7 +10,7 @@ export function recipientsOf(authorId: string, members: readonly Member[], muted
   const out: Recipient[] = [];
   for (const m of members) {
     if (m.id === authorId || mutedBy.has(m.id)) continue;
-    for (const channel of activeChannels(m)) out.push({ memberId: m.id, channel });
+    for (const channel of echoChannels(m)) out.push({ memberId: m.id, channel });
   }
   return out;
 }

@@ -1,7 +1,10 @@
 /** The words of DESIGN.md as types. Pure: imports nothing outside the domain. */
 
-/** How a member is reached, written `kind:address`, e.g. `sms:+15550001111`. */
-export type ChannelKind = 'sms';
+/**
+ * How a member is reached, written `kind:address`: `sms:+15550001111`, `telegram:<chat id>`,
+ * `im:<sender id as the bridge gives it>`, `email:<address>`.
+ */
+export type ChannelKind = 'sms' | 'telegram' | 'im' | 'email';
 export type Channel = `${ChannelKind}:${string}`;
 
 export interface Member {
@@ -37,6 +40,8 @@ export interface DeliveryJob {
   text: string;
   recipients: Recipient[];
   attempt: number;
+  /** `reply`: one answer to one channel, sent as decided at ingest (no member or opt-out re-check). Absent = echo. */
+  kind?: 'echo' | 'reply';
 }
 
 /** One outbound message, the unit a sender transmits. */
@@ -45,4 +50,6 @@ export interface OutboundMessage {
   text: string;
   kind: 'echo' | 'reply';
   postId?: string;
+  /** Stable per message, so a provider that de-duplicates (the IM bridge) can drop our retries. */
+  id?: string;
 }

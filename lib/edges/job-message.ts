@@ -11,8 +11,10 @@ const job = z.object({
   id: z.string().min(1),
   postId: z.string().min(1),
   text: z.string(),
-  recipients: z.array(z.object({ memberId: z.string().min(1), channel })).min(1),
+  // A reply may go to a stranger (no member id); echoes always name their member.
+  recipients: z.array(z.object({ memberId: z.string(), channel })).min(1),
   attempt: z.number().int().min(0),
+  kind: z.enum(['echo', 'reply']).optional(),
 });
 
 /** A queue message body -> a job. A body that is not a job is a poison message: it throws. */
@@ -23,5 +25,8 @@ export function parseJobMessage(body: string): DeliveryJob {
   } catch {
     throw new BadRequestError('queue message is not JSON');
   }
-  return job.parse(value);
+  const { kind, ...rest } = job.parse(value);
+  if (kind !== 'reply' && rest.recipients.some((r) => r.memberId === ''))
+    throw new Error('an echo job names every recipient’s member');
+  return { ...rest, ...(kind ? { kind } : {}) };
 }

@@ -1,6 +1,8 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { z } from 'zod';
+import { parseChannel } from '../domain/channel.ts';
 import type { Post } from '../domain/types.ts';
+import type { OutboundRecord } from '../ports/store.ts';
 
 const s = z.object({ S: z.string() });
 
@@ -25,4 +27,28 @@ export function postFromStreamRecord(record: DynamoDBRecord): Post | undefined {
   }
   const { id, authorId, authorNick, text, createdAt } = image.data;
   return { id: id.S, authorId: authorId.S, authorNick: authorNick.S, text: text.S, createdAt: createdAt.S };
+}
+
+/** The NewImage of a durable outbound message (`OUTMSG#...`, type=reply). */
+const outboundImage = z.object({
+  type: z.object({ S: z.literal('reply') }),
+  id: s,
+  channel: s,
+  text: s,
+  memberId: s.optional(),
+});
+
+/** A new outbound-message stream record -> the message; anything else is undefined. */
+export function outboundFromStreamRecord(record: DynamoDBRecord): OutboundRecord | undefined {
+  if (record.eventName !== 'INSERT') return undefined;
+  if (record.dynamodb?.NewImage?.type?.S !== 'reply') return undefined;
+  const image = outboundImage.safeParse(record.dynamodb?.NewImage);
+  if (!image.success) throw new Error(`malformed outbound item: ${image.error.message}`);
+  const { id, channel, text, memberId } = image.data;
+  return {
+    id: id.S,
+    channel: parseChannel(channel.S),
+    text: text.S,
+    ...(memberId ? { memberId: memberId.S } : {}),
+  };
 }

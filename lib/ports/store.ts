@@ -8,7 +8,48 @@ export type Mutation =
   | { kind: 'setMuted'; authorId: string; memberId: string; muted: boolean }
   /** Opt-out is per channel; strangers can opt out too (then `memberId` is absent). */
   | { kind: 'setOptOut'; channel: Channel; memberId?: string; optedOut: boolean }
-  | { kind: 'putPost'; post: Post };
+  | { kind: 'putPost'; post: Post }
+  /** A durable outbound message (a reply on a non-inline channel, a confirmation code); the stream delivers it. */
+  | { kind: 'putOutbound'; outbound: OutboundRecord }
+  /** Where echoes to an IM bridge sender go (validated as a public URL before it gets here). */
+  | { kind: 'setCallback'; channel: Channel; url: string }
+  /** Joins a channel to a member (LINK, EMAIL CONFIRM). Fails with `channel-taken`. */
+  | { kind: 'addChannel'; memberId: string; channel: Channel; optedOut: boolean }
+  /** `index` is the channel's position in `member.channels` as read; the write checks it still is. */
+  | { kind: 'removeChannel'; memberId: string; channel: Channel; index: number }
+  | { kind: 'putEmailCode'; pending: PendingEmail }
+  | { kind: 'deleteEmailCode'; memberId: string }
+  | { kind: 'putLinkCode'; link: LinkCode }
+  | { kind: 'deleteLinkCode'; code: string };
+
+/** One message for one channel, written with the change that caused it and sent by the deliver function. */
+export interface OutboundRecord {
+  /** Unique and deterministic (derived from the inbound key), so a retried webhook cannot write a second one. */
+  id: string;
+  channel: Channel;
+  text: string;
+  memberId?: string;
+}
+
+/** An email address waiting for its confirmation code. */
+export interface PendingEmail {
+  memberId: string;
+  email: string;
+  code: string;
+  /** ISO time after which the code is refused. */
+  expiresAt: string;
+  /** Wrong codes tried so far. */
+  attempts: number;
+  /** When codes were sent within the last hour (the rate limit). */
+  sentAt: string[];
+}
+
+/** A one-time LINK code: sent from another channel, it joins that channel to `memberId`. */
+export interface LinkCode {
+  code: string;
+  memberId: string;
+  expiresAt: string;
+}
 
 /** The de-duplication record of one provider message, with the reply it got. */
 export interface InboundRecord {
@@ -43,4 +84,8 @@ export interface Store {
   /** Ids of the members who unfollowed this author. */
   mutedBy(authorId: string): Promise<Set<string>>;
   getPost(id: string): Promise<Post | undefined>;
+  /** The callback URL an IM bridge gave for this channel, if any. */
+  channelCallback(channel: Channel): Promise<string | undefined>;
+  pendingEmail(memberId: string): Promise<PendingEmail | undefined>;
+  linkCode(code: string): Promise<LinkCode | undefined>;
 }

@@ -5,6 +5,7 @@ import type { DeliveryJob, Recipient } from '../domain/types.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { Senders } from '../ports/sender.ts';
 import type { Store } from '../ports/store.ts';
+import { recordOptOut } from './record-opt-out.ts';
 
 export interface DeliverDeps {
   store: Store;
@@ -53,8 +54,12 @@ export function retryDelaySeconds(
  * landing it in the dead-letter queue when it never succeeds.
  */
 export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<DeliverOutcome> {
-  const members = await deps.store.membersByIds(job.recipients.map((r) => r.memberId));
-  const live = job.recipients.filter((r) => stillDeliverable(r, members.get(r.memberId)));
+  const isReply = job.kind === 'reply';
+  const members = isReply ? new Map() : await deps.store.membersByIds(job.recipients.map((r) => r.memberId));
+  // A reply was decided at ingest, opt-out rules included (STOP's own confirmation goes out after the STOP).
+  const live = isReply
+    ? job.recipients
+    : job.recipients.filter((r) => stillDeliverable(r, members.get(r.memberId)));
   const failed: Recipient[] = [];
   let sent = 0;
   let refused = 0;
@@ -63,17 +68,20 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
     for (let r = live[next++]; r !== undefined; r = live[next++]) {
       try {
         const { kind } = splitChannel(r.channel);
-        await deps.senders[kind].send({
-          channel: r.channel,
-          text: job.text,
-          kind: 'echo',
-          postId: job.postId,
-        });
+        await deps.senders[kind].send(
+          isReply
+            ? { channel: r.channel, text: job.text, kind: 'reply', id: job.postId }
+            : { channel: r.channel, text: job.text, kind: 'echo', postId: job.postId },
+        );
         sent++;
       } catch (err) {
         if (err instanceof PermanentSendError) {
           refused++;
           deps.log('echo refused', { jobId: job.id, memberId: r.memberId, reason: err.reason });
+          if (err.reason === 'opted-out' && !r.channel.startsWith('sms:'))
+            await recordOptOut(deps.store, r, job.id, new Date()).catch((e: unknown) =>
+              deps.log('opt-out not recorded', { jobId: job.id, error: String(e) }),
+            );
         } else {
           failed.push(r);
           deps.log('echo failed', { jobId: job.id, memberId: r.memberId, error: String(err) });

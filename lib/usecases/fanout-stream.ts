@@ -1,7 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { postFromStreamRecord } from '../edges/stream-records.ts';
+import { outboundFromStreamRecord, postFromStreamRecord } from '../edges/stream-records.ts';
 import { type FanoutDeps, fanoutPost } from './fanout-post.ts';
+import { replyJob } from './reply-job.ts';
 
 export interface FanoutStreamDeps extends FanoutDeps {
   log: (event: string, fields: Record<string, unknown>) => void;
@@ -13,6 +14,12 @@ export interface FanoutStreamDeps extends FanoutDeps {
  */
 export function createFanoutHandler(deps: FanoutStreamDeps) {
   const onRecord = async (record: DynamoDBRecord) => {
+    const outbound = outboundFromStreamRecord(record);
+    if (outbound) {
+      await deps.queue.enqueue([replyJob(outbound)]);
+      deps.log('reply queued', { id: outbound.id });
+      return;
+    }
     const post = postFromStreamRecord(record);
     if (!post) return;
     const { recipients, jobs } = await fanoutPost(deps, post);

@@ -2,6 +2,8 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { errorResponse, statusOf } from '../edges/http-errors.ts';
 import { createRouter, type HttpEvent, type HttpResult, type Route } from '../edges/http-router.ts';
 import type { IngestDeps } from './ingest-message.ts';
+import { imRoutes } from './routes/im-routes.ts';
+import { telegramRoutes } from './routes/telegram-routes.ts';
 import { twilioRoutes } from './routes/twilio-routes.ts';
 
 export type { HttpEvent, HttpResult } from '../edges/http-router.ts';
@@ -11,6 +13,12 @@ export interface HttpDeps {
   ingest: Omit<IngestDeps, 'baseUrl'>;
   /** Resolved per request but cached by the caller (SSM deployed, an env var locally). */
   twilioAuthToken: () => Promise<string>;
+  /** Telegram's webhook secret token (`$TELEGRAM_SECRET_TOKEN`); undefined = Telegram refused with 403. */
+  telegramSecretToken?: () => Promise<string | undefined>;
+  /** The IM bridge's shared secret (`$ECHOBOT_IM_SECRET`); undefined = the bridge refused with 403. */
+  imSecret?: () => Promise<string | undefined>;
+  /** Accept IM callback URLs on private/loopback addresses (`ECHOBOT_ALLOW_PRIVATE=1`: local runs, tests). */
+  allowPrivateCallbacks?: boolean;
   /** Public base URL that providers call; undefined means "the host the request came to". */
   publicUrl?: string;
   log: (level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>) => void;
@@ -29,6 +37,8 @@ export function createHttpApp(deps: HttpDeps, extraRoutes: readonly Route[] = []
       handler: async () => text(200, 'echobot is running. Text JOIN <nick> to the bot’s number to join.\n'),
     },
     ...twilioRoutes(deps),
+    ...telegramRoutes(deps),
+    ...imRoutes(deps),
     ...extraRoutes,
   ]);
 

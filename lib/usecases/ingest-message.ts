@@ -2,7 +2,7 @@ import { parseCommand } from '../domain/commands.ts';
 import { REPLIES } from '../domain/format.ts';
 import { cleanText } from '../domain/text.ts';
 import type { Channel } from '../domain/types.ts';
-import type { Store } from '../ports/store.ts';
+import type { Mutation, Store } from '../ports/store.ts';
 import { answersWhileOptedOut, decide } from './commands/index.ts';
 
 /** One message as every provider edge hands it over. */
@@ -12,6 +12,13 @@ export interface InboundMessage {
   messageId: string;
   channel: Channel;
   text: string;
+  /**
+   * `inline`: the edge answers in the webhook response (Twilio's TwiML). `queue`: the reply is a
+   * durable outbound item committed with the de-duplication record and sent by the deliver function.
+   */
+  replyBy?: 'inline' | 'queue';
+  /** An IM bridge's callback URL for this sender, already checked to be public. */
+  callback?: string;
 }
 
 export interface IngestDeps {
@@ -52,7 +59,10 @@ export async function ingestMessage(deps: IngestDeps, msg: InboundMessage): Prom
   const reply = optedOut && !answersWhileOptedOut(command) ? undefined : decision.reply;
 
   const at = deps.now().toISOString();
-  const result = await deps.store.commit({ key, at, ...replyOf(reply) }, decision.mutations);
+  const result = await deps.store.commit({ key, at, ...replyOf(reply) }, [
+    ...decision.mutations,
+    ...channelMutations(msg, key, reply, member?.id),
+  ]);
   if (result.ok)
     return { ...replyOf(reply), duplicate: false, ...(decision.postId ? { postId: decision.postId } : {}) };
   if (result.reason === 'duplicate') {
@@ -64,7 +74,27 @@ export async function ingestMessage(deps: IngestDeps, msg: InboundMessage): Prom
     result.reason === 'nick-taken' && command.kind === 'join'
       ? REPLIES.nickTaken(command.nick)
       : REPLIES.channelTaken();
-  const again = await deps.store.commit({ key, at, reply: refusal }, []);
+  const again = await deps.store.commit(
+    { key, at, reply: refusal },
+    channelMutations(msg, key, refusal, member?.id),
+  );
   if (!again.ok) return { ...replyOf((await deps.store.getInbound(key))?.reply), duplicate: true };
   return { reply: refusal, duplicate: false };
+}
+
+/** What the channel itself adds to a message's commit: the queued reply and the IM callback. */
+function channelMutations(
+  msg: InboundMessage,
+  key: string,
+  reply: string | undefined,
+  memberId: string | undefined,
+): Mutation[] {
+  const out: Mutation[] = [];
+  if (msg.callback) out.push({ kind: 'setCallback', channel: msg.channel, url: msg.callback });
+  if (msg.replyBy === 'queue' && reply !== undefined)
+    out.push({
+      kind: 'putOutbound',
+      outbound: { id: key, channel: msg.channel, text: reply, ...(memberId ? { memberId } : {}) },
+    });
+  return out;
 }

@@ -7,6 +7,7 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CHANNEL_PARAM_DEFAULTS } from '../../infra/channel-config.ts';
 import { createEchobotApp } from '../../infra/echobot-app.ts';
 import { DEFAULT_TWILIO_AUTH_TOKEN_PARAM } from '../../infra/echobot-config.ts';
 import type { EchobotStack } from '../../infra/echobot-stack.ts';
@@ -24,6 +25,13 @@ import {
   stringLeaves,
   templateJson,
 } from './infra-test-helpers.ts';
+
+/** The SSM parameter names (`:parameter/...` ARN tails) a role may read. */
+const parametersReadBy = (statements: ReturnType<typeof statementsOfRole>) =>
+  statements
+    .filter((s) => asArray(s.Action).includes('ssm:GetParameter'))
+    .flatMap((s) => [...stringLeaves(s.Resource)].filter((l) => l.startsWith(':parameter/')))
+    .sort();
 
 let app: App;
 let stack: EchobotStack;
@@ -195,7 +203,7 @@ describe('EchobotStack', () => {
       const filters =
         (props?.FilterCriteria as { Filters: { Pattern: string }[] } | undefined)?.Filters ?? [];
       expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
-        { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['post'] } } } },
+        { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['post', 'reply'] } } } },
       ]);
     });
   });
@@ -344,10 +352,13 @@ describe('EchobotStack', () => {
         expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']),
       );
       expect(actions.filter((a) => a.startsWith('sqs:') || a.startsWith('sns:'))).toEqual([]);
-      const ssm = statements.filter((s) => asArray(s.Action).includes('ssm:GetParameter'));
-      expect(ssm).toHaveLength(1);
-      const resources = [...stringLeaves(ssm[0]?.Resource)];
-      expect(resources.at(-1)).toBe(`:parameter${DEFAULT_TWILIO_AUTH_TOKEN_PARAM}`);
+      expect(parametersReadBy(statements)).toEqual(
+        [
+          `:parameter${DEFAULT_TWILIO_AUTH_TOKEN_PARAM}`,
+          `:parameter${CHANNEL_PARAM_DEFAULTS.telegramSecretTokenParam}`,
+          `:parameter${CHANNEL_PARAM_DEFAULTS.imSecretParam}`,
+        ].sort(),
+      );
     });
 
     it('lets deliver send and re-time delivery jobs, and publish SMS to phone numbers but never to topics', () => {
@@ -367,6 +378,14 @@ describe('EchobotStack', () => {
       expect(allowedActions(statements)).toEqual(
         expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:DeleteItem']),
       );
+      // Telegram's bot token and the IM bridge secret, by name; no mail without `mailFrom`.
+      expect(parametersReadBy(statements)).toEqual(
+        [
+          `:parameter${CHANNEL_PARAM_DEFAULTS.telegramBotTokenParam}`,
+          `:parameter${CHANNEL_PARAM_DEFAULTS.imSecretParam}`,
+        ].sort(),
+      );
+      expect(allowedActions(statements).filter((a) => a.startsWith('ses:'))).toEqual([]);
     });
 
     it('has no Action "*" anywhere and Resource "*" only for X-Ray writes (which have no resource ARNs)', () => {

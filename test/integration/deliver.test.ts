@@ -1,6 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, describe, expect, it } from 'vitest';
 import { idempotencyStore } from '../../lib/adapters/idempotency-store.ts';
+import { notConfigured } from '../../lib/adapters/not-configured-sender.ts';
 import { SnsSmsSender } from '../../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import type { DeliveryJob, Member } from '../../lib/domain/types.ts';
@@ -26,6 +27,9 @@ async function harness(memberCount = 3) {
     queue: new SqsJobQueue(q.sqs, q.queueUrl),
     senders: {
       sms: new SnsSmsSender(new SNSClient({ ...LOCAL_AWS, endpoint: sns.endpoint, maxAttempts: 1 })),
+      telegram: notConfigured('telegram'),
+      im: notConfigured('im'),
+      email: notConfigured('email'),
     },
     idempotency: idempotencyStore(t.client, t.table),
     log: () => undefined,

@@ -1,8 +1,10 @@
 import type { Command } from '../../domain/commands.ts';
 import { REPLIES } from '../../domain/format.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
+import { email, emailConfirm, emailOff } from './email.ts';
 import { follow } from './follow.ts';
 import { join } from './join.ts';
+import { link, linkUse } from './link.ts';
 import { start, stop } from './opt-out.ts';
 import { post } from './post.ts';
 
@@ -25,6 +27,16 @@ export async function decide(ctx: CommandContext, command: Command): Promise<Dec
       return follow(ctx, command.nick, false);
     case 'post':
       return post(ctx, command.text);
+    case 'email':
+      return email(ctx, command.address);
+    case 'emailConfirm':
+      return emailConfirm(ctx, command.code);
+    case 'emailOff':
+      return emailOff(ctx);
+    case 'link':
+      return link(ctx);
+    case 'linkUse':
+      return linkUse(ctx, command.code);
   }
 }
 

@@ -5,6 +5,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { idempotencyStore } from '../../../lib/adapters/idempotency-store.ts';
+import { notConfigured } from '../../../lib/adapters/not-configured-sender.ts';
 import { SnsSmsSender } from '../../../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../../../lib/adapters/sqs-queue.ts';
 import { createDeliverHandler } from '../../../lib/usecases/deliver-queue.ts';
@@ -42,7 +43,12 @@ export async function startPipeline(options: { carrierEndpoint: string; streamMa
   const deliver = createDeliverHandler({
     store: t.store,
     queue,
-    senders: { sms: new SnsSmsSender(sns) },
+    senders: {
+      sms: new SnsSmsSender(sns),
+      telegram: notConfigured('telegram'),
+      im: notConfigured('im'),
+      email: notConfigured('email'),
+    },
     idempotency: idempotencyStore(t.client, t.table),
     log,
     retryDelay: { baseSeconds: 1, maxSeconds: 2 },
