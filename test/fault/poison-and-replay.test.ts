@@ -49,7 +49,6 @@ describe('a poison record in the middle of a stream batch', () => {
         createdAt: new Date().toISOString(),
       };
     };
-    const since = Date.now();
     const posts: Post[] = [];
     const put = async (i: number) => {
       const x = post(i);
@@ -65,7 +64,8 @@ describe('a poison record in the middle of a stream batch', () => {
       }),
     );
     for (let i = 10; i < 20; i++) await put(i);
-    await p.drained(since, 60_000);
+    // "Drained since t" means a quiet stream pass began after t, so t is taken after the writes.
+    await p.drained(Date.now(), 60_000);
     const failures = await eventually(
       async () => (await readFile(p.failureFile, 'utf8')).trim().split('\n'),
       (lines) => lines.length >= 1,
@@ -75,9 +75,8 @@ describe('a poison record in the middle of a stream batch', () => {
     expect(failures[0]).toContain('POST#poison');
 
     // A post written after the poison still goes out: nothing blocks the shard.
-    const after = Date.now();
     await put(20);
-    await p.drained(after, 60_000);
+    await p.drained(Date.now(), 60_000);
     const ledger = checkLedger(
       expectedEchoes(posts, members),
       p.carrier.received.map((r) => echoKey(r.message, r.phoneNumber)),
@@ -107,7 +106,6 @@ describe('replays', () => {
       Body: 'only once',
       MessageSid: messageSid(),
     });
-    const since = Date.now();
     const answers: Array<string | undefined> = [];
     // Ten at a time, as a provider retrying from several workers would.
     for (let round = 0; round < 10; round++) {
@@ -120,7 +118,7 @@ describe('replays', () => {
     expect(new Set(answers).size).toBe(1);
     const items = (await p.doc.send(new ScanCommand({ TableName: p.table }))).Items ?? [];
     expect(items.filter((i) => String(i.pk).startsWith('POST#'))).toHaveLength(1);
-    await p.drained(since, 60_000);
+    await p.drained(Date.now(), 60_000);
     expect(p.carrier.received.map((r) => r.message).sort()).toEqual(
       Array.from({ length: 4 }, () => formatEcho(alice.nick, 'only once')),
     );

@@ -95,7 +95,7 @@ export async function startPipeline(options: { carrierEndpoint: string; streamMa
     failureFile,
     events,
     depth,
-    /** Waits until the stream is read past `since` and the delivery queue is empty with nothing in flight. */
+    /** Waits until a stream pass that began after `since` (take it after the writes) found nothing new, and the delivery queue is empty with nothing in flight. */
     drained: (since: number, timeoutMs: number) =>
       eventually(
         async () =>
