@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamo-client.ts';
+import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
 import { requireEnv } from '../lib/adapters/env.ts';
 import { idempotencyStore } from '../lib/adapters/idempotency-store.ts';
@@ -21,4 +22,5 @@ export const handler = createDeliverHandler({
   senders: { sms: new SnsSmsSender(new SNSClient({}), smsType) },
   idempotency: idempotencyStore(dynamo, table),
   log: info,
+  echoCounter: new DynamoStats(documentClient(), table),
 });

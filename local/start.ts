@@ -1,14 +1,19 @@
 import { resolve } from 'node:path';
+import { optionalIntEnv } from '../lib/adapters/env.ts';
 import { startLocalNode } from './node.ts';
 
 /** `npm start`: one whole bot on this machine. Configuration by environment, as documented in README.md. */
 const port = Number(process.env.PORT ?? 8787);
 const dataDir = resolve(process.env.ECHOBOT_DATA ?? '.echobot');
+const smsDailyBudget = optionalIntEnv('ECHOBOT_SMS_DAILY_BUDGET');
 const node = await startLocalNode({
   port,
   dataDir,
   ...(process.env.ECHOBOT_URL ? { publicUrl: process.env.ECHOBOT_URL } : {}),
   ...(process.env.TWILIO_AUTH_TOKEN ? { twilioAuthToken: process.env.TWILIO_AUTH_TOKEN } : {}),
+  ...(process.env.ECHOBOT_ADMIN_TOKEN ? { adminToken: process.env.ECHOBOT_ADMIN_TOKEN } : {}),
+  ...(process.env.TELEGRAM_SECRET_TOKEN ? { telegramSecret: process.env.TELEGRAM_SECRET_TOKEN } : {}),
+  ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
 });
 
 const generated = process.env.TWILIO_AUTH_TOKEN
@@ -19,6 +24,9 @@ console.log(`echobot is running at ${node.url}
   Outbox:          ${node.url}/dev/outbox  (file: ${node.outboxFile})
   Data:            ${dataDir}
   Twilio token:    ${node.twilioAuthToken}${generated}
+  Timeline:        ${node.url}/   (feed: ${node.url}/feed.atom)
+  Console:         ${node.url}/console
+  Status:          ${node.url}/status  (Authorization: Bearer ${node.adminToken})
 Press Ctrl+C to stop.`);
 
 let stopping = false;

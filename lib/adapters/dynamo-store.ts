@@ -8,6 +8,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { localEntry } from '../domain/timeline.ts';
 import type { Member, Post } from '../domain/types.ts';
 import type {
   ChannelState,
@@ -19,6 +20,7 @@ import type {
 } from '../ports/store.ts';
 import { channelItem, inboundItem, memberToItem, postToItem, toMember, toPost } from './dynamo-items.ts';
 import { INBOUND_TTL_SECONDS, key, MEMBERS_PK } from './dynamo-keys.ts';
+import { timelineItems } from './dynamo-timeline.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -156,6 +158,8 @@ export class DynamoStore implements Store {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         });
+        // The public timeline's index items commit with the post, so pages never miss one.
+        for (const Item of timelineItems(localEntry(m.post))) add({ Put: { TableName, Item } });
         return;
     }
   }

@@ -4,6 +4,7 @@ import { stillDeliverable } from '../domain/recipients.ts';
 import type { DeliveryJob, Recipient } from '../domain/types.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { Senders } from '../ports/sender.ts';
+import type { EchoCounter } from '../ports/stats.ts';
 import type { Store } from '../ports/store.ts';
 
 export interface DeliverDeps {
@@ -11,6 +12,8 @@ export interface DeliverDeps {
   senders: Senders;
   queue: JobQueue;
   log: (event: string, fields: Record<string, unknown>) => void;
+  /** Counts echoes sent per channel kind for the status page; a counting failure never fails a job. */
+  echoCounter?: EchoCounter;
 }
 
 export interface DeliverOutcome {
@@ -47,6 +50,7 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
   const live = job.recipients.filter((r) => stillDeliverable(r, members.get(r.memberId)));
   const failed: Recipient[] = [];
   let sent = 0;
+  const sentBy: Record<string, number> = {};
   let refused = 0;
   let next = 0;
   const worker = async () => {
@@ -60,6 +64,7 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
           postId: job.postId,
         });
         sent++;
+        sentBy[kind] = (sentBy[kind] ?? 0) + 1;
       } catch (err) {
         if (err instanceof PermanentSendError) {
           refused++;
@@ -72,6 +77,11 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, live.length) }, worker));
+  if (sent > 0 && deps.echoCounter) {
+    await deps.echoCounter
+      .countEchoes(sentBy, new Date())
+      .catch((err: unknown) => deps.log('echo count failed', { jobId: job.id, error: String(err) }));
+  }
   if (failed.length > 0 && sent === 0 && refused === 0) {
     throw new JobFailedError(`job ${job.id}: all ${failed.length} sends failed`);
   }

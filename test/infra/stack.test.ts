@@ -8,7 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEchobotApp } from '../../infra/echobot-app.ts';
-import { DEFAULT_TWILIO_AUTH_TOKEN_PARAM } from '../../infra/echobot-config.ts';
+import { DEFAULT_ADMIN_TOKEN_PARAM, DEFAULT_TWILIO_AUTH_TOKEN_PARAM } from '../../infra/echobot-config.ts';
 import type { EchobotStack } from '../../infra/echobot-stack.ts';
 import {
   allowedActions,
@@ -138,6 +138,9 @@ describe('EchobotStack', () => {
           Variables: {
             TABLE_NAME: ref(ids.table),
             TWILIO_AUTH_TOKEN_PARAM: DEFAULT_TWILIO_AUTH_TOKEN_PARAM,
+            ADMIN_TOKEN_PARAM: DEFAULT_ADMIN_TOKEN_PARAM,
+            DELIVERY_QUEUE_URL: ref(ids.deliveryQueue),
+            DELIVERY_DLQ_URL: ref(ids.deliveryDlq),
             POWERTOOLS_SERVICE_NAME: 'echobot',
             LOG_LEVEL: 'INFO',
             NODE_OPTIONS: '--enable-source-maps',
@@ -337,17 +340,27 @@ describe('EchobotStack', () => {
       expect(actions).toContain('dynamodb:Query');
     });
 
-    it('lets http read and write the table and read only its SSM parameter, with no queue or SNS access', () => {
+    it('lets http read and write the table, read only its two SSM parameters and only the depth of the two delivery queues', () => {
       const statements = statementsOfRole(json, ids.httpRole);
       const actions = allowedActions(statements);
       expect(actions).toEqual(
         expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']),
       );
-      expect(actions.filter((a) => a.startsWith('sqs:') || a.startsWith('sns:'))).toEqual([]);
+      expect(actions.filter((a) => a.startsWith('sqs:') || a.startsWith('sns:'))).toEqual([
+        'sqs:GetQueueAttributes',
+      ]);
+      const sqs = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('sqs:')));
+      expect(sqs.flatMap((s) => asArray(s.Action))).toEqual([
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueAttributes',
+      ]);
+      expect(sqs.some((s) => hasResource(s, getAtt(ids.deliveryQueue, 'Arn')))).toBe(true);
+      expect(sqs.some((s) => hasResource(s, getAtt(ids.deliveryDlq, 'Arn')))).toBe(true);
       const ssm = statements.filter((s) => asArray(s.Action).includes('ssm:GetParameter'));
-      expect(ssm).toHaveLength(1);
-      const resources = [...stringLeaves(ssm[0]?.Resource)];
-      expect(resources.at(-1)).toBe(`:parameter${DEFAULT_TWILIO_AUTH_TOKEN_PARAM}`);
+      expect(ssm).toHaveLength(2);
+      expect(ssm.map((s) => [...stringLeaves(s.Resource)].at(-1)).sort()).toEqual(
+        [`:parameter${DEFAULT_ADMIN_TOKEN_PARAM}`, `:parameter${DEFAULT_TWILIO_AUTH_TOKEN_PARAM}`].sort(),
+      );
     });
 
     it('lets deliver send and re-time delivery jobs, and publish SMS to phone numbers but never to topics', () => {
