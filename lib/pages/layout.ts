@@ -35,6 +35,8 @@ export interface PageOptions {
   /** Atom feed advertised for this page, if any. */
   feed?: string;
   body: Markup;
+  /** Header links; the bot's own (timeline, feed) unless given. */
+  nav?: Markup;
 }
 
 export function layout(options: PageOptions): string {
@@ -48,7 +50,7 @@ ${options.feed ? html`<link rel="alternate" type="application/atom+xml" title="A
 <style>${trusted(CSS)}</style>
 </head>
 <body>
-<header><nav><a class="brand" href="/">echobot · ${options.site}</a><a href="/">Timeline</a><a href="/feed.atom">Atom feed</a></nav></header>
+<header><nav><a class="brand" href="/">echobot · ${options.site}</a>${options.nav ?? html`<a href="/">Timeline</a><a href="/feed.atom">Atom feed</a>`}</nav></header>
 <main>
 ${options.body}
 </main>
