@@ -55,7 +55,7 @@ interface Point {
 /** Bots on a circle, in the order given: stable between reloads, readable up to a few dozen bots. */
 function positions(urls: readonly string[], size: number): Map<string, Point> {
   const c = size / 2;
-  const r = urls.length === 1 ? 0 : size / 2 - 70;
+  const r = urls.length === 1 ? 0 : size / 2 - 100;
   return new Map(
     urls.map((u, i) => {
       const a = -Math.PI / 2 + (2 * Math.PI * i) / urls.length;

@@ -4,9 +4,9 @@ import { html, type Markup, trusted } from './escape.ts';
 const CSS = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;background:#f4f5f8}
-header{background:#1f3b5b;color:#fff;padding:.7rem 1rem}
+header{background:#1f3b5b;color:#fff;padding:.7rem 0}
 header a{color:#fff;text-decoration:none}
-header nav{display:flex;gap:1rem;align-items:baseline;flex-wrap:wrap;max-width:44rem;margin:0 auto}
+header nav{display:flex;gap:1rem;align-items:baseline;flex-wrap:wrap;max-width:44rem;margin:0 auto;padding:0 1rem}
 header .brand{font-weight:700;font-size:1.15rem;margin-right:auto}
 main{max-width:44rem;margin:0 auto;padding:1rem}
 h1{font-size:1.4rem;margin:.2rem 0 1rem}

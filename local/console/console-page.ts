@@ -52,6 +52,7 @@ button{background:#245bb5;color:#fff;border-color:#245bb5;cursor:pointer}
 #people{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.8rem}
 .person{background:#fff;border:1px solid #dde1ea;border-radius:10px;padding:.6rem;display:flex;flex-direction:column}
 .person h3{margin:0 0 .3rem;font-size:1rem}
+.badge{font-size:.7rem;background:#e8eefc;color:#2c4a8a;border-radius:4px;padding:.05rem .35rem;margin-right:.4rem;vertical-align:middle}
 .inbox{list-style:none;margin:0;padding:0;min-height:5rem;max-height:16rem;overflow:auto;flex:1}
 .inbox li{margin:.25rem 0;padding:.3rem .5rem;border-radius:8px;white-space:pre-wrap;overflow-wrap:anywhere}
 .inbox li.echo{background:#e8f0fe}.inbox li.reply{background:#eef7ee;font-size:.9rem}
@@ -73,7 +74,9 @@ const outboxSeen = [];
 function personCard(p) {
   const card = el('div', 'person');
   card.dataset.person = keyOf(p.channel, p.address);
-  card.append(el('h3', '', (p.channel === 'sms' ? '📱 ' : '✈️ ') + p.address));
+  const title = el('h3', '', p.address);
+  title.prepend(el('span', 'badge', p.channel === 'sms' ? 'SMS' : 'Telegram'));
+  card.append(title);
   card.append(el('ul', 'inbox'));
   const form = el('form', 'row compose');
   const input = el('input');
