@@ -44,12 +44,12 @@ body{margin:0;font:15px/1.4 system-ui,sans-serif;background:#f4f5f8;color:#1d233
 header{background:#1f3b5b;color:#fff;padding:.6rem 1rem;display:flex;gap:1rem;flex-wrap:wrap;align-items:baseline}
 header a{color:#fff}.hint{opacity:.75;font-size:.85rem}header nav{margin-left:auto}
 main{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:1rem;padding:1rem}
-@media (max-width:760px){main{grid-template-columns:1fr}}
+@media (max-width:760px){main{grid-template-columns:minmax(0,1fr)}}
 .box{background:#fff;border:1px solid #dde1ea;border-radius:10px;padding:.7rem;margin-bottom:1rem}
 .row{display:flex;gap:.4rem;margin-top:.4rem}.row input{flex:1;min-width:0}
 input,select,button{font:inherit;padding:.35rem .5rem;border:1px solid #c7ccd8;border-radius:6px}
 button{background:#245bb5;color:#fff;border-color:#245bb5;cursor:pointer}
-#people{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.8rem}
+#people{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(15rem,100%),1fr));gap:.8rem}
 .person{background:#fff;border:1px solid #dde1ea;border-radius:10px;padding:.6rem;display:flex;flex-direction:column}
 .person h3{margin:0 0 .3rem;font-size:1rem}
 .badge{font-size:.7rem;background:#e8eefc;color:#2c4a8a;border-radius:4px;padding:.05rem .35rem;margin-right:.4rem;vertical-align:middle}

@@ -70,10 +70,9 @@ describe('echobot CDK context', () => {
     const ssm = statementsOfRole(json, logicalId(stack.http.role)).filter((s) =>
       [s.Action].flat().includes('ssm:GetParameter'),
     );
-    expect(ssm.map((s) => [...stringLeaves(s.Resource)].at(-1))).toEqual([
-      ':parameter/custom/twilio-token',
-      ':parameter/custom/admin-token',
-    ]);
+    expect(
+      ssm.flatMap((s) => [...stringLeaves(s.Resource)].filter((l) => l.startsWith(':parameter'))),
+    ).toEqual(expect.arrayContaining([':parameter/custom/twilio-token', ':parameter/custom/admin-token']));
 
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',

@@ -350,15 +350,15 @@ describe('EchobotStack', () => {
         'sqs:GetQueueAttributes',
       ]);
       const sqs = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('sqs:')));
-      expect(sqs.flatMap((s) => asArray(s.Action))).toEqual([
-        'sqs:GetQueueAttributes',
-        'sqs:GetQueueAttributes',
-      ]);
+      expect(sqs.every((s) => asArray(s.Action).every((a) => a === 'sqs:GetQueueAttributes'))).toBe(true);
       expect(sqs.some((s) => hasResource(s, getAtt(ids.deliveryQueue, 'Arn')))).toBe(true);
       expect(sqs.some((s) => hasResource(s, getAtt(ids.deliveryDlq, 'Arn')))).toBe(true);
+      expect(sqs.flatMap((s) => asArray(s.Resource))).toHaveLength(2);
       const ssm = statements.filter((s) => asArray(s.Action).includes('ssm:GetParameter'));
-      expect(ssm).toHaveLength(2);
-      expect(ssm.map((s) => [...stringLeaves(s.Resource)].at(-1)).sort()).toEqual(
+      const params = ssm.flatMap((s) =>
+        [...stringLeaves(s.Resource)].filter((l) => l.startsWith(':parameter')),
+      );
+      expect(params.sort()).toEqual(
         [`:parameter${DEFAULT_ADMIN_TOKEN_PARAM}`, `:parameter${DEFAULT_TWILIO_AUTH_TOKEN_PARAM}`].sort(),
       );
     });
