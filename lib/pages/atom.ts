@@ -1,5 +1,5 @@
 import type { TimelineEntry } from '../domain/timeline.ts';
-import { html } from './escape.ts';
+import { html, safeHref } from './escape.ts';
 
 export interface FeedInfo {
   /** The feed's own URL (its id and rel=self). */
@@ -31,7 +31,7 @@ ${entries.map(
   (e) => html`  <entry>
     <id>${e.id}</id>
     <title type="text">${e.author}: ${title(e.text)}</title>
-    <link rel="alternate" type="text/html" href="${e.id}"/>
+    <link rel="alternate" type="text/html" href="${safeHref(e.id)}"/>
     <published>${e.createdAt}</published>
     <updated>${e.createdAt}</updated>
     <author><name>${e.author}</name>${e.local ? html`<uri>${feed.base}/@${encodeURIComponent(e.author)}</uri>` : ''}</author>

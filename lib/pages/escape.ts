@@ -46,3 +46,14 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Markup {
 export function trusted(markup: string): Markup {
   return new Markup(markup);
 }
+
+/** A link target from data (a remote post's id): only http(s) URLs and site paths, never `javascript:` and the like. */
+export function safeHref(url: string): string {
+  if (url.startsWith('/') && !url.startsWith('//')) return url;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : '#';
+  } catch {
+    return '#';
+  }
+}

@@ -1,5 +1,5 @@
 import type { TimelineEntry, TimelinePage } from '../domain/timeline.ts';
-import { html, type Markup } from './escape.ts';
+import { html, type Markup, safeHref } from './escape.ts';
 import { layout } from './layout.ts';
 
 export interface SiteInfo {
@@ -19,7 +19,7 @@ function authorLink(entry: TimelineEntry): Markup {
 export function postCard(entry: TimelineEntry): Markup {
   const when = entry.createdAt.replace('T', ' ').slice(0, 16);
   return html`<article class="post">
-<div class="meta">${authorLink(entry)}<a href="${entry.id}"><time datetime="${entry.createdAt}">${when} UTC</time></a></div>
+<div class="meta">${authorLink(entry)}<a href="${safeHref(entry.id)}"><time datetime="${entry.createdAt}">${when} UTC</time></a></div>
 <p class="text">${entry.text}</p>
 </article>`;
 }
