@@ -3,6 +3,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamo-client.ts';
+import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
 import { requireEnv } from '../lib/adapters/env.ts';
 import { idempotencyStore } from '../lib/adapters/idempotency-store.ts';
@@ -41,4 +42,5 @@ export const handler = createDeliverHandler({
   },
   idempotency: idempotencyStore(dynamo, table),
   log: info,
+  echoCounter: new DynamoStats(documentClient(), table),
 });

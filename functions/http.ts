@@ -1,14 +1,24 @@
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamo-client.ts';
+import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
-import { requireEnv } from '../lib/adapters/env.ts';
+import { DynamoTimeline } from '../lib/adapters/dynamo-timeline.ts';
+import { optionalIntEnv, requireEnv } from '../lib/adapters/env.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
+import { SqsQueueDepth } from '../lib/adapters/sqs-queue-depth.ts';
 import { optionalSecret } from '../lib/adapters/ssm-secret.ts';
 import { newId } from '../lib/domain/ids.ts';
+import { noPeers } from '../lib/ports/peers.ts';
 import { createHttpApp } from '../lib/usecases/http-app.ts';
 
 const tokenParam = requireEnv('TWILIO_AUTH_TOKEN_PARAM');
-const store = new DynamoStore(documentClient(), requireEnv('TABLE_NAME'));
+const adminTokenParam = requireEnv('ADMIN_TOKEN_PARAM');
+const table = requireEnv('TABLE_NAME');
+const doc = documentClient();
+const store = new DynamoStore(doc, table);
+const timeline = new DynamoTimeline(doc, table);
+const smsDailyBudget = optionalIntEnv('ECHOBOT_SMS_DAILY_BUDGET');
 const { log } = createLogger('echobot-http');
 
 export const handler = createHttpApp({
@@ -23,4 +33,21 @@ export const handler = createHttpApp({
   imSecret: optionalSecret(process.env.IM_SECRET_PARAM),
   ...(process.env.PUBLIC_URL ? { publicUrl: process.env.PUBLIC_URL } : {}),
   log,
+  pages: { store, timeline, now: () => new Date() },
+  status: {
+    // A missing or empty parameter refuses every request rather than failing the function.
+    adminToken: async () =>
+      (await getParameter(adminTokenParam, { decrypt: true, maxAge: 300 }).catch(() => undefined)) ??
+      undefined,
+    stats: new DynamoStats(doc, table),
+    timeline,
+    queueDepth: new SqsQueueDepth(
+      new SQSClient({}),
+      requireEnv('DELIVERY_QUEUE_URL'),
+      requireEnv('DELIVERY_DLQ_URL'),
+    ),
+    peers: noPeers,
+    ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
+    now: () => new Date(),
+  },
 });

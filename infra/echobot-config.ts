@@ -4,6 +4,8 @@ import type { Construct } from 'constructs';
 export interface EchobotConfig {
   /** Name of the SSM SecureString parameter holding the Twilio auth token (created by the operator, never by CDK). */
   readonly twilioAuthTokenParam: string;
+  /** Name of the SSM SecureString parameter holding the operator's `/status` bearer token (created by the operator). */
+  readonly adminTokenParam: string;
   /** Public base URL when a custom domain fronts the http function (else the Function URL is the base). */
   readonly publicUrl?: string;
   /** Email address subscribed to the alerts topic. */
@@ -13,6 +15,7 @@ export interface EchobotConfig {
 }
 
 export const DEFAULT_TWILIO_AUTH_TOKEN_PARAM = '/echobot/twilio-auth-token';
+export const DEFAULT_ADMIN_TOKEN_PARAM = '/echobot/admin-token';
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'];
 
 const contextString = (scope: Construct, key: string): string | undefined => {
@@ -30,6 +33,13 @@ export const readEchobotConfig = (scope: Construct): EchobotConfig => {
   if (!/^\/[a-zA-Z0-9_.\-/]{1,1010}$/.test(twilioAuthTokenParam)) {
     throw new Error(
       `CDK context "twilioAuthTokenParam" must be an SSM parameter name (e.g. /echobot/twilio-auth-token), got "${twilioAuthTokenParam}"`,
+    );
+  }
+
+  const adminTokenParam = contextString(scope, 'adminTokenParam') ?? DEFAULT_ADMIN_TOKEN_PARAM;
+  if (!/^\/[a-zA-Z0-9_.\-/]{1,1010}$/.test(adminTokenParam)) {
+    throw new Error(
+      `CDK context "adminTokenParam" must be an SSM parameter name (e.g. /echobot/admin-token), got "${adminTokenParam}"`,
     );
   }
 
@@ -53,6 +63,7 @@ export const readEchobotConfig = (scope: Construct): EchobotConfig => {
 
   return {
     twilioAuthTokenParam,
+    adminTokenParam,
     logLevel,
     ...(publicUrl !== undefined ? { publicUrl } : {}),
     ...(alertEmail !== undefined ? { alertEmail } : {}),

@@ -69,6 +69,10 @@ export class EchobotStack extends Stack {
       parameterName: config.twilioAuthTokenParam,
     });
 
+    const adminToken = StringParameter.fromSecureStringParameterAttributes(this, 'AdminToken', {
+      parameterName: config.adminTokenParam,
+    });
+
     const http = new EchobotFunction(this, 'Http', {
       entry: 'http',
       description:
@@ -79,11 +83,17 @@ export class EchobotStack extends Stack {
       environment: {
         TABLE_NAME: table.tableName,
         TWILIO_AUTH_TOKEN_PARAM: config.twilioAuthTokenParam,
+        ADMIN_TOKEN_PARAM: config.adminTokenParam,
+        DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,
+        DELIVERY_DLQ_URL: deliveryDlq.queueUrl,
         ...(config.publicUrl !== undefined ? { PUBLIC_URL: config.publicUrl } : {}),
       },
     });
     table.grantReadWriteData(http.role);
     twilioAuthToken.grantRead(http.role);
+    adminToken.grantRead(http.role);
+    // The status page reads queue depths, and nothing else of the queues.
+    for (const q of [deliveryQueue, deliveryDlq]) q.grant(http.role, 'sqs:GetQueueAttributes');
     // Providers (Twilio, Telegram, peers) call in without AWS credentials; the function checks their signatures.
     const webhookUrl = http.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
 

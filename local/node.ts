@@ -5,19 +5,25 @@ import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamo-client.ts';
+import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
 import { ensureTable } from '../lib/adapters/dynamo-table.ts';
+import { DynamoTimeline } from '../lib/adapters/dynamo-timeline.ts';
 import { idempotencyStore } from '../lib/adapters/idempotency-store.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { OutboxSender, readOutbox } from '../lib/adapters/outbox-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
+import { SqsQueueDepth } from '../lib/adapters/sqs-queue-depth.ts';
 import { channelOf } from '../lib/domain/channel.ts';
 import { newId } from '../lib/domain/ids.ts';
+import { noPeers } from '../lib/ports/peers.ts';
 import type { RetryDelay } from '../lib/usecases/deliver-job.ts';
 import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
 import { createFanoutHandler } from '../lib/usecases/fanout-stream.ts';
 import { createHttpApp } from '../lib/usecases/http-app.ts';
 import { channelSenders, type LocalChannelOptions } from './channel-senders.ts';
+import { ConsoleFeed, serveConsoleEvents } from './console/console-feed.ts';
+import { consoleRoutes } from './console/console-routes.ts';
 import { LOCAL_AWS, startDynamoLocal } from './dynamodb-local.ts';
 import { readBody, TooLargeError, toFunctionUrlEvent, writeResult } from './http-event.ts';
 import { localContext } from './lambda-context.ts';
@@ -39,12 +45,17 @@ export interface LocalNodeOptions {
   retryDelay?: RetryDelay;
   /** Channels beyond SMS; see local/channel-senders.ts for what each setting switches on. */
   channels?: LocalChannelOptions;
+  /** The operator's `/status` bearer token; generated once per data directory and kept there if absent. */
+  adminToken?: string;
+  /** `ECHOBOT_SMS_DAILY_BUDGET`, shown on the status page. */
+  smsDailyBudget?: number;
 }
 
 export interface LocalNode {
   url: string;
   port: number;
   twilioAuthToken: string;
+  adminToken: string;
   outboxFile: string;
   /** Waits until every message accepted so far has been fanned out and delivered (or the timeout passes). */
   settle(timeoutMs?: number): Promise<boolean>;
@@ -53,8 +64,8 @@ export interface LocalNode {
 
 const TABLE = 'echobot';
 
-async function devToken(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'dev-twilio-token');
+async function devToken(dataDir: string, name = 'dev-twilio-token'): Promise<string> {
+  const file = join(dataDir, name);
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch {
@@ -73,6 +84,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
   const host = options.host ?? '127.0.0.1';
   await mkdir(options.dataDir, { recursive: true });
   const token = options.twilioAuthToken ?? (await devToken(options.dataDir));
+  const adminToken = options.adminToken ?? (await devToken(options.dataDir, 'dev-admin-token'));
   const outboxFile = join(options.dataDir, 'outbox.jsonl');
   const { log, info } = createLogger('echobot-local');
 
@@ -101,15 +113,40 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const port = typeof address === 'object' && address ? address.port : options.port;
     const url = (options.publicUrl ?? `http://${host}:${port}`).replace(/\/$/, '');
 
-    const httpApp = createHttpApp({
-      ingest: { store, now: () => new Date(), newId },
-      twilioAuthToken: async () => token,
-      telegramSecretToken: async () => options.channels?.telegramSecretToken,
-      imSecret: async () => options.channels?.imSecret,
-      allowPrivateCallbacks: options.channels?.allowPrivate ?? false,
-      publicUrl: url,
-      log,
-    });
+    const doc = documentClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
+    const timeline = new DynamoTimeline(doc, TABLE);
+    const stats = new DynamoStats(doc, TABLE);
+    const consoleFeed = new ConsoleFeed();
+    const httpApp = createHttpApp(
+      {
+        ingest: { store, now: () => new Date(), newId },
+        twilioAuthToken: async () => token,
+        telegramSecretToken: async () => options.channels?.telegramSecretToken,
+        imSecret: async () => options.channels?.imSecret,
+        allowPrivateCallbacks: options.channels?.allowPrivate ?? false,
+        publicUrl: url,
+        log,
+        pages: { store, timeline, now: () => new Date() },
+        status: {
+          adminToken: async () => adminToken,
+          stats,
+          timeline,
+          queueDepth: new SqsQueueDepth(queueLocal.sqs, queueLocal.queueUrl, queueLocal.dlqUrl),
+          peers: noPeers,
+          ...(options.smsDailyBudget !== undefined ? { smsDailyBudget: options.smsDailyBudget } : {}),
+          now: () => new Date(),
+        },
+      },
+      // Local only: the console drives this node through its own signed webhook routes.
+      consoleRoutes({
+        url,
+        twilioAuthToken: token,
+        feed: consoleFeed,
+        ...(options.channels?.telegramSecretToken
+          ? { telegramSecret: options.channels.telegramSecretToken }
+          : {}),
+      }),
+    );
     const fanout = createFanoutHandler({ store, queue, log: info });
     const deliver = createDeliverHandler({
       store,
@@ -118,6 +155,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       idempotency: idempotencyStore(dynamo.client, TABLE),
       log: info,
       ...(options.retryDelay ? { retryDelay: options.retryDelay } : {}),
+      echoCounter: stats,
     });
 
     let settle: (timeoutMs?: number) => Promise<boolean> = async () => false;
@@ -133,6 +171,10 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           const settled = await settle(timeout);
           res.writeHead(settled ? 200 : 504, { 'content-type': 'application/json; charset=utf-8' });
           res.end(JSON.stringify({ settled }));
+          return;
+        }
+        if (path === '/console/events' && req.method === 'GET') {
+          serveConsoleEvents(consoleFeed, outboxFile, req, res);
           return;
         }
         if (path === '/dev/outbox' && req.method === 'GET') {
@@ -203,7 +245,15 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       }
       return false;
     };
-    return { url, port, twilioAuthToken: token, outboxFile, settle: (t) => settle(t), stop: stopAll };
+    return {
+      url,
+      port,
+      twilioAuthToken: token,
+      adminToken,
+      outboxFile,
+      settle: (t) => settle(t),
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

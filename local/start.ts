@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { optionalIntEnv } from '../lib/adapters/env.ts';
 import { localChannelOptions } from './channel-env.ts';
 import { startLocalNode } from './node.ts';
 import { retryDelayFromEnv } from './retry-env.ts';
@@ -6,6 +7,7 @@ import { retryDelayFromEnv } from './retry-env.ts';
 /** `npm start`: one whole bot on this machine. Configuration by environment, as documented in README.md. */
 const port = Number(process.env.PORT ?? 8787);
 const dataDir = resolve(process.env.ECHOBOT_DATA ?? '.echobot');
+const smsDailyBudget = optionalIntEnv('ECHOBOT_SMS_DAILY_BUDGET');
 const node = await startLocalNode({
   port,
   dataDir,
@@ -13,6 +15,8 @@ const node = await startLocalNode({
   ...(process.env.TWILIO_AUTH_TOKEN ? { twilioAuthToken: process.env.TWILIO_AUTH_TOKEN } : {}),
   ...retryDelayFromEnv(),
   channels: localChannelOptions(process.env),
+  ...(process.env.ECHOBOT_ADMIN_TOKEN ? { adminToken: process.env.ECHOBOT_ADMIN_TOKEN } : {}),
+  ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
 });
 
 const generated = process.env.TWILIO_AUTH_TOKEN
@@ -25,6 +29,9 @@ console.log(`echobot is running at ${node.url}
   Outbox:          ${node.url}/dev/outbox  (file: ${node.outboxFile})
   Data:            ${dataDir}
   Twilio token:    ${node.twilioAuthToken}${generated}
+  Timeline:        ${node.url}/   (feed: ${node.url}/feed.atom)
+  Console:         ${node.url}/console
+  Status:          ${node.url}/status  (Authorization: Bearer ${node.adminToken})
 Press Ctrl+C to stop.`);
 
 let stopping = false;

@@ -17,10 +17,19 @@
  * | IM callback     | `CHANNEL#im:<sender>`   | `CALLBACK`    | url where echoes to that sender go      |
  * | email code      | `EMAILCODE#<memberId>`  | `EMAILCODE`   | address, code, attempts, sends (1 h)    |
  * | link code       | `LINKCODE#<code>`       | `LINKCODE`    | memberId; one use, 15 min               |
+ * | timeline        | `TIMELINE`              | `<createdAt>#<postId>` | type=timeline, author, text: every  |
+ * |                 |                         |               | public post, local and remote, newest   |
+ * |                 |                         |               | first by a reverse Query                |
+ * | author's posts  | `AUTHORPOSTS#<authorKey>` | `<createdAt>#<postId>` | the same, per author (member id |
+ * |                 |                         |               | or remote handle)                       |
+ * | counters        | `STATS#<YYYY-MM-DD>`    | `echoes#<channel kind>`, `echoes-hour#<HH>` | n: echoes sent |
  *
  * All members share one partition so recipient resolution is one paged Query (reads scale
  * with pages of ~1 MB, not with recipients); a bot's join rate is far below a partition's
  * 1,000 writes/s. Unfollows are the exception list in echo mode, one partition per author.
+ * The timeline items are written in the post's own transaction (local) or by the federation
+ * side (remote), so pages read one partition newest-first with no GSI; a bot posts far below a
+ * partition's write limit. Counters are one small item per day and channel kind or hour.
  */
 export const key = {
   member: (id: string) => ({ pk: 'MEMBERS', sk: id }),
@@ -33,8 +42,11 @@ export const key = {
   callback: (channel: string) => ({ pk: `CHANNEL#${channel}`, sk: 'CALLBACK' }),
   emailCode: (memberId: string) => ({ pk: `EMAILCODE#${memberId}`, sk: 'EMAILCODE' }),
   linkCode: (code: string) => ({ pk: `LINKCODE#${code}`, sk: 'LINKCODE' }),
+  authorPosts: (authorKey: string, sk: string) => ({ pk: `AUTHORPOSTS#${authorKey}`, sk }),
+  stats: (day: string, sk: string) => ({ pk: `STATS#${day}`, sk }),
 } as const;
 
 export const MEMBERS_PK = 'MEMBERS';
+export const TIMELINE_PK = 'TIMELINE';
 export const IDEMPOTENCY_PK = 'IDEMPOTENCY#deliver';
 export const INBOUND_TTL_SECONDS = 30 * 24 * 3600;

@@ -8,6 +8,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { localEntry } from '../domain/timeline.ts';
 import type { Member, Post } from '../domain/types.ts';
 import type {
   ChannelState,
@@ -32,6 +33,7 @@ import {
   toPost,
 } from './dynamo-items.ts';
 import { INBOUND_TTL_SECONDS, key, MEMBERS_PK } from './dynamo-keys.ts';
+import { timelineItems } from './dynamo-timeline.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -169,6 +171,8 @@ export class DynamoStore implements Store {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         });
+        // The public timeline's index items commit with the post, so pages never miss one.
+        for (const Item of timelineItems(localEntry(m.post))) add({ Put: { TableName, Item } });
         return;
       default:
         channelItems(TableName, m, add, expiresAt);

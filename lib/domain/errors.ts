@@ -16,6 +16,11 @@ export class ForbiddenError extends EchobotError {
   override readonly name = 'ForbiddenError';
 }
 
+/** No credentials, or the wrong ones (the operator's bearer token). */
+export class UnauthorizedError extends EchobotError {
+  override readonly name = 'UnauthorizedError';
+}
+
 export class NotFoundError extends EchobotError {
   override readonly name = 'NotFoundError';
 }

@@ -6,12 +6,14 @@ import {
   MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
+  UnauthorizedError,
   UnsupportedMediaTypeError,
 } from '../domain/errors.ts';
 
 /** The one place typed errors become HTTP statuses. Anything unknown is a 500 without details. */
 export function statusOf(err: unknown): number {
   if (err instanceof BadRequestError) return 400;
+  if (err instanceof UnauthorizedError) return 401;
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof NotFoundError) return 404;
   if (err instanceof MethodNotAllowedError) return 405;
@@ -25,7 +27,10 @@ export function errorResponse(err: unknown): APIGatewayProxyStructuredResultV2 {
   const error = statusCode < 500 && err instanceof EchobotError ? err.message : 'internal error';
   return {
     statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      ...(statusCode === 401 ? { 'www-authenticate': 'Bearer realm="echobot"' } : {}),
+    },
     body: JSON.stringify({ error }),
   };
 }

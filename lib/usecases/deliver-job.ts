@@ -4,6 +4,7 @@ import { stillDeliverable } from '../domain/recipients.ts';
 import type { DeliveryJob, Recipient } from '../domain/types.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { Senders } from '../ports/sender.ts';
+import type { EchoCounter } from '../ports/stats.ts';
 import type { Store } from '../ports/store.ts';
 import { recordOptOut } from './record-opt-out.ts';
 
@@ -12,6 +13,8 @@ export interface DeliverDeps {
   senders: Senders;
   queue: JobQueue;
   log: (event: string, fields: Record<string, unknown>) => void;
+  /** Counts echoes sent per channel kind for the status page; a counting failure never fails a job. */
+  echoCounter?: EchoCounter;
   /** Retry backoff; defaults to 30 s doubling up to 15 min. Tests and benches shorten it. */
   retryDelay?: RetryDelay;
 }
@@ -62,6 +65,7 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
     : job.recipients.filter((r) => stillDeliverable(r, members.get(r.memberId)));
   const failed: Recipient[] = [];
   let sent = 0;
+  const sentBy: Record<string, number> = {};
   let refused = 0;
   let next = 0;
   const worker = async () => {
@@ -74,6 +78,7 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
             : { channel: r.channel, text: job.text, kind: 'echo', postId: job.postId },
         );
         sent++;
+        sentBy[kind] = (sentBy[kind] ?? 0) + 1;
       } catch (err) {
         if (err instanceof PermanentSendError) {
           refused++;
@@ -90,6 +95,11 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, live.length) }, worker));
+  if (sent > 0 && deps.echoCounter) {
+    await deps.echoCounter
+      .countEchoes(sentBy, new Date())
+      .catch((err: unknown) => deps.log('echo count failed', { jobId: job.id, error: String(err) }));
+  }
   if (failed.length > 0 && sent === 0 && refused === 0) {
     throw new JobFailedError(`job ${job.id}: all ${failed.length} sends failed`);
   }

@@ -3,8 +3,11 @@ import { errorResponse, statusOf } from '../edges/http-errors.ts';
 import { createRouter, type HttpEvent, type HttpResult, type Route } from '../edges/http-router.ts';
 import type { IngestDeps } from './ingest-message.ts';
 import { imRoutes } from './routes/im-routes.ts';
+import { type PageDeps, pageRoutes } from './routes/page-routes.ts';
+import { statusRoutes } from './routes/status-routes.ts';
 import { telegramRoutes } from './routes/telegram-routes.ts';
 import { twilioRoutes } from './routes/twilio-routes.ts';
+import type { StatusDeps } from './status-report.ts';
 
 export type { HttpEvent, HttpResult } from '../edges/http-router.ts';
 
@@ -22,6 +25,10 @@ export interface HttpDeps {
   /** Public base URL that providers call; undefined means "the host the request came to". */
   publicUrl?: string;
   log: (level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>) => void;
+  /** The public timeline, profiles and feeds; without it `/` is a plain "running" line. */
+  pages?: PageDeps;
+  /** The operator's `/status` page; absent means no such route. */
+  status?: StatusDeps;
 }
 
 /**
@@ -31,6 +38,8 @@ export interface HttpDeps {
  */
 export function createHttpApp(deps: HttpDeps, extraRoutes: readonly Route[] = []) {
   const route = createRouter([
+    ...(deps.pages ? pageRoutes(deps.pages, deps.publicUrl) : []),
+    ...(deps.status ? statusRoutes(deps.status, deps.publicUrl) : []),
     {
       method: 'GET',
       path: '/',

@@ -2,7 +2,11 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { createEchobotApp } from '../../infra/echobot-app.ts';
-import { DEFAULT_TWILIO_AUTH_TOKEN_PARAM, readEchobotConfig } from '../../infra/echobot-config.ts';
+import {
+  DEFAULT_ADMIN_TOKEN_PARAM,
+  DEFAULT_TWILIO_AUTH_TOKEN_PARAM,
+  readEchobotConfig,
+} from '../../infra/echobot-config.ts';
 import {
   cdkJsonContext,
   logicalId,
@@ -18,6 +22,7 @@ describe('echobot CDK context', () => {
   it('defaults to the documented parameter name and INFO logging', () => {
     expect(configFrom({})).toEqual({
       twilioAuthTokenParam: DEFAULT_TWILIO_AUTH_TOKEN_PARAM,
+      adminTokenParam: DEFAULT_ADMIN_TOKEN_PARAM,
       logLevel: 'INFO',
     });
     expect(cdkJsonContext().twilioAuthTokenParam).toBe(DEFAULT_TWILIO_AUTH_TOKEN_PARAM);
@@ -47,6 +52,7 @@ describe('echobot CDK context', () => {
         publicUrl: 'https://bot.example',
         alertEmail: 'ops@example.org',
         twilioAuthTokenParam: '/custom/twilio-token',
+        adminTokenParam: '/custom/admin-token',
         logLevel: 'debug',
       },
     });
@@ -57,13 +63,16 @@ describe('echobot CDK context', () => {
       Variables: expect.objectContaining({
         PUBLIC_URL: 'https://bot.example',
         TWILIO_AUTH_TOKEN_PARAM: '/custom/twilio-token',
+        ADMIN_TOKEN_PARAM: '/custom/admin-token',
         LOG_LEVEL: 'DEBUG',
       }),
     });
     const ssm = statementsOfRole(json, logicalId(stack.http.role)).filter((s) =>
       [s.Action].flat().includes('ssm:GetParameter'),
     );
-    expect([...stringLeaves(ssm[0]?.Resource)]).toContain(':parameter/custom/twilio-token');
+    expect(
+      ssm.flatMap((s) => [...stringLeaves(s.Resource)].filter((l) => l.startsWith(':parameter'))),
+    ).toEqual(expect.arrayContaining([':parameter/custom/twilio-token', ':parameter/custom/admin-token']));
 
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',

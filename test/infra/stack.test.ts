@@ -9,7 +9,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_PARAM_DEFAULTS } from '../../infra/channel-config.ts';
 import { createEchobotApp } from '../../infra/echobot-app.ts';
-import { DEFAULT_TWILIO_AUTH_TOKEN_PARAM } from '../../infra/echobot-config.ts';
+import { DEFAULT_ADMIN_TOKEN_PARAM, DEFAULT_TWILIO_AUTH_TOKEN_PARAM } from '../../infra/echobot-config.ts';
 import type { EchobotStack } from '../../infra/echobot-stack.ts';
 import {
   allowedActions,
@@ -146,6 +146,9 @@ describe('EchobotStack', () => {
           Variables: {
             TABLE_NAME: ref(ids.table),
             TWILIO_AUTH_TOKEN_PARAM: DEFAULT_TWILIO_AUTH_TOKEN_PARAM,
+            ADMIN_TOKEN_PARAM: DEFAULT_ADMIN_TOKEN_PARAM,
+            DELIVERY_QUEUE_URL: ref(ids.deliveryQueue),
+            DELIVERY_DLQ_URL: ref(ids.deliveryDlq),
             POWERTOOLS_SERVICE_NAME: 'echobot',
             LOG_LEVEL: 'INFO',
             NODE_OPTIONS: '--enable-source-maps',
@@ -345,15 +348,27 @@ describe('EchobotStack', () => {
       expect(actions).toContain('dynamodb:Query');
     });
 
-    it('lets http read and write the table and read only its SSM parameter, with no queue or SNS access', () => {
+    it('lets http read and write the table, read only its two SSM parameters and only the depth of the two delivery queues', () => {
       const statements = statementsOfRole(json, ids.httpRole);
       const actions = allowedActions(statements);
       expect(actions).toEqual(
         expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']),
       );
-      expect(actions.filter((a) => a.startsWith('sqs:') || a.startsWith('sns:'))).toEqual([]);
-      expect(parametersReadBy(statements)).toEqual(
+      expect(actions.filter((a) => a.startsWith('sqs:') || a.startsWith('sns:'))).toEqual([
+        'sqs:GetQueueAttributes',
+      ]);
+      const sqs = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('sqs:')));
+      expect(sqs.every((s) => asArray(s.Action).every((a) => a === 'sqs:GetQueueAttributes'))).toBe(true);
+      expect(sqs.some((s) => hasResource(s, getAtt(ids.deliveryQueue, 'Arn')))).toBe(true);
+      expect(sqs.some((s) => hasResource(s, getAtt(ids.deliveryDlq, 'Arn')))).toBe(true);
+      expect(sqs.flatMap((s) => asArray(s.Resource))).toHaveLength(2);
+      const ssm = statements.filter((s) => asArray(s.Action).includes('ssm:GetParameter'));
+      const params = ssm.flatMap((s) =>
+        [...stringLeaves(s.Resource)].filter((l) => l.startsWith(':parameter')),
+      );
+      expect(params.sort()).toEqual(
         [
+          `:parameter${DEFAULT_ADMIN_TOKEN_PARAM}`,
           `:parameter${DEFAULT_TWILIO_AUTH_TOKEN_PARAM}`,
           `:parameter${CHANNEL_PARAM_DEFAULTS.telegramSecretTokenParam}`,
           `:parameter${CHANNEL_PARAM_DEFAULTS.imSecretParam}`,
