@@ -8,6 +8,7 @@ import { optionalIntEnv, requireEnv } from '../lib/adapters/env.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { SqsQueueDepth } from '../lib/adapters/sqs-queue-depth.ts';
 import { optionalSecret } from '../lib/adapters/ssm-secret.ts';
+import { parseAdmins } from '../lib/domain/admins.ts';
 import { newId } from '../lib/domain/ids.ts';
 import { noPeers } from '../lib/ports/peers.ts';
 import { createHttpApp } from '../lib/usecases/http-app.ts';
@@ -22,7 +23,7 @@ const smsDailyBudget = optionalIntEnv('ECHOBOT_SMS_DAILY_BUDGET');
 const { log } = createLogger('echobot-http');
 
 export const handler = createHttpApp({
-  ingest: { store, now: () => new Date(), newId },
+  ingest: { store, now: () => new Date(), newId, admins: parseAdmins(process.env.ECHOBOT_ADMINS) },
   // Cached for five minutes by Powertools, so a rotated token is picked up without a redeploy.
   twilioAuthToken: async () => {
     const token = await getParameter(tokenParam, { decrypt: true, maxAge: 300 });

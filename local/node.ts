@@ -16,6 +16,7 @@ import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { SqsQueueDepth } from '../lib/adapters/sqs-queue-depth.ts';
 import { channelOf } from '../lib/domain/channel.ts';
 import { newId } from '../lib/domain/ids.ts';
+import type { Channel } from '../lib/domain/types.ts';
 import { noPeers } from '../lib/ports/peers.ts';
 import type { RetryDelay } from '../lib/usecases/deliver-job.ts';
 import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
@@ -49,6 +50,8 @@ export interface LocalNodeOptions {
   adminToken?: string;
   /** `ECHOBOT_SMS_DAILY_BUDGET`, shown on the status page. */
   smsDailyBudget?: number;
+  /** `ECHOBOT_ADMINS`: channels allowed to run operators' commands. */
+  admins?: readonly Channel[];
 }
 
 export interface LocalNode {
@@ -119,7 +122,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const consoleFeed = new ConsoleFeed();
     const httpApp = createHttpApp(
       {
-        ingest: { store, now: () => new Date(), newId },
+        ingest: { store, now: () => new Date(), newId, admins: options.admins ?? [] },
         twilioAuthToken: async () => token,
         telegramSecretToken: async () => options.channels?.telegramSecretToken,
         imSecret: async () => options.channels?.imSecret,

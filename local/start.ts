@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { optionalIntEnv } from '../lib/adapters/env.ts';
+import { parseAdmins } from '../lib/domain/admins.ts';
 import { localChannelOptions } from './channel-env.ts';
 import { startLocalNode } from './node.ts';
 import { retryDelayFromEnv } from './retry-env.ts';
@@ -17,6 +18,7 @@ const node = await startLocalNode({
   channels: localChannelOptions(process.env),
   ...(process.env.ECHOBOT_ADMIN_TOKEN ? { adminToken: process.env.ECHOBOT_ADMIN_TOKEN } : {}),
   ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
+  admins: parseAdmins(process.env.ECHOBOT_ADMINS),
 });
 
 const generated = process.env.TWILIO_AUTH_TOKEN

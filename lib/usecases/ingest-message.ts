@@ -27,6 +27,8 @@ export interface IngestDeps {
   baseUrl: string;
   now: () => Date;
   newId: () => string;
+  /** Channels allowed to run operators' commands (`ECHOBOT_ADMINS`); none when absent. */
+  admins?: readonly Channel[];
 }
 
 export interface IngestResult {
