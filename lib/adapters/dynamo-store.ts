@@ -7,7 +7,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { localEntry } from '../domain/timeline.ts';
 import type { Member, Post } from '../domain/types.ts';
 import type {
