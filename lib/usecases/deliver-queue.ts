@@ -36,6 +36,7 @@ export function createDeliverHandler(deps: DeliverQueueDeps) {
       const outcome = await deliverOnce(job);
       deps.log('job delivered', { jobId: job.id, ...outcome });
     } catch (err) {
+      deps.metrics?.failure('job-failed');
       const receives = Number(record.attributes.ApproximateReceiveCount) || 1;
       await deps.queue
         .retryLater(record.receiptHandle, retryDelaySeconds(receives, deps.retryDelay))
@@ -53,6 +54,7 @@ export function createDeliverHandler(deps: DeliverQueueDeps) {
         throwOnFullBatchFailure: false,
       });
     } finally {
+      deps.metrics?.flush();
       if (deps.echoCounter)
         await pending
           .flush(deps.echoCounter, new Date())

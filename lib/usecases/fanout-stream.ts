@@ -1,12 +1,15 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { outboundFromStreamRecord, postFromStreamRecord } from '../edges/stream-records.ts';
+import type { Metrics } from '../ports/metrics.ts';
 import { BatchingQueue } from './batching-queue.ts';
 import { type FanoutDeps, fanoutPost } from './fanout-post.ts';
 import { replyJob } from './reply-job.ts';
 
 export interface FanoutStreamDeps extends FanoutDeps {
   log: (event: string, fields: Record<string, unknown>) => void;
+  /** Custom metrics: posts fanned out, failed records. */
+  metrics?: Metrics;
 }
 
 /**
@@ -25,6 +28,7 @@ export function createFanoutHandler(deps: FanoutStreamDeps) {
     const post = postFromStreamRecord(record);
     if (!post) return;
     const { recipients, jobs } = await fanoutPost({ ...deps, queue }, post);
+    deps.metrics?.posts(1);
     deps.log('post fanned out', { postId: post.id, recipients, jobs });
   };
   // One processor and one batching queue per invocation: their state is per batch, and a local
