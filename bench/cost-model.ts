@@ -26,6 +26,8 @@ const MEMORY_GB = { ingest: 0.5, fanout: 0.25, deliver: 0.25 } as const;
 export interface CostLine {
   item: string;
   perPost: number;
+  /** Request charges follow from the counts; duration depends on the machine the bench ran on. */
+  kind: 'requests' | 'duration';
 }
 
 function phaseCost(name: keyof typeof MEMORY_GB, p: PhaseFigures, posts: number): CostLine[] {
@@ -68,11 +70,13 @@ function phaseCost(name: keyof typeof MEMORY_GB, p: PhaseFigures, posts: number)
 
 export interface CostModel {
   recipientsPerPost: number;
-  /** Echo path (fanout + deliver): what the one-call-per-echo design is compared against. */
+  /** Echo path (fanout + deliver) request charges: what the one-call-per-echo design is compared against. */
   echoPathPerMillionPosts: number;
-  /** The same posts, one SQS message and one invocation per echo, same measured handler time per echo. */
+  /** The same posts with one SQS message (send, receive, delete) and one invocation per echo. */
   oneCallPerEchoPerMillionPosts: number;
-  /** Including ingest (a webhook's reads and its transaction), for the whole bill. */
+  /** Echo path Lambda duration as measured on this machine (DynamoDB Local is slower than DynamoDB). */
+  echoPathDurationPerMillionPosts: number;
+  /** Including ingest (a webhook's reads and its transaction), request charges only. */
   withIngestPerMillionPosts: number;
   lines: CostLine[];
 }
@@ -83,16 +87,16 @@ export function costModel(run: PipelineRun): CostModel {
     ...phaseCost('deliver', run.deliver, run.posts),
   ].filter((l) => l.perPost > 0);
   const ingest = phaseCost('ingest', run.ingest, run.posts);
-  const echoPath = lines.reduce((s, l) => s + l.perPost, 0);
-  const withIngest = echoPath + ingest.reduce((s, l) => s + l.perPost, 0);
+  const sum = (ls: CostLine[], kind: CostLine['kind']) =>
+    ls.filter((l) => l.kind === kind).reduce((s, l) => s + l.perPost, 0);
+  const echoPath = sum(lines, 'requests');
+  const withIngest = echoPath + sum(ingest, 'requests');
   // One call per echo: SendMessage + ReceiveMessage + DeleteMessage and one invocation per echo.
-  const perEcho =
-    3 * PRICES.sqsRequest +
-    PRICES.lambdaRequest +
-    (run.deliver.handlerMs / 1000 / Math.max(1, run.echoes)) * MEMORY_GB.deliver * PRICES.lambdaGbSecond;
+  const perEcho = 3 * PRICES.sqsRequest + PRICES.lambdaRequest;
   return {
     recipientsPerPost: run.recipientsPerPost,
     echoPathPerMillionPosts: echoPath * 1e6,
+    echoPathDurationPerMillionPosts: sum(lines, 'duration') * 1e6,
     oneCallPerEchoPerMillionPosts: perEcho * run.recipientsPerPost * 1e6,
     withIngestPerMillionPosts: withIngest * 1e6,
     lines: [...lines, ...ingest.filter((l) => l.perPost > 0)],

@@ -88,9 +88,22 @@ try {
 }
 const cost = costModel(costRun);
 for (const l of cost.lines) console.log(`    ${l.item}: $${f(l.perPost * 1e6)} per M posts`);
-row('per M posts, 10 non-SMS recipients each (echo path)', usd(cost.echoPathPerMillionPosts), '<= $2');
+row(
+  'per M posts, 10 non-SMS recipients each (echo path requests)',
+  usd(cost.echoPathPerMillionPosts),
+  '<= $2',
+);
 row('  same, one SQS message + invocation per echo', usd(cost.oneCallPerEchoPerMillionPosts), '~ $16');
-row('  same, with ingest (webhook reads + transaction)', usd(cost.withIngestPerMillionPosts));
+row(
+  '  ratio (one call per echo / batched)',
+  f(cost.oneCallPerEchoPerMillionPosts / cost.echoPathPerMillionPosts, 1),
+);
+row(
+  '  echo path Lambda duration, as measured here',
+  usd(cost.echoPathDurationPerMillionPosts),
+  'machine-bound',
+);
+row('  with ingest (webhook reads + transaction), requests', usd(cost.withIngestPerMillionPosts));
 const sms = {
   shortEcho: smsParts('alice: hello everyone'),
   longEcho: smsParts(`alice: ${'x'.repeat(280)}`),
