@@ -52,18 +52,27 @@ function phaseCost(name: keyof typeof MEMORY_GB, p: PhaseFigures, posts: number)
     {
       item: `${name}: DynamoDB writes (${(wru / posts).toFixed(2)} WRU)`,
       perPost: (wru * PRICES.dynamoWriteUnit) / posts,
+      kind: 'requests',
     },
     {
       item: `${name}: DynamoDB reads (${(rru / posts).toFixed(2)} RRU)`,
       perPost: (rru * PRICES.dynamoReadUnit) / posts,
+      kind: 'requests',
     },
     {
       item: `${name}: SQS (${(sqs / posts).toFixed(3)} requests)`,
       perPost: (sqs * PRICES.sqsRequest) / posts,
+      kind: 'requests',
     },
     {
-      item: `${name}: Lambda (${(p.invocations / posts).toFixed(3)} invocations, ${(gbSeconds / posts).toFixed(4)} GB-s)`,
-      perPost: (p.invocations * PRICES.lambdaRequest + gbSeconds * PRICES.lambdaGbSecond) / posts,
+      item: `${name}: Lambda invocations (${(p.invocations / posts).toFixed(3)})`,
+      perPost: (p.invocations * PRICES.lambdaRequest) / posts,
+      kind: 'requests',
+    },
+    {
+      item: `${name}: Lambda duration (${(gbSeconds / posts).toFixed(4)} GB-s, as measured here)`,
+      perPost: (gbSeconds * PRICES.lambdaGbSecond) / posts,
+      kind: 'duration',
     },
   ];
 }
