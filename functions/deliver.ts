@@ -10,6 +10,7 @@ import { idempotencyStore } from '../lib/adapters/idempotency-store.ts';
 import { ImBridgeSender } from '../lib/adapters/im-bridge-sender.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
+import { EmfMetrics } from '../lib/adapters/powertools-metrics.ts';
 import { SesEmailSender } from '../lib/adapters/ses-email-sender.ts';
 import { SnsSmsSender } from '../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
@@ -43,4 +44,5 @@ export const handler = createDeliverHandler({
   idempotency: idempotencyStore(dynamo, table),
   log: info,
   echoCounter: new DynamoStats(documentClient(), table),
+  metrics: new EmfMetrics(),
 });

@@ -10,6 +10,7 @@ import { type ChannelConfig, readChannelConfig } from './channel-config.ts';
 import { EchobotAlarms } from './echobot-alarms.ts';
 import { EchobotChannels } from './echobot-channels.ts';
 import type { EchobotConfig } from './echobot-config.ts';
+import { EchobotDashboard } from './echobot-dashboard.ts';
 import { EchobotFunction } from './echobot-function.ts';
 import { secureQueue } from './secure-queue.ts';
 
@@ -35,6 +36,7 @@ export class EchobotStack extends Stack {
   readonly fanout: EchobotFunction;
   readonly deliver: EchobotFunction;
   readonly alarms: EchobotAlarms;
+  readonly dashboard: EchobotDashboard;
 
   constructor(scope: Construct, id: string, props: EchobotStackProps) {
     super(scope, id, props);
@@ -186,6 +188,15 @@ export class EchobotStack extends Stack {
       ...(config.alertEmail !== undefined ? { alertEmail: config.alertEmail } : {}),
     });
 
+    const dashboard = new EchobotDashboard(this, 'Dashboard', {
+      functions: { Http: http.fn, Fanout: fanout.fn, Deliver: deliver.fn },
+      fanout: fanout.fn,
+      deliveryQueue,
+      deliveryDlq,
+      fanoutFailureQueue,
+      alarms: alarms.alarms,
+    });
+
     // Twilio signs the exact URL it calls, so with a custom domain that domain's URL is the one to give it.
     const publicBase = config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/` : webhookUrl.url;
     new CfnOutput(this, 'WebhookBaseUrl', {
@@ -204,6 +215,7 @@ export class EchobotStack extends Stack {
     this.fanout = fanout;
     this.deliver = deliver;
     this.alarms = alarms;
+    this.dashboard = dashboard;
 
     new CfnOutput(this, 'TelegramWebhookUrl', {
       description: 'npm run telegram:webhook sets this as the bot’s webhook',
@@ -218,5 +230,6 @@ export class EchobotStack extends Stack {
     new CfnOutput(this, 'DeliveryDlqUrl', { value: deliveryDlq.queueUrl });
     new CfnOutput(this, 'FanoutFailureQueueUrl', { value: fanoutFailureQueue.queueUrl });
     new CfnOutput(this, 'AlertsTopicArn', { value: alarms.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
   }
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Channel, Member, Post } from '../domain/types.ts';
 
 /** Items read back from the table are validated once here; the domain then trusts them. */

@@ -5,7 +5,7 @@ import {
   type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BotMode } from '../domain/member-commands.ts';
 import type { TimelineEntry } from '../domain/timeline.ts';
 import type { Channel } from '../domain/types.ts';

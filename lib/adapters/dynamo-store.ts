@@ -7,7 +7,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BotMode } from '../domain/member-commands.ts';
 import type { TimelineEntry } from '../domain/timeline.ts';
 import { localEntry } from '../domain/timeline.ts';
