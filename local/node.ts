@@ -223,6 +223,8 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       queueUrl: queueLocal.queueUrl,
       handler: deliver,
       log: info,
+      // The local queue's visibility timeout is 60 s: one sixth of it, the stack's ratio.
+      functionTimeoutMs: 10_000,
     });
     cleanups.push(() => queuePoller.stop());
 
