@@ -21,6 +21,7 @@ import type {
   Store,
 } from '../ports/store.ts';
 import { channelItems } from './dynamo-channel-items.ts';
+import { federationItems } from './dynamo-federation.ts';
 import {
   callbackItem,
   channelItem,
@@ -173,6 +174,10 @@ export class DynamoStore implements Store {
         });
         // The public timeline's index items commit with the post, so pages never miss one.
         for (const Item of timelineItems(localEntry(m.post))) add({ Put: { TableName, Item } });
+        return;
+      case 'setRemoteFollow':
+      case 'putFederationTask':
+        federationItems(TableName, m, add, expiresAt);
         return;
       default:
         channelItems(TableName, m, add, expiresAt);

@@ -1,3 +1,4 @@
+import type { FederationTask } from '../domain/federation-task.ts';
 import type { Channel, Member, Post } from '../domain/types.ts';
 
 /** A change an inbound message makes. The store applies a message's changes all-or-nothing. */
@@ -20,7 +21,11 @@ export type Mutation =
   | { kind: 'putEmailCode'; pending: PendingEmail }
   | { kind: 'deleteEmailCode'; memberId: string }
   | { kind: 'putLinkCode'; link: LinkCode }
-  | { kind: 'deleteLinkCode'; code: string };
+  | { kind: 'deleteLinkCode'; code: string }
+  /** A member follows (or stops following) a remote author by handle. */
+  | { kind: 'setRemoteFollow'; handle: string; memberId: string; following: boolean }
+  /** Work for the open web (lib/domain/federation-task.ts); the stream turns it into a job. */
+  | { kind: 'putFederationTask'; task: FederationTask };
 
 /** One message for one channel, written with the change that caused it and sent by the deliver function. */
 export interface OutboundRecord {

@@ -2,8 +2,11 @@ import { parseCommand } from '../domain/commands.ts';
 import { REPLIES } from '../domain/format.ts';
 import { cleanText } from '../domain/text.ts';
 import type { Channel } from '../domain/types.ts';
+import type { FederationStore } from '../ports/federation.ts';
 import type { Mutation, Store } from '../ports/store.ts';
+import type { CommandContext, Decision } from './commands/decision.ts';
 import { answersWhileOptedOut, decide } from './commands/index.ts';
+import type { FollowVia } from './commands/remote-follow.ts';
 
 /** One message as every provider edge hands it over. */
 export interface InboundMessage {
@@ -29,6 +32,12 @@ export interface IngestDeps {
   newId: () => string;
   /** Channels allowed to run operators' commands (`ECHOBOT_ADMINS`); none when absent. */
   admins?: readonly Channel[];
+  /** Remote follows (ActivityPub); absent = a FOLLOW of a remote handle is recorded as if nobody follows yet. */
+  federation?: Pick<FederationStore, 'isFollowingRemote'>;
+  /** Which way a FOLLOW of a remote handle goes (lib/usecases/commands/remote-follow.ts); default ActivityPub. */
+  followVia?: FollowVia;
+  /** The peer network's FOLLOW, used when `followVia` answers `peers`. */
+  followViaPeers?: (ctx: CommandContext, handle: string, follow: boolean) => Promise<Decision>;
 }
 
 export interface IngestResult {

@@ -7,6 +7,7 @@ import { join } from './join.ts';
 import { link, linkUse } from './link.ts';
 import { start, stop } from './opt-out.ts';
 import { post } from './post.ts';
+import { remoteFollow } from './remote-follow.ts';
 
 /** The command table: one case per command, each handled in its own file. */
 export async function decide(ctx: CommandContext, command: Command): Promise<Decision> {
@@ -25,6 +26,8 @@ export async function decide(ctx: CommandContext, command: Command): Promise<Dec
       return follow(ctx, command.nick, true);
     case 'unfollow':
       return follow(ctx, command.nick, false);
+    case 'followRemote':
+      return remoteFollow(ctx, command.handle, command.follow);
     case 'post':
       return post(ctx, command.text);
     case 'email':
