@@ -120,8 +120,9 @@ export class EchobotStack extends Stack {
         filters: [
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('INSERT'),
-            // New posts fan out; queued replies (OUTMSG items, type=reply) become one-recipient jobs.
-            dynamodb: { NewImage: { type: { S: FilterRule.or('post', 'reply') } } },
+            // New posts fan out; queued replies (OUTMSG items, type=reply) become one-recipient jobs;
+            // federation tasks (FEDTASK items, type=fedtask) become federation jobs.
+            dynamodb: { NewImage: { type: { S: FilterRule.or('post', 'reply', 'fedtask') } } },
           }),
         ],
       }),

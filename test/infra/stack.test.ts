@@ -206,7 +206,7 @@ describe('EchobotStack', () => {
       const filters =
         (props?.FilterCriteria as { Filters: { Pattern: string }[] } | undefined)?.Filters ?? [];
       expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
-        { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['post', 'reply'] } } } },
+        { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['post', 'reply', 'fedtask'] } } } },
       ]);
     });
   });
