@@ -185,7 +185,9 @@ async function dispatch(deps: InboxDeps, activity: InboxActivity): Promise<Inbox
           return apply([{ kind: 'putTask', task: { ...task, memberIds: ids } }]);
       }
       const outcome = await apply([{ kind: 'putTask', task }]);
-      if (outcome === 'accepted' && isPublic && deps.timeline) {
+      // Only authors someone here follows join the public timeline (strangers cannot write to our front page).
+      const followed = isPublic && (await deps.net.store.localFollowersOf(author.handle)).length > 0;
+      if (outcome === 'accepted' && followed && deps.timeline) {
         await deps.timeline
           .record({
             id: n.id,
