@@ -210,6 +210,15 @@ describe('signed inbox', () => {
     });
   });
 
+  it('a verified request from a server declared dead revives it', async () => {
+    const a = await app();
+    await a.sms(ALICE, 'JOIN alice');
+    await a.federation.recordHostFailure(remote.host, new Date());
+    await a.federation.markHostDead(remote.host, new Date());
+    expect((await a.deliver(followOf('alice'))).statusCode).toBe(202);
+    expect(await a.federation.hostHealth(remote.host)).toEqual({ host: remote.host, failures: 0 });
+  });
+
   it('answers an Undo(Follow) by dropping the follower', async () => {
     const a = await app();
     await a.sms(ALICE, 'JOIN alice');
