@@ -34,7 +34,7 @@ export const handler = createHttpApp({
     now: () => new Date(),
     newId,
     admins: parseAdmins(process.env.ECHOBOT_ADMINS),
-    federation,
+    ...(botKey ? { federation } : {}),
   },
   // Cached for five minutes by Powertools, so a rotated token is picked up without a redeploy.
   twilioAuthToken: async () => {

@@ -6,4 +6,5 @@ export const FEDERATION_REPLIES = {
   unfollowed: (handle: string) => `You no longer follow ${handle}.`,
   notFollowing: (handle: string) => `You don't follow ${handle}.`,
   directSent: (handle: string) => `Sent to ${handle}.`,
+  notFederating: () => 'This bot does not talk to other servers yet (its operator has not set its key).',
 } as const;

@@ -32,7 +32,7 @@ export interface IngestDeps {
   newId: () => string;
   /** Channels allowed to run operators' commands (`ECHOBOT_ADMINS`); none when absent. */
   admins?: readonly Channel[];
-  /** Remote follows (ActivityPub); absent = a FOLLOW of a remote handle is recorded as if nobody follows yet. */
+  /** Remote follows (ActivityPub); absent = this bot does not federate (remote FOLLOW and D are answered so). */
   federation?: Pick<FederationStore, 'isFollowingRemote'>;
   /** Which way a FOLLOW of a remote handle goes (lib/usecases/commands/remote-follow.ts); default ActivityPub. */
   followVia?: FollowVia;

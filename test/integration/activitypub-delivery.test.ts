@@ -7,6 +7,7 @@ import { verifyRequest } from '../../lib/federation/http-signatures.ts';
 import { createSafeFetch } from '../../lib/federation/safe-fetch.ts';
 import type { JobQueue } from '../../lib/ports/queue.ts';
 import { remoteDirect } from '../../lib/usecases/commands/remote-direct.ts';
+import { remoteFollow } from '../../lib/usecases/commands/remote-follow.ts';
 import { deliverJob, retryDelaySeconds } from '../../lib/usecases/deliver-job.ts';
 import {
   fanoutFederationTask,
@@ -178,7 +179,13 @@ describe('outgoing ActivityPub deliveries', () => {
     const alice = await s.member('m-alice', 'alice', '+15550001111');
     const decision = await remoteDirect(
       {
-        deps: { store: s.store, baseUrl: BASE, now: () => new Date(), newId: () => 'dm1' },
+        deps: {
+          store: s.store,
+          baseUrl: BASE,
+          now: () => new Date(),
+          newId: () => 'dm1',
+          federation: s.federation,
+        },
         channel: 'sms:+15550001111',
         member: alice,
         optedOut: false,
@@ -198,6 +205,24 @@ describe('outgoing ActivityPub deliveries', () => {
       object: { type: 'Note', to: [one.actor('carol')], cc: [] },
     });
     expect(JSON.stringify(sent)).not.toContain('#Public');
+  });
+
+  it('without federation configured, remote FOLLOW and D say so and change nothing', async () => {
+    const s = await setup();
+    const alice = await s.member('m-alice', 'alice', '+15550001111');
+    const ctx = {
+      deps: { store: s.store, baseUrl: BASE, now: () => new Date(), newId: () => 'x' },
+      channel: 'sms:+15550001111' as const,
+      member: alice,
+      optedOut: false,
+    };
+    for (const d of [
+      await remoteDirect(ctx, `carol@${one.host}`, 'hi'),
+      await remoteFollow(ctx, `carol@${one.host}`, true),
+    ]) {
+      expect(d.mutations).toEqual([]);
+      expect(d.reply).toMatch(/does not talk to other servers/);
+    }
   });
 
   it('a non-member’s direct message is refused with the join hint, nothing queued', async () => {

@@ -18,6 +18,7 @@ export async function remoteDirect(ctx: CommandContext, handle: string, text: st
   if (chars > MAX_POST_CHARS) return reply(REPLIES.tooLong(chars));
   if (handleAuthority(handle) === new URL(deps.baseUrl).host)
     return reply(`${handle} is on this bot: text D ${handle.slice(0, handle.indexOf('@'))} <message>.`);
+  if (!deps.federation) return reply(FEDERATION_REPLIES.notFederating());
   const id = deps.newId();
   return reply(FEDERATION_REPLIES.directSent(handle), [
     {

@@ -33,7 +33,8 @@ export async function remoteFollow(
     return follow(ctx, handleNick(handle), wantFollow);
   const route = await (deps.followVia ?? followViaActivityPub)(handle);
   if (route === 'peers' && deps.followViaPeers) return deps.followViaPeers(ctx, handle, wantFollow);
-  const following = (await deps.federation?.isFollowingRemote(member.id, handle)) ?? false;
+  if (!deps.federation) return reply(FEDERATION_REPLIES.notFederating());
+  const following = await deps.federation.isFollowingRemote(member.id, handle);
   if (following === wantFollow)
     return reply(
       wantFollow ? FEDERATION_REPLIES.alreadyFollowing(handle) : FEDERATION_REPLIES.notFollowing(handle),
