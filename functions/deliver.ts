@@ -3,6 +3,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamo-client.ts';
+import { DynamoFederationStore } from '../lib/adapters/dynamo-federation.ts';
 import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
 import { requireEnv } from '../lib/adapters/env.ts';
@@ -14,9 +15,11 @@ import { EmfMetrics } from '../lib/adapters/powertools-metrics.ts';
 import { SesEmailSender } from '../lib/adapters/ses-email-sender.ts';
 import { SnsSmsSender } from '../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
+import { botKeyFromSsm } from '../lib/adapters/ssm-bot-key.ts';
 import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
 import { DEFAULT_TELEGRAM_API_URL, TelegramSender } from '../lib/adapters/telegram-sender.ts';
 import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
+import { federationRunner } from '../lib/usecases/federation/runtime.ts';
 
 const table = requireEnv('TABLE_NAME');
 const dynamo = new DynamoDBClient({});
@@ -24,6 +27,9 @@ const smsType = process.env.SMS_TYPE === 'Promotional' ? 'Promotional' : 'Transa
 const { info } = createLogger('echobot-deliver');
 const store = new DynamoStore(documentClient(), table);
 const mailFrom = process.env.MAIL_FROM;
+const { log } = createLogger('echobot-deliver');
+const botKey = await botKeyFromSsm(process.env.BOT_KEY_PARAM, log);
+const baseUrl = process.env.ECHOBOT_BASE_URL;
 
 export const handler = createDeliverHandler({
   store,
@@ -45,4 +51,17 @@ export const handler = createDeliverHandler({
   log: info,
   echoCounter: new DynamoStats(documentClient(), table),
   metrics: new EmfMetrics(),
+  // Without the key (or the base URL) federation jobs fail and retry until the operator sets it.
+  ...(botKey && baseUrl
+    ? {
+        federation: federationRunner({
+          baseUrl,
+          keys: botKey,
+          store: new DynamoFederationStore(documentClient(), table),
+          allowPrivate: false,
+          now: () => new Date(),
+          log: info,
+        }),
+      }
+    : {}),
 });

@@ -1,3 +1,4 @@
+import type { FederationTask } from '../domain/federation-task.ts';
 import type { BotMode } from '../domain/member-commands.ts';
 import type { TimelineEntry } from '../domain/timeline.ts';
 import type { Channel, Member, Post } from '../domain/types.ts';
@@ -23,7 +24,8 @@ export type Mutation =
   | { kind: 'deleteEmailCode'; memberId: string }
   | { kind: 'putLinkCode'; link: LinkCode }
   | { kind: 'deleteLinkCode'; code: string }
-  | MemberMutation;
+  | MemberMutation
+  | FederationMutation;
 
 /**
  * What one member says about one author (`authorId`: a member id): `follow` (explicit FOLLOW, the
@@ -46,6 +48,13 @@ export type MemberMutation =
   /** KICK (and BAN when `ban`): the member goes, their channels become strangers (banned ones can't JOIN). */
   | { kind: 'removeMember'; member: Member; ban: boolean }
   | { kind: 'setMode'; mode: BotMode };
+
+/** Federation's changes (written by lib/adapters/dynamo-federation.ts). */
+export type FederationMutation =
+  /** A member follows (or stops following) a remote author by handle. */
+  | { kind: 'setRemoteFollow'; handle: string; memberId: string; following: boolean }
+  /** Work for the open web (lib/domain/federation-task.ts); the stream turns it into a job. */
+  | { kind: 'putFederationTask'; task: FederationTask };
 
 /** One message for one channel, written with the change that caused it and sent by the deliver function. */
 export interface OutboundRecord {

@@ -1,5 +1,6 @@
 import { splitChannel } from '../domain/channel.ts';
 import { PermanentSendError } from '../domain/errors.ts';
+import type { FederationTask } from '../domain/federation-task.ts';
 import { stillDeliverable } from '../domain/recipients.ts';
 import type { DeliveryJob, Recipient } from '../domain/types.ts';
 import type { Metrics } from '../ports/metrics.ts';
@@ -20,6 +21,8 @@ export interface DeliverDeps {
   metrics?: Metrics;
   /** Retry backoff; defaults to 30 s doubling up to 15 min. Tests and benches shorten it. */
   retryDelay?: RetryDelay;
+  /** Carries out `federation` jobs (signed ActivityPub deliveries); absent = such jobs fail and retry. */
+  federation?: { run(task: FederationTask): Promise<string> };
 }
 
 export interface RetryDelay {
@@ -60,6 +63,7 @@ export function retryDelaySeconds(
  * landing it in the dead-letter queue when it never succeeds.
  */
 export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<DeliverOutcome> {
+  if (job.kind === 'federation') return deliverFederationJob(deps, job);
   const isReply = job.kind === 'reply';
   const members = isReply ? new Map() : await deps.store.membersByIds(job.recipients.map((r) => r.memberId));
   // A reply was decided at ingest, opt-out rules included (STOP's own confirmation goes out after the STOP).
@@ -117,4 +121,23 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
     );
   }
   return { sent, skipped: job.recipients.length - live.length, refused, retried: failed.length };
+}
+
+/**
+ * A federation job: one task, one outside call. A failure throws, so the queue retries the
+ * message with the same backoff as echoes (30 s doubling to 15 min) and lands it in the DLQ
+ * after its last receive; a permanent refusal or a dead host completes the job (logged).
+ */
+async function deliverFederationJob(deps: DeliverDeps, job: DeliveryJob): Promise<DeliverOutcome> {
+  if (!job.federation) throw new JobFailedError(`job ${job.id}: federation job without a task`);
+  if (!deps.federation) throw new JobFailedError(`job ${job.id}: federation is not configured here`);
+  const outcome = await deps.federation.run(job.federation);
+  deps.log('federation task done', { jobId: job.id, type: job.federation.type, outcome });
+  const sent = outcome === 'sent' ? 1 : 0;
+  return {
+    sent,
+    skipped: outcome === 'skipped-dead-host' ? 1 : 0,
+    refused: outcome === 'refused' ? 1 : 0,
+    retried: 0,
+  };
 }

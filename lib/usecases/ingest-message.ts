@@ -3,8 +3,11 @@ import { REPLIES } from '../domain/format.ts';
 import { MEMBER_REPLIES } from '../domain/member-replies.ts';
 import { cleanText } from '../domain/text.ts';
 import type { Channel } from '../domain/types.ts';
+import type { FederationStore } from '../ports/federation.ts';
 import type { Mutation, Store } from '../ports/store.ts';
+import type { CommandContext, Decision } from './commands/decision.ts';
 import { answersWhileOptedOut, decide } from './commands/index.ts';
+import type { FollowVia } from './commands/remote-follow.ts';
 
 /** One message as every provider edge hands it over. */
 export interface InboundMessage {
@@ -30,6 +33,12 @@ export interface IngestDeps {
   newId: () => string;
   /** Channels allowed to run operators' commands (`ECHOBOT_ADMINS`); none when absent. */
   admins?: readonly Channel[];
+  /** Remote follows (ActivityPub); absent = this bot does not federate (remote FOLLOW and D are answered so). */
+  federation?: Pick<FederationStore, 'isFollowingRemote'>;
+  /** Which way a FOLLOW of a remote handle goes (lib/usecases/commands/remote-follow.ts); default ActivityPub. */
+  followVia?: FollowVia;
+  /** The peer network's FOLLOW, used when `followVia` answers `peers`. */
+  followViaPeers?: (ctx: CommandContext, handle: string, follow: boolean) => Promise<Decision>;
 }
 
 export interface IngestResult {
