@@ -1,3 +1,4 @@
+import { normalizeHandle } from './handle.ts';
 import { normalizeNick } from './nick.ts';
 import { charCount, MAX_POST_CHARS } from './text.ts';
 
@@ -72,9 +73,6 @@ export function postWords(text: string): Set<string> {
   );
 }
 
-/** A remote handle as `D` takes it: `nick@domain` (a leading `@` is allowed). */
-const REMOTE_HANDLE = /^@?[a-z0-9_.-]{1,64}@[a-z0-9.-]+\.[a-z]{2,63}$/i;
-
 export function isMemberCommandWord(word: string): word is MemberCommandWord {
   return Object.hasOwn(MEMBER_USAGE, word);
 }
@@ -109,8 +107,9 @@ export function parseMemberCommand(
       // The text as typed: everything after the target, spacing kept.
       const body = text.replace(/^\S+\s+\S+\s+/, '');
       if (charCount(body) > MAX_POST_CHARS) return usage;
-      if (REMOTE_HANDLE.test(target))
-        return { kind: 'direct', to: target.replace(/^@/, '').toLowerCase(), remote: true, text: body };
+      // A remote handle, as FOLLOW takes it (`carol@other.example`, `alice@127.0.0.1:8787`).
+      const handle = target.includes('@') ? normalizeHandle(target) : undefined;
+      if (handle) return { kind: 'direct', to: handle, remote: true, text: body };
       const to = normalizeNick(target);
       return to ? { kind: 'direct', to, remote: false, text: body } : usage;
     }
