@@ -121,7 +121,13 @@ export class EchobotStack extends Stack {
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('INSERT'),
             // New posts fan out; queued replies (OUTMSG items, type=reply) become one-recipient jobs.
-            dynamodb: { NewImage: { type: { S: FilterRule.or('post', 'reply') } } },
+            // Peer network: relayed posts (type=relay) and control items (type=peerctl) too.
+            dynamodb: { NewImage: { type: { S: FilterRule.or('post', 'reply', 'relay', 'peerctl') } } },
+          }),
+          // Peer network: interest changes (`WANTS#` items, kept with on=false on unfollow).
+          FilterCriteria.filter({
+            eventName: FilterRule.or('INSERT', 'MODIFY'),
+            dynamodb: { NewImage: { type: { S: FilterRule.isEqual('wants') } } },
           }),
         ],
       }),

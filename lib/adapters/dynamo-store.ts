@@ -32,6 +32,7 @@ import {
   toMember,
   toPost,
 } from './dynamo-items.ts';
+import { peerAdminItems, remoteFollowItems } from './dynamo-peer-items.ts';
 import { INBOUND_TTL_SECONDS, key, MEMBERS_PK } from './dynamo-keys.ts';
 import { timelineItems } from './dynamo-timeline.ts';
 
@@ -173,6 +174,14 @@ export class DynamoStore implements Store {
         });
         // The public timeline's index items commit with the post, so pages never miss one.
         for (const Item of timelineItems(localEntry(m.post))) add({ Put: { TableName, Item } });
+        return;
+      case 'followRemote':
+      case 'unfollowRemote':
+        remoteFollowItems(TableName, m, add);
+        return;
+      case 'addPeer':
+      case 'removePeer':
+        peerAdminItems(TableName, m, add);
         return;
       default:
         channelItems(TableName, m, add, expiresAt);

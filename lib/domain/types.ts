@@ -40,8 +40,18 @@ export interface DeliveryJob {
   text: string;
   recipients: Recipient[];
   attempt: number;
-  /** `reply`: one answer to one channel, sent as decided at ingest (no member or opt-out re-check). Absent = echo. */
-  kind?: 'echo' | 'reply';
+  /**
+   * `reply`: one answer to one channel, sent as decided at ingest (no member or opt-out re-check).
+   * `peer`: one signed POST of `peer.body` to a peer bot (no recipients). Absent = echo.
+   */
+  kind?: 'echo' | 'reply' | 'peer';
+  /** For `peer` jobs: the peer's base URL and the message (JSON text, signed at each attempt). */
+  peer?: PeerDelivery;
+}
+
+export interface PeerDelivery {
+  url: string;
+  body: string;
 }
 
 /** One outbound message, the unit a sender transmits. */

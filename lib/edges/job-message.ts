@@ -12,9 +12,10 @@ const job = z.object({
   postId: z.string().min(1),
   text: z.string(),
   // A reply may go to a stranger (no member id); echoes always name their member.
-  recipients: z.array(z.object({ memberId: z.string(), channel })).min(1),
+  recipients: z.array(z.object({ memberId: z.string(), channel })),
   attempt: z.number().int().min(0),
-  kind: z.enum(['echo', 'reply']).optional(),
+  kind: z.enum(['echo', 'reply', 'peer']).optional(),
+  peer: z.object({ url: z.string().url(), body: z.string().min(2) }).optional(),
 });
 
 /** A queue message body -> a job. A body that is not a job is a poison message: it throws. */
@@ -25,7 +26,12 @@ export function parseJobMessage(body: string): DeliveryJob {
   } catch {
     throw new BadRequestError('queue message is not JSON');
   }
-  const { kind, ...rest } = job.parse(value);
+  const { kind, peer, ...rest } = job.parse(value);
+  if (kind === 'peer') {
+    if (!peer || rest.recipients.length > 0) throw new Error('a peer job names its peer and no recipients');
+    return { ...rest, kind, peer };
+  }
+  if (rest.recipients.length === 0) throw new Error('a job has at least one recipient');
   if (kind !== 'reply' && rest.recipients.some((r) => r.memberId === ''))
     throw new Error('an echo job names every recipient’s member');
   return { ...rest, ...(kind ? { kind } : {}) };

@@ -20,7 +20,13 @@ export type Mutation =
   | { kind: 'putEmailCode'; pending: PendingEmail }
   | { kind: 'deleteEmailCode'; memberId: string }
   | { kind: 'putLinkCode'; link: LinkCode }
-  | { kind: 'deleteLinkCode'; code: string };
+  | { kind: 'deleteLinkCode'; code: string }
+  /** A member follows (or stops following) a remote author `nick@host`: the interest peers are told. */
+  | { kind: 'followRemote'; memberId: string; handle: string }
+  | { kind: 'unfollowRemote'; memberId: string; handle: string }
+  /** PEER ADD / PEER DEL (admins). `at` is an ISO time. */
+  | { kind: 'addPeer'; url: string; at: string }
+  | { kind: 'removePeer'; url: string; at: string };
 
 /** One message for one channel, written with the change that caused it and sent by the deliver function. */
 export interface OutboundRecord {
