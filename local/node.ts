@@ -17,7 +17,6 @@ import { SqsQueueDepth } from '../lib/adapters/sqs-queue-depth.ts';
 import { channelOf } from '../lib/domain/channel.ts';
 import { newId } from '../lib/domain/ids.ts';
 import type { Channel } from '../lib/domain/types.ts';
-import { noPeers } from '../lib/ports/peers.ts';
 import type { RetryDelay } from '../lib/usecases/deliver-job.ts';
 import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
 import { createFanoutHandler } from '../lib/usecases/fanout-stream.ts';
@@ -28,6 +27,7 @@ import { consoleRoutes } from './console/console-routes.ts';
 import { LOCAL_AWS, startDynamoLocal } from './dynamodb-local.ts';
 import { readBody, TooLargeError, toFunctionUrlEvent, writeResult } from './http-event.ts';
 import { localContext } from './lambda-context.ts';
+import { type LocalPeerOptions, localPeerNetwork } from './peer-wiring.ts';
 import { startQueueLocal } from './queue-local.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { startStreamPoller } from './stream-poller.ts';
@@ -52,6 +52,8 @@ export interface LocalNodeOptions {
   smsDailyBudget?: number;
   /** `ECHOBOT_ADMINS`: channels allowed to run operators' commands. */
   admins?: readonly Channel[];
+  /** The peer network: `ECHOBOT_PEERS`, `ECHOBOT_RELAY`, `ECHOBOT_ALLOW_PRIVATE`, `ECHOBOT_MAX_HOPS`. */
+  peering?: LocalPeerOptions;
 }
 
 export interface LocalNode {
@@ -120,9 +122,28 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const timeline = new DynamoTimeline(doc, TABLE);
     const stats = new DynamoStats(doc, TABLE);
     const consoleFeed = new ConsoleFeed();
+    const peering = await localPeerNetwork({
+      url,
+      dataDir: options.dataDir,
+      doc,
+      table: TABLE,
+      store,
+      queue,
+      timeline,
+      options: { allowPrivate: options.channels?.allowPrivate ?? false, ...options.peering },
+      log,
+      info,
+    });
     const httpApp = createHttpApp(
       {
-        ingest: { store, now: () => new Date(), newId, admins: options.admins ?? [] },
+        ingest: {
+          store,
+          now: () => new Date(),
+          newId,
+          admins: options.admins ?? [],
+          peers: peering.commands,
+        },
+        peers: peering.routes,
         twilioAuthToken: async () => token,
         telegramSecretToken: async () => options.channels?.telegramSecretToken,
         imSecret: async () => options.channels?.imSecret,
@@ -135,7 +156,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           stats,
           timeline,
           queueDepth: new SqsQueueDepth(queueLocal.sqs, queueLocal.queueUrl, queueLocal.dlqUrl),
-          peers: noPeers,
+          peers: peering.directory,
           ...(options.smsDailyBudget !== undefined ? { smsDailyBudget: options.smsDailyBudget } : {}),
           now: () => new Date(),
         },
@@ -150,7 +171,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           : {}),
       }),
     );
-    const fanout = createFanoutHandler({ store, queue, log: info });
+    const fanout = createFanoutHandler({ store, queue, log: info, peerNetwork: peering.network });
     const deliver = createDeliverHandler({
       store,
       queue,
@@ -159,6 +180,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       log: info,
       ...(options.retryDelay ? { retryDelay: options.retryDelay } : {}),
       echoCounter: stats,
+      peers: peering.deliver,
     });
 
     let settle: (timeoutMs?: number) => Promise<boolean> = async () => false;
@@ -178,6 +200,11 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
         }
         if (path === '/console/events' && req.method === 'GET') {
           serveConsoleEvents(consoleFeed, outboxFile, req, res);
+          return;
+        }
+        if (path === '/dev/network' && req.method === 'GET') {
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify(await peering.snapshot()));
           return;
         }
         if (path === '/dev/outbox' && req.method === 'GET') {
@@ -222,6 +249,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       log: info,
     });
     cleanups.push(() => queuePoller.stop());
+    await peering.connectConfigured();
 
     settle = async (timeoutMs = 30_000) => {
       const since = Date.now();

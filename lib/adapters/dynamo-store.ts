@@ -32,8 +32,8 @@ import {
   toMember,
   toPost,
 } from './dynamo-items.ts';
-import { peerAdminItems, remoteFollowItems } from './dynamo-peer-items.ts';
 import { INBOUND_TTL_SECONDS, key, MEMBERS_PK } from './dynamo-keys.ts';
+import { peerAdminItems, remoteFollowItems } from './dynamo-peer-items.ts';
 import { timelineItems } from './dynamo-timeline.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

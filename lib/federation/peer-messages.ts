@@ -32,7 +32,11 @@ export const PeerPostSchema = z
       ctx.addIssue({ code: 'custom', message: 'author differs from the envelope', path: ['post', 'author'] });
     // A handle names its origin bot: nobody can relay a post as coming from another bot's member.
     if (authorityOfHandle(m.envelope.author) !== authorityOfBot(m.envelope.origin))
-      ctx.addIssue({ code: 'custom', message: 'author is not a member of the origin bot', path: ['envelope'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'author is not a member of the origin bot',
+        path: ['envelope'],
+      });
     if (new URL(m.post.id).host !== authorityOfBot(m.envelope.origin))
       ctx.addIssue({ code: 'custom', message: 'post id is not on the origin bot', path: ['post', 'id'] });
   });

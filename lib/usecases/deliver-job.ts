@@ -6,6 +6,7 @@ import type { JobQueue } from '../ports/queue.ts';
 import type { Senders } from '../ports/sender.ts';
 import type { EchoCounter } from '../ports/stats.ts';
 import type { Store } from '../ports/store.ts';
+import { deliverPeerJob, type PeerDeliverDeps } from './deliver-peer.ts';
 import { recordOptOut } from './record-opt-out.ts';
 
 export interface DeliverDeps {
@@ -17,6 +18,8 @@ export interface DeliverDeps {
   echoCounter?: EchoCounter;
   /** Retry backoff; defaults to 30 s doubling up to 15 min. Tests and benches shorten it. */
   retryDelay?: RetryDelay;
+  /** Peer jobs (signed POSTs to peer bots); absent = this bot has no peer network. */
+  peers?: PeerDeliverDeps;
 }
 
 export interface RetryDelay {
@@ -57,6 +60,7 @@ export function retryDelaySeconds(
  * landing it in the dead-letter queue when it never succeeds.
  */
 export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<DeliverOutcome> {
+  if (job.kind === 'peer') return deliverPeerJob(deps, job);
   const isReply = job.kind === 'reply';
   const members = isReply ? new Map() : await deps.store.membersByIds(job.recipients.map((r) => r.memberId));
   // A reply was decided at ingest, opt-out rules included (STOP's own confirmation goes out after the STOP).

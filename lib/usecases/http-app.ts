@@ -4,6 +4,7 @@ import { createRouter, type HttpEvent, type HttpResult, type Route } from '../ed
 import type { IngestDeps } from './ingest-message.ts';
 import { imRoutes } from './routes/im-routes.ts';
 import { type PageDeps, pageRoutes } from './routes/page-routes.ts';
+import { type PeerRouteDeps, peerRoutes } from './routes/peer-routes.ts';
 import { statusRoutes } from './routes/status-routes.ts';
 import { telegramRoutes } from './routes/telegram-routes.ts';
 import { twilioRoutes } from './routes/twilio-routes.ts';
@@ -29,6 +30,8 @@ export interface HttpDeps {
   pages?: PageDeps;
   /** The operator's `/status` page; absent means no such route. */
   status?: StatusDeps;
+  /** The echobot peer protocol (`/federation/key`, `/federation/peer`); absent means no peers. */
+  peers?: PeerRouteDeps;
 }
 
 /**
@@ -48,6 +51,7 @@ export function createHttpApp(deps: HttpDeps, extraRoutes: readonly Route[] = []
     ...twilioRoutes(deps),
     ...telegramRoutes(deps),
     ...imRoutes(deps),
+    ...(deps.peers ? peerRoutes(deps.peers) : []),
     ...extraRoutes,
   ]);
 

@@ -4,6 +4,7 @@ import { cleanText } from '../domain/text.ts';
 import type { Channel } from '../domain/types.ts';
 import type { Mutation, Store } from '../ports/store.ts';
 import { answersWhileOptedOut, decide } from './commands/index.ts';
+import type { PeerCommandDeps } from './commands/peers.ts';
 
 /** One message as every provider edge hands it over. */
 export interface InboundMessage {
@@ -29,6 +30,8 @@ export interface IngestDeps {
   newId: () => string;
   /** Channels allowed to run operators' commands (`ECHOBOT_ADMINS`); none when absent. */
   admins?: readonly Channel[];
+  /** The peer network (PEER commands, FOLLOW nick@host through peers); absent = no peers. */
+  peers?: PeerCommandDeps;
 }
 
 export interface IngestResult {

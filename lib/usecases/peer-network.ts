@@ -8,17 +8,24 @@
  * computed per author from that author's `WANTS#` partition, so a Lambda cold start loses nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { activeChannels, toJobs } from '../domain/recipients.ts';
-import { formatEcho } from '../domain/format.ts';
-import type { DeliveryJob, Post, Recipient } from '../domain/types.ts';
 import { BadRequestError, ForbiddenError } from '../domain/errors.ts';
+import { formatEcho } from '../domain/format.ts';
+import { activeChannels, toJobs } from '../domain/recipients.ts';
+import type { DeliveryJob, Post, Recipient } from '../domain/types.ts';
 import { authorityOfBot, authorityOfHandle } from '../federation/addresses.ts';
 import { createEnvelope, type Envelope, EnvelopeSchema } from '../federation/envelope.ts';
 import type { InterestUpdate } from '../federation/interest.ts';
 import type { PeerMessage } from '../federation/peer-messages.ts';
 import { type RouteDecision, routePost } from '../federation/relay-router.ts';
 import { type RouteAdvert, RouteTable } from '../federation/route-table.ts';
-import type { PeerControlAction, PeerRecord, PeerStore, RelayedPost, StreamState, Wants } from '../ports/peer-store.ts';
+import type {
+  PeerControlAction,
+  PeerRecord,
+  PeerStore,
+  RelayedPost,
+  StreamState,
+  Wants,
+} from '../ports/peer-store.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { Store } from '../ports/store.ts';
 import type { TimelineWriter } from '../ports/timeline.ts';
@@ -129,19 +136,31 @@ async function resync(deps: PeerNetworkDeps, peer: PeerRecord, table: RouteTable
     await deps.peers.markSent(peer.url, author, want);
   }
   const seq = await deps.peers.nextOutSeq(peer.url);
-  const snapshot: InterestUpdate = { type: 'interest-snapshot', from: deps.self, epoch: peer.outEpoch, seq, full };
+  const snapshot: InterestUpdate = {
+    type: 'interest-snapshot',
+    from: deps.self,
+    epoch: peer.outEpoch,
+    seq,
+    full,
+  };
   await deps.queue.enqueue([peerJob(peer.url, snapshot, `interest|${peer.outEpoch}|${seq}`)]);
 }
 
 /** One control item from the stream. */
-export async function onControl(deps: PeerNetworkDeps, target: string, action: PeerControlAction): Promise<void> {
+export async function onControl(
+  deps: PeerNetworkDeps,
+  target: string,
+  action: PeerControlAction,
+): Promise<void> {
   const peers = await deps.peers.listPeers();
   const table = routeTableOf(deps.self, peers);
   const peer = peers.find((p) => p.url === target);
   switch (action) {
     case 'connect':
       if (!peer) return;
-      await deps.queue.enqueue([peerJob(peer.url, advertFor(deps, table, peer.url), `routes|${randomUUID()}`)]);
+      await deps.queue.enqueue([
+        peerJob(peer.url, advertFor(deps, table, peer.url), `routes|${randomUUID()}`),
+      ]);
       await resync(deps, peer, table);
       return;
     case 'snapshot':
@@ -150,7 +169,11 @@ export async function onControl(deps: PeerNetworkDeps, target: string, action: P
     case 'request-snapshot':
       if (peer)
         await deps.queue.enqueue([
-          peerJob(peer.url, { type: 'interest-snapshot-request', from: deps.self }, `request|${randomUUID()}`),
+          peerJob(
+            peer.url,
+            { type: 'interest-snapshot-request', from: deps.self },
+            `request|${randomUUID()}`,
+          ),
         ]);
       return;
     case 'routes-changed':
@@ -173,7 +196,11 @@ function forwardJobs(decision: RouteDecision, post: RelayedPost | Post, author: 
   const text = post.text;
   const id = 'postId' in post ? post.postId : post.id;
   return decision.forwardTo.map((peer) =>
-    peerJob(peer, { type: 'post', envelope, post: { id, author, text, createdAt: post.createdAt } }, `post|${id}`),
+    peerJob(
+      peer,
+      { type: 'post', envelope, post: { id, author, text, createdAt: post.createdAt } },
+      `post|${id}`,
+    ),
   );
 }
 
@@ -237,7 +264,10 @@ export async function handleRelayed(
       author: relayed.author,
       receivedFrom: relayed.from,
       peers,
-      interestTable: { peerWants: (p) => wants.peers.includes(p), localWants: () => wants.members.length > 0 },
+      interestTable: {
+        peerWants: (p) => wants.peers.includes(p),
+        localWants: () => wants.members.length > 0,
+      },
       seen: { has: () => false },
     });
     await deps.queue.enqueue(forwardJobs(decision, relayed, relayed.author));
@@ -260,7 +290,9 @@ export function decideInterest(state: StreamState | undefined, update: InterestU
     return { status: 'apply', next: { epoch: update.epoch, seq: update.seq, awaitingSnapshot: false } };
   }
   if (!state || state.epoch !== update.epoch) {
-    const next = state ? { ...state, awaitingSnapshot: true } : { epoch: update.epoch, seq: 0, awaitingSnapshot: true };
+    const next = state
+      ? { ...state, awaitingSnapshot: true }
+      : { epoch: update.epoch, seq: 0, awaitingSnapshot: true };
     return { status: 'gap', next, request: !state?.awaitingSnapshot };
   }
   if (update.seq <= state.seq) return { status: 'stale' };
@@ -288,7 +320,8 @@ export async function receivePeerMessage(
   if (message.type === 'post') {
     const { envelope, post } = message;
     if (envelope.origin === deps.self) return 'own-post';
-    if (envelope.path.at(-1) !== from) throw new BadRequestError('the envelope path does not end at the sender');
+    if (envelope.path.at(-1) !== from)
+      throw new BadRequestError('the envelope path does not end at the sender');
     const fresh = await deps.peers.putRelayed({
       postId: post.id,
       author: post.author,

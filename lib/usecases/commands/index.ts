@@ -6,7 +6,9 @@ import { follow } from './follow.ts';
 import { join } from './join.ts';
 import { link, linkUse } from './link.ts';
 import { start, stop } from './opt-out.ts';
+import { listPeers, peerAdd, peerDel } from './peers.ts';
 import { post } from './post.ts';
+import { followRemote } from './remote-follow-peers.ts';
 
 /** The command table: one case per command, each handled in its own file. */
 export async function decide(ctx: CommandContext, command: Command): Promise<Decision> {
@@ -37,6 +39,14 @@ export async function decide(ctx: CommandContext, command: Command): Promise<Dec
       return link(ctx);
     case 'linkUse':
       return linkUse(ctx, command.code);
+    case 'peerAdd':
+      return peerAdd(ctx, command.url);
+    case 'peerDel':
+      return peerDel(ctx, command.url);
+    case 'peers':
+      return listPeers(ctx);
+    case 'followRemote':
+      return followRemote(ctx, command.handle, command.follow);
   }
 }
 
