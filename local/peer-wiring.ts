@@ -95,7 +95,9 @@ export async function localPeerNetwork(input: {
   };
 
   /** `GET /dev/network`: this bot, its peers, and the paths of recent posts (the network view). */
-  const snapshot = async (): Promise<NetworkSnapshot & { routes: Record<string, number> }> => {
+  const snapshot = async (): Promise<
+    NetworkSnapshot & { routes: Record<string, number>; interest: Record<string, string[]> }
+  > => {
     const list = await peers.listPeers();
     const relayed = await peers.recentRelayed(50);
     const local = (await input.timeline.recent({ limit: 50 })).entries.filter((e) => e.local);
@@ -120,7 +122,9 @@ export async function localPeerNetwork(input: {
     const routes: Record<string, number> = {};
     for (const p of list)
       for (const [a, d] of Object.entries(p.routes ?? {})) routes[a] = Math.min(routes[a] ?? 99, d + 1);
-    return { url: self, relay, peers: list.map((p) => p.url), posts, routes };
+    const interest: Record<string, string[]> = {};
+    for (const p of list) interest[p.url] = await peers.peerInterest(p.url);
+    return { url: self, relay, peers: list.map((p) => p.url), posts, routes, interest };
   };
 
   return {
