@@ -237,7 +237,7 @@ describe('peers and super-peers (five local bots)', { timeout: 180_000 }, () => 
     expect(await echoes('L2', BOB)).not.toContain(`${target}: after the unfollow`);
   });
 
-  it('PEER commands are for operators; PEERS lists each peer's health', async () => {
+  it('PEER commands are for operators; PEERS lists each peer and its health', async () => {
     expect(await bot('S').say(SAM, 'PEERS')).toContain('Only the bot’s operators');
     expect(await bot('R').say(RITA, 'PEERS')).toMatch(/^Peers \(3\)/);
     expect(await bot('R').say(RITA, 'PEER ADD not a url')).toContain('Usage: PEER ADD');
