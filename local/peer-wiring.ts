@@ -28,6 +28,8 @@ export interface LocalPeerOptions {
   allowPrivate?: boolean;
   /** `ECHOBOT_MAX_HOPS`: the hop limit our members' posts carry (default 10). */
   maxHops?: number;
+  /** Attempts per peer job before the dead-letter queue (default 12). */
+  maxAttempts?: number;
 }
 
 type Log = (event: string, fields: Record<string, unknown>) => void;
@@ -81,6 +83,7 @@ export async function localPeerNetwork(input: {
   const deliver: PeerDeliverDeps = {
     sender: new HttpPeerSender({ self, key: async () => key, allowPrivate }),
     store: peers,
+    ...(input.options.maxAttempts ? { maxAttempts: input.options.maxAttempts } : {}),
   };
 
   /** `ECHOBOT_PEERS` at start: each listed peer is added once (a new one is connected by the stream). */

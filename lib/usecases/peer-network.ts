@@ -342,6 +342,9 @@ export async function receivePeerMessage(
     const before = await deps.peers.listPeers();
     const after = before.map((p) => (p.url === from ? { ...p, routes: message.routes } : p));
     await deps.peers.setRoutes(from, message.routes);
+    // The peer's first advert: it may have missed ours (it was not up when we connected), so say it again.
+    if (before.find((p) => p.url === from)?.routes === undefined)
+      await deps.peers.control(from, 'connect', deps.now());
     const a = routeTableOf(deps.self, before);
     const b = routeTableOf(deps.self, after);
     const authorities = new Set([

@@ -69,6 +69,7 @@ export async function startPeerBot(
 ): Promise<PeerBot> {
   const bot = await startLocalBot({
     ...(dataDir ? { dataDir } : {}),
+    startTimeoutMs: 240_000,
     env: {
       PORT: String(port),
       ECHOBOT_PEERS: spec.peers.map(urlOf).join(','),
@@ -76,6 +77,8 @@ export async function startPeerBot(
       ECHOBOT_ALLOW_PRIVATE: '1',
       ECHOBOT_RETRY_BASE_SECONDS: '1',
       ECHOBOT_RETRY_MAX_SECONDS: '2',
+      // A bot restarts in tens of seconds here: keep retrying a down peer for several minutes.
+      ECHOBOT_PEER_MAX_ATTEMPTS: '200',
       ...spec.env,
     },
   });

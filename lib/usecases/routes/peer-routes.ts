@@ -91,10 +91,17 @@ export function peerRoutes(deps: PeerRouteDeps): Route[] {
         const parsed = PeerMessageSchema.safeParse(value);
         if (!parsed.success)
           throw new BadRequestError(`not a peer message: ${parsed.error.issues[0]?.message ?? ''}`);
-        if (!(await deps.peers.getPeer(signer))) {
+        const known = await deps.peers.getPeer(signer);
+        if (!known) {
           if (!deps.relay) throw new ForbiddenError('not a peer of this bot');
           await deps.peers.addPeer(signer, 'inbound', deps.now());
           deps.log('info', 'peer joined', { peer: signer });
+        } else if (known.healthy === false) {
+          // A peer we could not reach is back: what we sent meanwhile may be in the dead-letter
+          // queue, so send it our routes and a fresh interest snapshot again.
+          await deps.peers.markHealth(signer, true, deps.now());
+          await deps.peers.control(signer, 'connect', deps.now());
+          deps.log('info', 'peer back', { peer: signer });
         }
         const receipt = await receivePeerMessage(
           { self: deps.self, peers: deps.peers, now: deps.now, log: (e, f) => deps.log('info', e, f) },
