@@ -102,8 +102,10 @@ describe('peers and super-peers (five local bots)', { timeout: 180_000 }, () => 
       path: [bot('L1').url, bot('S').url],
       recipients: ['bob'],
     });
-    // L1 is not L2's peer: it has no link to send on, and L2 would refuse it (403).
+    // L1 is not L2's peer: it has no link to send on, and L2 would refuse it (403); L2's
+    // ledger of received posts has nothing from L1.
     expect((await bot('L1').network()).peers).toEqual([bot('S').url]);
+    expect((await bot('L2').network()).posts.filter((p) => p.from === bot('L1').url)).toEqual([]);
     // The public timeline of L2 shows the remote post.
     expect(await (await fetch(`${bot('L2').url}/`)).text()).toContain('hello over the chain');
   });
