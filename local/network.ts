@@ -19,6 +19,8 @@ const { values } = parseArgs({
     data: { type: 'string', default: '.echobot-network' },
   },
 });
+// Five bots' routine logs would bury the URLs; LOG_LEVEL=INFO shows every peer message.
+process.env.LOG_LEVEL ??= 'WARN';
 const plans = planNetwork(Number(values.bots), Number(values.port));
 const dataRoot = resolve(values.data);
 const urlOf = (i: number) => `http://127.0.0.1:${plans[i]?.port}`;

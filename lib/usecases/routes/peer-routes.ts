@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../domain/errors.ts';
 import { bodyText, requireContentType } from '../../edges/http-request.ts';
 import type { HttpResult, Route } from '../../edges/http-router.ts';
@@ -15,7 +16,7 @@ import {
   PeerMessageSchema,
 } from '../../federation/peer-messages.ts';
 import type { PeerStore } from '../../ports/peer-store.ts';
-import { receivePeerMessage } from '../peer-network.ts';
+import { type PeerReceipt, receivePeerMessage } from '../peer-network.ts';
 
 export interface PeerRouteDeps {
   /** This bot's canonical base URL. */
@@ -103,11 +104,20 @@ export function peerRoutes(deps: PeerRouteDeps): Route[] {
           await deps.peers.control(signer, 'connect', deps.now());
           deps.log('info', 'peer back', { peer: signer });
         }
-        const receipt = await receivePeerMessage(
-          { self: deps.self, peers: deps.peers, now: deps.now, log: (e, f) => deps.log('info', e, f) },
-          signer,
-          parsed.data,
-        );
+        let receipt: PeerReceipt;
+        try {
+          receipt = await receivePeerMessage(
+            { self: deps.self, peers: deps.peers, now: deps.now, log: (e, f) => deps.log('info', e, f) },
+            signer,
+            parsed.data,
+          );
+        } catch (err) {
+          // Two messages of one peer's interest stream raced: nothing was half-applied that a
+          // retry cannot finish, so ask the sender to retry (its deliver function backs off).
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+          deps.log('warn', 'peer message raced, retry asked', { from: signer, type: parsed.data.type });
+          return { ...json(503, { error: 'busy, retry later' }), headers: { 'retry-after': '1' } };
+        }
         deps.log('info', 'peer message', { from: signer, type: parsed.data.type, receipt });
         return json(202, { receipt });
       },
