@@ -12,14 +12,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type {
-  PeerControlAction,
-  PeerRecord,
-  PeerSource,
-  PeerStore,
-  RelayedPost,
-  StreamState,
-  Wants,
+import {
+  ConcurrentUpdateError,
+  type PeerControlAction,
+  type PeerRecord,
+  type PeerSource,
+  type PeerStore,
+  type RelayedPost,
+  type StreamState,
+  type Wants,
 } from '../ports/peer-store.ts';
 import type { Mutation } from '../ports/store.ts';
 import { INBOUND_TTL_SECONDS, peerKey } from './dynamo-keys.ts';
@@ -214,6 +215,16 @@ export class DynamoPeerStore implements PeerStore {
   }
 
   async setInboundState(url: string, state: StreamState, expectedSeq: number | undefined): Promise<void> {
+    try {
+      await this.writeInboundState(url, state, expectedSeq);
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException)
+        throw new ConcurrentUpdateError(`interest stream of ${url} changed meanwhile`);
+      throw err;
+    }
+  }
+
+  private async writeInboundState(url: string, state: StreamState, expectedSeq: number | undefined) {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,

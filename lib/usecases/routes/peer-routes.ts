@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../domain/errors.ts';
 import { bodyText, requireContentType } from '../../edges/http-request.ts';
 import type { HttpResult, Route } from '../../edges/http-router.ts';
@@ -15,7 +14,7 @@ import {
   PEER_PATH,
   PeerMessageSchema,
 } from '../../federation/peer-messages.ts';
-import type { PeerStore } from '../../ports/peer-store.ts';
+import { ConcurrentUpdateError, type PeerStore } from '../../ports/peer-store.ts';
 import { type PeerReceipt, receivePeerMessage } from '../peer-network.ts';
 
 export interface PeerRouteDeps {
@@ -114,9 +113,10 @@ export function peerRoutes(deps: PeerRouteDeps): Route[] {
         } catch (err) {
           // Two messages of one peer's interest stream raced: nothing was half-applied that a
           // retry cannot finish, so ask the sender to retry (its deliver function backs off).
-          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+          if (!(err instanceof ConcurrentUpdateError)) throw err;
           deps.log('warn', 'peer message raced, retry asked', { from: signer, type: parsed.data.type });
-          return { ...json(503, { error: 'busy, retry later' }), headers: { 'retry-after': '1' } };
+          const busy = json(503, { error: 'busy, retry later' });
+          return { ...busy, headers: { ...busy.headers, 'retry-after': '1' } };
         }
         deps.log('info', 'peer message', { from: signer, type: parsed.data.type, receipt });
         return json(202, { receipt });
