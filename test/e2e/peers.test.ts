@@ -244,6 +244,12 @@ describe('peers and super-peers (five local bots)', { timeout: 180_000 }, () => 
     expect(await bot('R').say(RITA, 'PEERS')).toMatch(/^Peers \(3\)/);
     expect(await bot('R').say(RITA, 'PEER ADD not a url')).toContain('Usage: PEER ADD');
     expect(await bot('R').say(RITA, `PEER ADD ${bot('S').url}`)).toContain('already a peer');
+    // The operator's status page lists the same peers.
+    const token = (await readFile(join(bot('R').dataDir, 'dev-admin-token'), 'utf8')).trim();
+    const status = await (
+      await fetch(`${bot('R').url}/status`, { headers: { authorization: `Bearer ${token}` } })
+    ).text();
+    for (const b of ['S', 'L2', 'L3']) expect(status).toContain(bot(b).url);
   });
 });
 
