@@ -16,12 +16,14 @@ import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
 import { DEFAULT_TELEGRAM_API_URL, TelegramSender } from '../lib/adapters/telegram-sender.ts';
 import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
+import { peerNetworkFromEnv } from './peer-network.ts';
 
 const table = requireEnv('TABLE_NAME');
 const dynamo = new DynamoDBClient({});
 const smsType = process.env.SMS_TYPE === 'Promotional' ? 'Promotional' : 'Transactional';
-const { info } = createLogger('echobot-deliver');
+const { info, log } = createLogger('echobot-deliver');
 const store = new DynamoStore(documentClient(), table);
+const peering = peerNetworkFromEnv({ doc: documentClient(), table, store, log });
 const mailFrom = process.env.MAIL_FROM;
 
 export const handler = createDeliverHandler({
@@ -43,4 +45,5 @@ export const handler = createDeliverHandler({
   idempotency: idempotencyStore(dynamo, table),
   log: info,
   echoCounter: new DynamoStats(documentClient(), table),
+  ...(peering ? { peers: peering.deliver } : {}),
 });

@@ -12,6 +12,7 @@ import { parseAdmins } from '../lib/domain/admins.ts';
 import { newId } from '../lib/domain/ids.ts';
 import { noPeers } from '../lib/ports/peers.ts';
 import { createHttpApp } from '../lib/usecases/http-app.ts';
+import { peerNetworkFromEnv } from './peer-network.ts';
 
 const tokenParam = requireEnv('TWILIO_AUTH_TOKEN_PARAM');
 const adminTokenParam = requireEnv('ADMIN_TOKEN_PARAM');
@@ -21,9 +22,18 @@ const store = new DynamoStore(doc, table);
 const timeline = new DynamoTimeline(doc, table);
 const smsDailyBudget = optionalIntEnv('ECHOBOT_SMS_DAILY_BUDGET');
 const { log } = createLogger('echobot-http');
+const peering = peerNetworkFromEnv({ doc, table, store, log });
+void peering?.connectConfigured();
 
 export const handler = createHttpApp({
-  ingest: { store, now: () => new Date(), newId, admins: parseAdmins(process.env.ECHOBOT_ADMINS) },
+  ingest: {
+    store,
+    now: () => new Date(),
+    newId,
+    admins: parseAdmins(process.env.ECHOBOT_ADMINS),
+    ...(peering ? { peers: peering.commands } : {}),
+  },
+  ...(peering ? { peers: peering.routes } : {}),
   // Cached for five minutes by Powertools, so a rotated token is picked up without a redeploy.
   twilioAuthToken: async () => {
     const token = await getParameter(tokenParam, { decrypt: true, maxAge: 300 });
@@ -47,7 +57,7 @@ export const handler = createHttpApp({
       requireEnv('DELIVERY_QUEUE_URL'),
       requireEnv('DELIVERY_DLQ_URL'),
     ),
-    peers: noPeers,
+    peers: peering?.directory ?? noPeers,
     ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
     now: () => new Date(),
   },

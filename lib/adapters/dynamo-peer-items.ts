@@ -345,6 +345,13 @@ export class DynamoPeerStore implements PeerStore {
     return true;
   }
 
+  async hasSent(peer: string, author: string): Promise<boolean> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: peerKey.sent(peer, author), ConsistentRead: true }),
+    );
+    return Item !== undefined;
+  }
+
   sentTo(peer: string): Promise<string[]> {
     return this.sortKeys(peerKey.sent(peer, '').pk);
   }

@@ -85,6 +85,8 @@ export interface PeerStore {
   /** Records that we registered (or unregistered) `author` with `peer`; false when it already was so. */
   markSent(peer: string, author: string, sent: boolean): Promise<boolean>;
   sentTo(peer: string): Promise<string[]>;
+  /** Whether we registered `author` with `peer`. */
+  hasSent(peer: string, author: string): Promise<boolean>;
   /** Writes a control item the fanout function acts on. */
   control(peer: string, action: PeerControlAction, at: Date): Promise<void>;
   /** Stores a received post unless its id was seen; false for a duplicate. */

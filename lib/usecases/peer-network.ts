@@ -106,7 +106,7 @@ export async function syncAuthor(deps: PeerNetworkDeps, author: string): Promise
   let sent = 0;
   for (const peer of peers) {
     const want = shouldRegister(deps, table, peer.url, author, wants);
-    const registered = (await deps.peers.sentTo(peer.url)).includes(author);
+    const registered = await deps.peers.hasSent(peer.url, author);
     if (want === registered) continue;
     const seq = await deps.peers.nextOutSeq(peer.url);
     const update: InterestUpdate = {
