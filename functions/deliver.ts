@@ -20,14 +20,15 @@ import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
 import { DEFAULT_TELEGRAM_API_URL, TelegramSender } from '../lib/adapters/telegram-sender.ts';
 import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
 import { federationRunner } from '../lib/usecases/federation/runtime.ts';
+import { peerNetworkFromEnv } from './peer-network.ts';
 
 const table = requireEnv('TABLE_NAME');
 const dynamo = new DynamoDBClient({});
 const smsType = process.env.SMS_TYPE === 'Promotional' ? 'Promotional' : 'Transactional';
-const { info } = createLogger('echobot-deliver');
+const { info, log } = createLogger('echobot-deliver');
 const store = new DynamoStore(documentClient(), table);
+const peering = peerNetworkFromEnv({ doc: documentClient(), table, store, log });
 const mailFrom = process.env.MAIL_FROM;
-const { log } = createLogger('echobot-deliver');
 const botKey = await botKeyFromSsm(process.env.BOT_KEY_PARAM, log);
 const baseUrl = process.env.ECHOBOT_BASE_URL;
 
@@ -64,4 +65,5 @@ export const handler = createDeliverHandler({
         }),
       }
     : {}),
+  ...(peering ? { peers: peering.deliver } : {}),
 });

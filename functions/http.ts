@@ -15,6 +15,7 @@ import { newId } from '../lib/domain/ids.ts';
 import { createSafeFetch } from '../lib/federation/safe-fetch.ts';
 import { noPeers } from '../lib/ports/peers.ts';
 import { createHttpApp } from '../lib/usecases/http-app.ts';
+import { peerNetworkFromEnv } from './peer-network.ts';
 
 const tokenParam = requireEnv('TWILIO_AUTH_TOKEN_PARAM');
 const adminTokenParam = requireEnv('ADMIN_TOKEN_PARAM');
@@ -27,6 +28,8 @@ const { log } = createLogger('echobot-http');
 const federation = new DynamoFederationStore(doc, table);
 // Read once per cold start; without it the bot serves no ActivityPub routes.
 const botKey = await botKeyFromSsm(process.env.BOT_KEY_PARAM, log);
+const peering = peerNetworkFromEnv({ doc, table, store, log });
+void peering?.connectConfigured();
 
 export const handler = createHttpApp({
   ingest: {
@@ -35,7 +38,9 @@ export const handler = createHttpApp({
     newId,
     admins: parseAdmins(process.env.ECHOBOT_ADMINS),
     ...(botKey ? { federation } : {}),
+    ...(peering ? { peers: peering.commands } : {}),
   },
+  ...(peering ? { peers: peering.routes } : {}),
   // Cached for five minutes by Powertools, so a rotated token is picked up without a redeploy.
   twilioAuthToken: async () => {
     const token = await getParameter(tokenParam, { decrypt: true, maxAge: 300 });
@@ -75,7 +80,7 @@ export const handler = createHttpApp({
       requireEnv('DELIVERY_QUEUE_URL'),
       requireEnv('DELIVERY_DLQ_URL'),
     ),
-    peers: noPeers,
+    peers: peering?.directory ?? noPeers,
     ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
     now: () => new Date(),
   },

@@ -19,6 +19,13 @@ export interface EchobotConfig {
    * channels (`telegram:42`) allowed to run MODE, KICK and BAN. Absent: nobody is an admin.
    */
   readonly admins?: string;
+  /**
+   * `ECHOBOT_PEERS`: comma-separated base URLs of peer echobots (context `peers`). The peer
+   * network needs `publicUrl` (the bot's identity to its peers); without it peers are off.
+   */
+  readonly peers?: string;
+  /** `ECHOBOT_RELAY=1`: this bot is a super-peer (context `relay`: true). */
+  readonly relay: boolean;
 }
 
 export const DEFAULT_TWILIO_AUTH_TOKEN_PARAM = '/echobot/twilio-auth-token';
@@ -91,8 +98,25 @@ export const readEchobotConfig = (scope: Construct): EchobotConfig => {
     }
   }
 
+  const peers = contextString(scope, 'peers');
+  const peerList = (peers ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e.length > 0);
+  const badPeer = peerList.find((e) => !URL.canParse(e) || new URL(e).protocol !== 'https:');
+  if (badPeer !== undefined) {
+    throw new Error(`CDK context "peers" must be comma-separated https:// base URLs, got "${badPeer}"`);
+  }
+  if (peerList.length > 0 && publicUrl === undefined) {
+    throw new Error('CDK context "peers" needs "publicUrl": peers know this bot by its public URL');
+  }
+  const relayValue: unknown = scope.node.tryGetContext('relay');
+  const relay = relayValue === true || relayValue === 'true' || relayValue === '1';
+
   return {
     twilioAuthTokenParam,
+    relay,
+    ...(peerList.length > 0 ? { peers: peerList.join(',') } : {}),
     adminTokenParam,
     botKeyParam,
     logLevel,

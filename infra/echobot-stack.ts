@@ -80,6 +80,17 @@ export class EchobotStack extends Stack {
       parameterName: config.botKeyParam,
     });
 
+    // The peer network (functions/peer-network.ts) runs where the bot has a public URL: its identity.
+    const peerNetwork = config.publicUrl !== undefined;
+    const peerEnvironment: Record<string, string> = peerNetwork
+      ? {
+          PUBLIC_URL: config.publicUrl ?? '',
+          BOT_KEY_PARAM: config.botKeyParam,
+          ...(config.peers !== undefined ? { ECHOBOT_PEERS: config.peers } : {}),
+          ...(config.relay ? { ECHOBOT_RELAY: '1' } : {}),
+        }
+      : {};
+
     const http = new EchobotFunction(this, 'Http', {
       entry: 'http',
       description:
@@ -97,6 +108,7 @@ export class EchobotStack extends Stack {
         ...(config.publicUrl !== undefined ? { PUBLIC_URL: config.publicUrl } : {}),
         // Who may run MODE, KICK and BAN (functions/http.ts parses it with lib/domain/admins.ts).
         ...(config.admins !== undefined ? { ECHOBOT_ADMINS: config.admins } : {}),
+        ...peerEnvironment,
       },
     });
     table.grantReadWriteData(http.role);
@@ -113,9 +125,18 @@ export class EchobotStack extends Stack {
       description: 'echobot fanout: turns each new post on the table stream into batched delivery jobs',
       timeout: Duration.seconds(60),
       logLevel: config.logLevel,
-      environment: { TABLE_NAME: table.tableName, DELIVERY_QUEUE_URL: deliveryQueue.queueUrl },
+      environment: {
+        TABLE_NAME: table.tableName,
+        DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,
+        ...peerEnvironment,
+      },
     });
-    table.grantReadData(fanout.role);
+    // Without peers fanout only reads; the peer network records what it sent to whom (interest
+    // sequence numbers, relayed posts), so with it fanout writes too.
+    if (peerNetwork) {
+      table.grantReadWriteData(fanout.role);
+      botKey.grantRead(fanout.role);
+    } else table.grantReadData(fanout.role);
     deliveryQueue.grantSendMessages(fanout.role);
     fanout.fn.addEventSource(
       new DynamoEventSource(table, {
@@ -132,8 +153,16 @@ export class EchobotStack extends Stack {
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('INSERT'),
             // New posts fan out; queued replies (OUTMSG items, type=reply) become one-recipient jobs;
-            // federation tasks (FEDTASK items, type=fedtask) become federation jobs.
-            dynamodb: { NewImage: { type: { S: FilterRule.or('post', 'reply', 'fedtask') } } },
+            // federation tasks (FEDTASK items, type=fedtask) become federation jobs. Peer network:
+            // relayed posts (type=relay) and control items (type=peerctl) too.
+            dynamodb: {
+              NewImage: { type: { S: FilterRule.or('post', 'reply', 'fedtask', 'relay', 'peerctl') } },
+            },
+          }),
+          // Peer network: interest changes (`WANTS#` items, kept with on=false on unfollow).
+          FilterCriteria.filter({
+            eventName: FilterRule.or('INSERT', 'MODIFY'),
+            dynamodb: { NewImage: { type: { S: FilterRule.isEqual('wants') } } },
           }),
         ],
       }),
@@ -151,6 +180,7 @@ export class EchobotStack extends Stack {
         BOT_KEY_PARAM: config.botKeyParam,
         // Federation deliveries need the bot's own URL outside any request.
         ECHOBOT_BASE_URL: config.publicUrl ?? webhookUrl.url,
+        ...peerEnvironment,
       },
     });
     botKey.grantRead(deliver.role);

@@ -20,7 +20,6 @@ import { newId } from '../lib/domain/ids.ts';
 import type { Channel } from '../lib/domain/types.ts';
 import { loadOrCreateBotKeyPair } from '../lib/federation/bot-keys.ts';
 import { createSafeFetch } from '../lib/federation/safe-fetch.ts';
-import { noPeers } from '../lib/ports/peers.ts';
 import type { RetryDelay } from '../lib/usecases/deliver-job.ts';
 import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
 import { createFanoutHandler } from '../lib/usecases/fanout-stream.ts';
@@ -33,6 +32,7 @@ import { consoleRoutes } from './console/console-routes.ts';
 import { LOCAL_AWS, startDynamoLocal } from './dynamodb-local.ts';
 import { readBody, TooLargeError, toFunctionUrlEvent, writeResult } from './http-event.ts';
 import { localContext } from './lambda-context.ts';
+import { type LocalPeerOptions, localPeerNetwork } from './peer-wiring.ts';
 import { startQueueLocal } from './queue-local.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { startStreamPoller } from './stream-poller.ts';
@@ -59,6 +59,8 @@ export interface LocalNodeOptions {
   admins?: readonly Channel[];
   /** When a federation peer counts as dead (lib/usecases/federation/run-task.ts); tests shorten it. */
   deadHost?: DeadHostPolicy;
+  /** The peer network: `ECHOBOT_PEERS`, `ECHOBOT_RELAY`, `ECHOBOT_ALLOW_PRIVATE`, `ECHOBOT_MAX_HOPS`. */
+  peering?: LocalPeerOptions;
 }
 
 export interface LocalNode {
@@ -135,6 +137,18 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const federationStore = new DynamoFederationStore(doc, TABLE);
     const allowPrivate = options.channels?.allowPrivate ?? false;
     const safeFetch = createSafeFetch({ allowPrivate });
+    const peering = await localPeerNetwork({
+      url,
+      dataDir: options.dataDir,
+      doc,
+      table: TABLE,
+      store,
+      queue,
+      timeline,
+      options: { allowPrivate: options.channels?.allowPrivate ?? false, ...options.peering },
+      log,
+      info,
+    });
     const httpApp = createHttpApp(
       {
         ingest: {
@@ -143,7 +157,9 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           newId,
           admins: options.admins ?? [],
           federation: federationStore,
+          peers: peering.commands,
         },
+        peers: peering.routes,
         twilioAuthToken: async () => token,
         telegramSecretToken: async () => options.channels?.telegramSecretToken,
         imSecret: async () => options.channels?.imSecret,
@@ -167,7 +183,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           stats,
           timeline,
           queueDepth: new SqsQueueDepth(queueLocal.sqs, queueLocal.queueUrl, queueLocal.dlqUrl),
-          peers: noPeers,
+          peers: peering.directory,
           ...(options.smsDailyBudget !== undefined ? { smsDailyBudget: options.smsDailyBudget } : {}),
           now: () => new Date(),
         },
@@ -182,7 +198,13 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           : {}),
       }),
     );
-    const fanout = createFanoutHandler({ store, queue, log: info, federation: federationStore });
+    const fanout = createFanoutHandler({
+      store,
+      queue,
+      log: info,
+      federation: federationStore,
+      peerNetwork: peering.network,
+    });
     const deliver = createDeliverHandler({
       store,
       queue,
@@ -201,6 +223,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
         log: info,
         ...(options.deadHost ? { deadHost: options.deadHost } : {}),
       }),
+      peers: peering.deliver,
     });
 
     let settle: (timeoutMs?: number) => Promise<boolean> = async () => false;
@@ -220,6 +243,11 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
         }
         if (path === '/console/events' && req.method === 'GET') {
           serveConsoleEvents(consoleFeed, outboxFile, req, res);
+          return;
+        }
+        if (path === '/dev/network' && req.method === 'GET') {
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify(await peering.snapshot()));
           return;
         }
         if (path === '/dev/outbox' && req.method === 'GET') {
@@ -266,6 +294,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       functionTimeoutMs: 10_000,
     });
     cleanups.push(() => queuePoller.stop());
+    await peering.connectConfigured();
 
     settle = async (timeoutMs = 30_000) => {
       const since = Date.now();

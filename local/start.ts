@@ -3,6 +3,7 @@ import { optionalIntEnv } from '../lib/adapters/env.ts';
 import { parseAdmins } from '../lib/domain/admins.ts';
 import { localChannelOptions } from './channel-env.ts';
 import { startLocalNode } from './node.ts';
+import { peeringFromEnv } from './peer-env.ts';
 import { retryDelayFromEnv } from './retry-env.ts';
 
 /** `npm start`: one whole bot on this machine. Configuration by environment, as documented in README.md. */
@@ -19,6 +20,7 @@ const node = await startLocalNode({
   ...(process.env.ECHOBOT_ADMIN_TOKEN ? { adminToken: process.env.ECHOBOT_ADMIN_TOKEN } : {}),
   ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
   admins: parseAdmins(process.env.ECHOBOT_ADMINS),
+  peering: peeringFromEnv(process.env),
 });
 
 const generated = process.env.TWILIO_AUTH_TOKEN
@@ -34,6 +36,8 @@ console.log(`echobot is running at ${node.url}
   Timeline:        ${node.url}/   (feed: ${node.url}/feed.atom)
   Console:         ${node.url}/console
   Status:          ${node.url}/status  (Authorization: Bearer ${node.adminToken})
+  Peers:           ${process.env.ECHOBOT_PEERS || 'none (set ECHOBOT_PEERS)'}${process.env.ECHOBOT_RELAY === '1' ? '  (super-peer)' : ''}
+  Peer key:        ${node.url}/federation/key
 Press Ctrl+C to stop.`);
 
 let stopping = false;

@@ -34,6 +34,25 @@
  * A member item also holds `off` (OFF: no delivery at all) and `tracks` (a string set of TRACK
  * words), so fanout reads both with the member pages it reads anyway.
  *
+ * Peer network (lib/adapters/dynamo-peer-items.ts):
+ *
+ * | item            | pk                      | sk            | holds                                   |
+ * |-----------------|-------------------------|---------------|-----------------------------------------|
+ * | peer            | `PEER`                  | `<base url>`  | source, interest stream state both ways |
+ * |                 |                         |               | (epoch, seq), last route advert, health |
+ * | wants           | `WANTS#<handle>`        | `member#<id>` / `peer#<url>` | type=wants, on: a member or |
+ * |                 |                         |               | a peer wants that author's posts (kept  |
+ * |                 |                         |               | with on=false on unfollow, so the NEW_IMAGE |
+ * |                 |                         |               | stream sees the change)                 |
+ * | peer's interest | `PEERWANTS#<url>`       | `<handle>`    | mirror of the peer's wants, for snapshots |
+ * | known authors   | `AUTHORS`               | `<handle>`    | every handle ever wanted (snapshot candidates) |
+ * | registered      | `SENT#<url>`            | `<handle>`    | we registered interest in it with that peer |
+ * | control         | `PEERCTL#<url>`         | `<at>#<uuid>` | type=peerctl, action: work for fanout   |
+ * |                 |                         |               | (connect, snapshot, ...); 1 day TTL     |
+ * | relayed post    | `RELAY#<postId>`        | `RELAY`       | type=relay: a post from a peer; written |
+ * |                 |                         |               | once (the de-duplication); 30 days      |
+ * | relayed index   | `RELAYED`               | `<at>#<postId>` | the same, newest first (network view) |
+ *
  * All members share one partition so recipient resolution is one paged Query (reads scale
  * with pages of ~1 MB, not with recipients); a bot's join rate is far below a partition's
  * 1,000 writes/s. Unfollows are the exception list in echo mode, one partition per author.
@@ -64,6 +83,17 @@ export const key = {
   }),
   banned: (channel: string) => ({ pk: `CHANNEL#${channel}`, sk: 'BANNED' }),
   config: (name: string) => ({ pk: 'CONFIG', sk: name }),
+} as const;
+
+export const peerKey = {
+  peer: (url: string) => ({ pk: 'PEER', sk: url }),
+  wants: (handle: string, who: string) => ({ pk: `WANTS#${handle}`, sk: who }),
+  peerWants: (peer: string, handle: string) => ({ pk: `PEERWANTS#${peer}`, sk: handle }),
+  author: (handle: string) => ({ pk: 'AUTHORS', sk: handle }),
+  sent: (peer: string, handle: string) => ({ pk: `SENT#${peer}`, sk: handle }),
+  control: (peer: string, sk: string) => ({ pk: `PEERCTL#${peer}`, sk }),
+  relay: (postId: string) => ({ pk: `RELAY#${postId}`, sk: 'RELAY' }),
+  relayed: (sk: string) => ({ pk: 'RELAYED', sk }),
 } as const;
 
 export const MEMBERS_PK = 'MEMBERS';

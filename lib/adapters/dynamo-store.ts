@@ -38,6 +38,7 @@ import {
 } from './dynamo-items.ts';
 import { INBOUND_TTL_SECONDS, key, MEMBERS_PK } from './dynamo-keys.ts';
 import { DynamoMemberReads, memberItems } from './dynamo-member-items.ts';
+import { peerAdminItems, remoteFollowItems } from './dynamo-peer-items.ts';
 import { timelineItems } from './dynamo-timeline.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -194,6 +195,14 @@ export class DynamoStore implements Store {
       case 'setRemoteFollow':
       case 'putFederationTask':
         federationItems(TableName, m, add, expiresAt);
+        return;
+      case 'followRemote':
+      case 'unfollowRemote':
+        remoteFollowItems(TableName, m, add);
+        return;
+      case 'addPeer':
+      case 'removePeer':
+        peerAdminItems(TableName, m, add);
         return;
       default:
         channelItems(TableName, m satisfies ChannelMutation, add, expiresAt);

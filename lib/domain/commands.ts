@@ -2,6 +2,7 @@ import { CHANNEL_USAGE, type ChannelCommand, parseChannelCommand } from './chann
 import { normalizeHandle } from './handle.ts';
 import { MEMBER_USAGE, type MemberCommand, parseMemberCommand } from './member-commands.ts';
 import { normalizeNick } from './nick.ts';
+import { PEER_USAGE, type PeerCommand, parsePeerCommand } from './peer-commands.ts';
 
 /**
  * What an inbound text means. The first word, in any case, picks a command; anything else
@@ -21,7 +22,8 @@ export type Command =
   | { kind: 'post'; text: string }
   | { kind: 'usage'; command: string; usage: string }
   | ChannelCommand
-  | MemberCommand;
+  | MemberCommand
+  | PeerCommand;
 
 /**
  * Opt-out words carriers and Twilio treat as STOP. Matched as the first word (the spec's rule for
@@ -52,7 +54,7 @@ const OTHER_USAGE: Record<string, string> = {
 /** The usage line `HELP <command>` answers, or undefined for a word that is no command. */
 export function usageOf(word: string): string | undefined {
   const w = word.toUpperCase().replace(/[.!?,;:]+$/, '');
-  const tables: Record<string, string>[] = [USAGE, CHANNEL_USAGE, MEMBER_USAGE, OTHER_USAGE];
+  const tables: Record<string, string>[] = [USAGE, CHANNEL_USAGE, MEMBER_USAGE, PEER_USAGE, OTHER_USAGE];
   for (const table of tables) if (Object.hasOwn(table, w)) return table[w];
   return STOP_WORDS.some((s) => s === w) ? OTHER_USAGE.STOP : undefined;
 }
@@ -77,6 +79,8 @@ export function parseCommand(text: string): Command {
   if (channelCommand) return channelCommand;
   const memberCommand = parseMemberCommand(word, args, trimmed);
   if (memberCommand) return memberCommand;
+  const peerCommand = parsePeerCommand(word, args);
+  if (peerCommand) return peerCommand;
   if (isNickCommand(word)) {
     const kind = NICK_COMMANDS[word];
     const usage = USAGE[kind === 'join' ? 'JOIN' : kind === 'follow' ? 'FOLLOW' : 'UNFOLLOW'];

@@ -45,10 +45,21 @@ export interface DeliveryJob {
   text: string;
   recipients: Recipient[];
   attempt: number;
-  /** `reply`: one answer to one channel, sent as decided at ingest (no member or opt-out re-check). Absent = echo. */
-  kind?: 'echo' | 'reply' | 'federation';
-  /** `federation` jobs: what to do on the open web (no channel recipients; `recipients` is empty). */
+  /**
+   * `reply`: one answer to one channel, sent as decided at ingest (no member or opt-out re-check).
+   * `federation`: what to do on the open web (ActivityPub); `peer`: one signed POST of `peer.body`
+   * to a peer bot. Neither has channel recipients. Absent = echo.
+   */
+  kind?: 'echo' | 'reply' | 'federation' | 'peer';
+  /** `federation` jobs: the task (lib/domain/federation-task.ts). */
   federation?: FederationTask;
+  /** For `peer` jobs: the peer's base URL and the message (JSON text, signed at each attempt). */
+  peer?: PeerDelivery;
+}
+
+export interface PeerDelivery {
+  url: string;
+  body: string;
 }
 
 /** One outbound message, the unit a sender transmits. */

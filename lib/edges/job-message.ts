@@ -56,9 +56,10 @@ const job = z.object({
   postId: z.string().min(1),
   text: z.string(),
   // A reply may go to a stranger (no member id); echoes always name their member.
-  recipients: z.array(z.object({ memberId: z.string(), channel })).min(1),
+  recipients: z.array(z.object({ memberId: z.string(), channel })),
   attempt: z.number().int().min(0),
-  kind: z.enum(['echo', 'reply']).optional(),
+  kind: z.enum(['echo', 'reply', 'peer']).optional(),
+  peer: z.object({ url: z.string().url(), body: z.string().min(2) }).optional(),
 });
 
 /** A queue message body -> a job. A body that is not a job is a poison message: it throws. */
@@ -74,7 +75,12 @@ export function parseJobMessage(body: string): DeliveryJob {
     const task: FederationTask = federation;
     return { ...fields, recipients: [], federation: task };
   }
-  const { kind, ...rest } = job.parse(value);
+  const { kind, peer, ...rest } = job.parse(value);
+  if (kind === 'peer') {
+    if (!peer || rest.recipients.length > 0) throw new Error('a peer job names its peer and no recipients');
+    return { ...rest, kind, peer };
+  }
+  if (rest.recipients.length === 0) throw new Error('a job has at least one recipient');
   if (kind !== 'reply' && rest.recipients.some((r) => r.memberId === ''))
     throw new Error('an echo job names every recipient’s member');
   return { ...rest, ...(kind ? { kind } : {}) };

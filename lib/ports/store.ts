@@ -25,7 +25,8 @@ export type Mutation =
   | { kind: 'putLinkCode'; link: LinkCode }
   | { kind: 'deleteLinkCode'; code: string }
   | MemberMutation
-  | FederationMutation;
+  | FederationMutation
+  | PeerMutation;
 
 /**
  * What one member says about one author (`authorId`: a member id): `follow` (explicit FOLLOW, the
@@ -55,6 +56,15 @@ export type FederationMutation =
   | { kind: 'setRemoteFollow'; handle: string; memberId: string; following: boolean }
   /** Work for the open web (lib/domain/federation-task.ts); the stream turns it into a job. */
   | { kind: 'putFederationTask'; task: FederationTask };
+
+/** The peer network's changes (written by lib/adapters/dynamo-peer-items.ts). */
+export type PeerMutation =
+  /** A member follows (or stops following) a remote author `nick@host`: the interest peers are told. */
+  | { kind: 'followRemote'; memberId: string; handle: string }
+  | { kind: 'unfollowRemote'; memberId: string; handle: string }
+  /** PEER ADD / PEER DEL (admins). `at` is an ISO time. */
+  | { kind: 'addPeer'; url: string; at: string }
+  | { kind: 'removePeer'; url: string; at: string };
 
 /** One message for one channel, written with the change that caused it and sent by the deliver function. */
 export interface OutboundRecord {

@@ -8,6 +8,7 @@ import type { JobQueue } from '../ports/queue.ts';
 import type { Senders } from '../ports/sender.ts';
 import type { EchoCounter } from '../ports/stats.ts';
 import type { Store } from '../ports/store.ts';
+import { deliverPeerJob, type PeerDeliverDeps } from './deliver-peer.ts';
 import { recordOptOut } from './record-opt-out.ts';
 
 export interface DeliverDeps {
@@ -23,6 +24,8 @@ export interface DeliverDeps {
   retryDelay?: RetryDelay;
   /** Carries out `federation` jobs (signed ActivityPub deliveries); absent = such jobs fail and retry. */
   federation?: { run(task: FederationTask): Promise<string> };
+  /** Peer jobs (signed POSTs to peer bots); absent = this bot has no peer network. */
+  peers?: PeerDeliverDeps;
 }
 
 export interface RetryDelay {
@@ -64,6 +67,7 @@ export function retryDelaySeconds(
  */
 export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<DeliverOutcome> {
   if (job.kind === 'federation') return deliverFederationJob(deps, job);
+  if (job.kind === 'peer') return deliverPeerJob(deps, job);
   const isReply = job.kind === 'reply';
   const members = isReply ? new Map() : await deps.store.membersByIds(job.recipients.map((r) => r.memberId));
   // A reply was decided at ingest, opt-out rules included (STOP's own confirmation goes out after the STOP).

@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { peerEventFromStreamRecord } from '../edges/peer-stream-records.ts';
 import {
   federationTaskFromStreamRecord,
   outboundFromStreamRecord,
@@ -10,6 +11,8 @@ import type { Metrics } from '../ports/metrics.ts';
 import { BatchingQueue } from './batching-queue.ts';
 import { type FanoutDeps, fanoutPost } from './fanout-post.ts';
 import { fanoutFederationTask, fanoutToRemoteFollowers } from './federation/fanout-federation.ts';
+import { onPeerEvent } from './peer-events.ts';
+import { type PeerNetworkDeps, relayLocalPost } from './peer-network.ts';
 import { replyJob } from './reply-job.ts';
 
 export interface FanoutStreamDeps extends FanoutDeps {
@@ -18,6 +21,8 @@ export interface FanoutStreamDeps extends FanoutDeps {
   metrics?: Metrics;
   /** ActivityPub: local posts also go to remote followers; federation tasks become jobs. */
   federation?: Pick<FederationStore, 'followersOf' | 'localFollowersOf'>;
+  /** The peer network (interest sync, relayed posts, control items); absent = no peers. */
+  peerNetwork?: PeerNetworkDeps;
 }
 
 /**
@@ -33,6 +38,10 @@ export function createFanoutHandler(deps: FanoutStreamDeps) {
       deps.log('reply queued', { id: outbound.id });
       return;
     }
+    if (deps.peerNetwork) {
+      const event = peerEventFromStreamRecord(record);
+      if (event) return onPeerEvent(deps.peerNetwork, event);
+    }
     const task = deps.federation ? federationTaskFromStreamRecord(record) : undefined;
     if (task && deps.federation) {
       const jobs = await fanoutFederationTask({ ...deps, queue, federation: deps.federation }, task);
@@ -47,6 +56,7 @@ export function createFanoutHandler(deps: FanoutStreamDeps) {
       : 0;
     deps.metrics?.posts(1);
     deps.log('post fanned out', { postId: post.id, recipients, jobs, remoteServers: remote });
+    if (deps.peerNetwork) await relayLocalPost(deps.peerNetwork, post);
   };
   // One processor and one batching queue per invocation: their state is per batch, and a local
   // poller may run batches concurrently. Jobs of consecutive records share SQS batches.

@@ -5,6 +5,7 @@ import type { IngestDeps } from './ingest-message.ts';
 import { type ActivityPubDeps, activityPubRoutes } from './routes/activitypub-routes.ts';
 import { imRoutes } from './routes/im-routes.ts';
 import { type PageDeps, pageRoutes } from './routes/page-routes.ts';
+import { type PeerRouteDeps, peerRoutes } from './routes/peer-routes.ts';
 import { statusRoutes } from './routes/status-routes.ts';
 import { telegramRoutes } from './routes/telegram-routes.ts';
 import { twilioRoutes } from './routes/twilio-routes.ts';
@@ -32,6 +33,8 @@ export interface HttpDeps {
   status?: StatusDeps;
   /** ActivityPub: WebFinger, NodeInfo, actors, inboxes; absent means the bot does not federate. */
   federation?: ActivityPubDeps;
+  /** The echobot peer protocol (`/federation/key`, `/federation/peer`); absent means no peers. */
+  peers?: PeerRouteDeps;
 }
 
 /**
@@ -52,6 +55,7 @@ export function createHttpApp(deps: HttpDeps, extraRoutes: readonly Route[] = []
     ...twilioRoutes(deps),
     ...telegramRoutes(deps),
     ...imRoutes(deps),
+    ...(deps.peers ? peerRoutes(deps.peers) : []),
     ...extraRoutes,
   ]);
 

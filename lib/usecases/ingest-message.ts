@@ -5,9 +5,8 @@ import { cleanText } from '../domain/text.ts';
 import type { Channel } from '../domain/types.ts';
 import type { FederationStore } from '../ports/federation.ts';
 import type { Mutation, Store } from '../ports/store.ts';
-import type { CommandContext, Decision } from './commands/decision.ts';
 import { answersWhileOptedOut, decide } from './commands/index.ts';
-import type { FollowVia } from './commands/remote-follow.ts';
+import type { PeerCommandDeps } from './commands/peers.ts';
 
 /** One message as every provider edge hands it over. */
 export interface InboundMessage {
@@ -35,10 +34,8 @@ export interface IngestDeps {
   admins?: readonly Channel[];
   /** Remote follows (ActivityPub); absent = this bot does not federate (remote FOLLOW and D are answered so). */
   federation?: Pick<FederationStore, 'isFollowingRemote'>;
-  /** Which way a FOLLOW of a remote handle goes (lib/usecases/commands/remote-follow.ts); default ActivityPub. */
-  followVia?: FollowVia;
-  /** The peer network's FOLLOW, used when `followVia` answers `peers`. */
-  followViaPeers?: (ctx: CommandContext, handle: string, follow: boolean) => Promise<Decision>;
+  /** The peer network (PEER commands, FOLLOW nick@host through peers); absent = no peers. */
+  peers?: PeerCommandDeps;
 }
 
 export interface IngestResult {

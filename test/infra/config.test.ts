@@ -26,6 +26,7 @@ describe('echobot CDK context', () => {
       adminTokenParam: DEFAULT_ADMIN_TOKEN_PARAM,
       botKeyParam: DEFAULT_BOT_KEY_PARAM,
       logLevel: 'INFO',
+      relay: false,
     });
     expect(cdkJsonContext().twilioAuthTokenParam).toBe(DEFAULT_TWILIO_AUTH_TOKEN_PARAM);
   });
@@ -43,6 +44,8 @@ describe('echobot CDK context', () => {
     [{ publicUrl: 42 }, /publicUrl.*string/],
     [{ admins: '5550001111' }, /admins.*phone numbers/],
     [{ admins: '+15550001111,alice' }, /admins.*"alice"/],
+    [{ publicUrl: 'https://a.example', peers: 'http://b.example' }, /peers.*https/],
+    [{ peers: 'https://b.example' }, /peers.*needs "publicUrl"/],
   ])('rejects %j with a specific error', (context, message) => {
     expect(() => configFrom(context)).toThrow(message);
   });
@@ -59,6 +62,8 @@ describe('echobot CDK context', () => {
         adminTokenParam: '/custom/admin-token',
         logLevel: 'debug',
         admins: '+15550001111, telegram:42',
+        peers: 'https://b.example, https://c.example',
+        relay: true,
       },
     });
     const template = Template.fromStack(stack);
@@ -71,8 +76,20 @@ describe('echobot CDK context', () => {
         ADMIN_TOKEN_PARAM: '/custom/admin-token',
         LOG_LEVEL: 'DEBUG',
         ECHOBOT_ADMINS: '+15550001111,telegram:42',
+        ECHOBOT_PEERS: 'https://b.example,https://c.example',
+        ECHOBOT_RELAY: '1',
       }),
     });
+    // The peer network runs in all three functions: same identity, peers and key everywhere.
+    for (const fn of [stack.fanout.fn, stack.deliver.fn])
+      expect(json.Resources[logicalId(fn)]?.Properties?.Environment).toEqual({
+        Variables: expect.objectContaining({
+          PUBLIC_URL: 'https://bot.example',
+          BOT_KEY_PARAM: DEFAULT_BOT_KEY_PARAM,
+          ECHOBOT_PEERS: 'https://b.example,https://c.example',
+          ECHOBOT_RELAY: '1',
+        }),
+      });
     const ssm = statementsOfRole(json, logicalId(stack.http.role)).filter((s) =>
       [s.Action].flat().includes('ssm:GetParameter'),
     );

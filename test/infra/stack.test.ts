@@ -212,7 +212,12 @@ describe('EchobotStack', () => {
       const filters =
         (props?.FilterCriteria as { Filters: { Pattern: string }[] } | undefined)?.Filters ?? [];
       expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
-        { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['post', 'reply', 'fedtask'] } } } },
+        {
+          eventName: ['INSERT'],
+          dynamodb: { NewImage: { type: { S: ['post', 'reply', 'fedtask', 'relay', 'peerctl'] } } },
+        },
+        // Peer network: interest changes (WANTS items are updated in place on unfollow).
+        { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['wants'] } } } },
       ]);
     });
   });

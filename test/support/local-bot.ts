@@ -23,7 +23,7 @@ export interface LocalBot {
 
 /** Starts `local/start.ts` (what `npm start` runs) as its own process on a free port. */
 export async function startLocalBot(
-  options: { dataDir?: string; env?: Record<string, string> } = {},
+  options: { dataDir?: string; env?: Record<string, string>; startTimeoutMs?: number } = {},
 ): Promise<LocalBot> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'echobot-e2e-')));
   const token = 'e2e-twilio-token';
@@ -41,7 +41,12 @@ export async function startLocalBot(
   });
   let output = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bot did not start in 90 s:\n${output}`)), 90_000);
+    const limit = options.startTimeoutMs ?? 90_000;
+    const timer = setTimeout(() => {
+      // Never leave a half-started bot (and its DynamoDB Local) behind.
+      child.kill('SIGTERM');
+      reject(new Error(`bot did not start in ${limit / 1000} s:\n${output}`));
+    }, limit);
     const onData = (d: Buffer) => {
       output += d.toString();
       const m = output.match(/echobot is running at (http:\/\/\S+)/);

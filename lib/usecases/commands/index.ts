@@ -12,6 +12,7 @@ import { followers, following, get, stats, who, whois } from './lookup.ts';
 import { nick } from './nick.ts';
 import { kick, mode } from './operator.ts';
 import { start, stop } from './opt-out.ts';
+import { listPeers, peerAdd, peerDel } from './peers.ts';
 import { post } from './post.ts';
 import { remoteDirect } from './remote-direct.ts';
 import { remoteFollow } from './remote-follow.ts';
@@ -78,6 +79,12 @@ export async function decide(ctx: CommandContext, command: Command): Promise<Dec
       return mode(ctx, command.mode);
     case 'kick':
       return kick(ctx, command.nick, command.ban);
+    case 'peerAdd':
+      return peerAdd(ctx, command.url);
+    case 'peerDel':
+      return peerDel(ctx, command.url);
+    case 'peers':
+      return listPeers(ctx);
   }
 }
 

@@ -3,18 +3,21 @@ import { REPLIES } from '../../domain/format.ts';
 import { handleAuthority, handleNick } from '../../domain/handle.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 import { follow } from './follow.ts';
+import { followViaPeers } from './remote-follow-peers.ts';
 
 /**
- * How a FOLLOW of a remote handle travels. `activitypub` (the default): WebFinger, Follow,
- * Accept, straight to the author's server. `peers`: the peer network carries it (interest
- * registration with super-peers); the peers side supplies `followViaPeers`.
+ * Which way a FOLLOW of a remote handle travels. The peer network, when the handle's bot is a
+ * peer or reachable through one (lib/federation/follow-route.ts): interest registration, posts
+ * relayed by super-peers, never a direct Follow that would make the author's bot send straight
+ * here. Otherwise ActivityPub: WebFinger, Follow, Accept, straight to the author's server, which
+ * reaches any fediverse server. An UNFOLLOW goes the way the follow went.
  */
-export type FollowRoute = 'activitypub' | 'peers';
-
-/** The seam: which way a follow of `handle` goes. Defaults to ActivityPub for every handle. */
-export type FollowVia = (handle: string) => Promise<FollowRoute>;
-
-export const followViaActivityPub: FollowVia = async () => 'activitypub';
+async function throughPeers(ctx: CommandContext, handle: string, wantFollow: boolean): Promise<boolean> {
+  const peers = ctx.deps.peers;
+  if (!peers || !ctx.member) return false;
+  if (wantFollow) return (await peers.followVia(handle)) === 'peers';
+  return (await peers.store.wantsOf(handle)).members.includes(ctx.member.id);
+}
 
 /**
  * FOLLOW / UNFOLLOW `nick@host[:port]`. A handle of this very bot is a local follow. Otherwise
@@ -31,8 +34,7 @@ export async function remoteFollow(
   if (!member) return reply(REPLIES.notMember());
   if (handleAuthority(handle) === new URL(deps.baseUrl).host)
     return follow(ctx, handleNick(handle), wantFollow);
-  const route = await (deps.followVia ?? followViaActivityPub)(handle);
-  if (route === 'peers' && deps.followViaPeers) return deps.followViaPeers(ctx, handle, wantFollow);
+  if (await throughPeers(ctx, handle, wantFollow)) return followViaPeers(ctx, handle, wantFollow);
   if (!deps.federation) return reply(FEDERATION_REPLIES.notFederating());
   const following = await deps.federation.isFollowingRemote(member.id, handle);
   if (following === wantFollow)

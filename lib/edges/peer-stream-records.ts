@@ -1,0 +1,58 @@
+import type { DynamoDBRecord } from 'aws-lambda';
+import { z } from 'zod';
+import type { PeerControlAction, RelayedPost } from '../ports/peer-store.ts';
+
+const s = z.object({ S: z.string() });
+
+export type PeerStreamEvent =
+  | { kind: 'wants'; author: string }
+  | { kind: 'relay'; post: RelayedPost }
+  | { kind: 'control'; peer: string; action: PeerControlAction };
+
+const relayImage = z.object({
+  postId: s,
+  author: s,
+  text: s,
+  createdAt: s,
+  envelope: s,
+  from: s,
+  receivedAt: s,
+});
+const controlImage = z.object({
+  peer: s,
+  action: z.object({
+    S: z.enum(['connect', 'snapshot', 'request-snapshot', 'routes-changed', 'disconnect']),
+  }),
+});
+
+/** The peer network's stream records (types wants, relay, peerctl); undefined for anything else. */
+export function peerEventFromStreamRecord(record: DynamoDBRecord): PeerStreamEvent | undefined {
+  if (record.eventName === 'REMOVE') return undefined;
+  const image = record.dynamodb?.NewImage;
+  const type = image?.type?.S;
+  if (type === 'wants') {
+    const author = image?.author?.S;
+    if (!author) throw new Error('malformed wants item');
+    return { kind: 'wants', author };
+  }
+  if (type === 'relay' && record.eventName === 'INSERT') {
+    const r = relayImage.parse(image);
+    return {
+      kind: 'relay',
+      post: {
+        postId: r.postId.S,
+        author: r.author.S,
+        text: r.text.S,
+        createdAt: r.createdAt.S,
+        envelope: r.envelope.S,
+        from: r.from.S,
+        receivedAt: r.receivedAt.S,
+      },
+    };
+  }
+  if (type === 'peerctl' && record.eventName === 'INSERT') {
+    const c = controlImage.parse(image);
+    return { kind: 'control', peer: c.peer.S, action: c.action.S };
+  }
+  return undefined;
+}

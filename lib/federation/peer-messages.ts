@@ -1,0 +1,64 @@
+/**
+ * What echobots say to each other on `POST /federation/peer` (signed with the bot key; see
+ * lib/usecases/routes/peer-routes.ts): interest messages (interest.ts), route adverts
+ * (route-table.ts) and posts wrapped in the multi-hop envelope (envelope.ts).
+ */
+import { z } from 'zod';
+import { authorityOfBot, authorityOfHandle, HandleSchema, HttpUrlSchema } from './addresses.ts';
+import { EnvelopeSchema } from './envelope.ts';
+import { InterestMessageSchema } from './interest.ts';
+import { RouteAdvertSchema } from './route-table.ts';
+
+export const PEER_PATH = '/federation/peer';
+export const KEY_PATH = '/federation/key';
+/** Longest post text relayed; a post is a text message, so this is generous. */
+export const MAX_RELAYED_TEXT = 2000;
+
+export const PeerPostSchema = z
+  .object({
+    type: z.literal('post'),
+    envelope: EnvelopeSchema,
+    post: z.object({
+      id: HttpUrlSchema,
+      author: HandleSchema,
+      text: z.string().min(1).max(MAX_RELAYED_TEXT),
+      createdAt: z.iso.datetime(),
+    }),
+  })
+  .superRefine((m, ctx) => {
+    if (m.post.id !== m.envelope.postId)
+      ctx.addIssue({ code: 'custom', message: 'post id differs from the envelope', path: ['post', 'id'] });
+    if (m.post.author !== m.envelope.author)
+      ctx.addIssue({ code: 'custom', message: 'author differs from the envelope', path: ['post', 'author'] });
+    // A handle names its origin bot: nobody can relay a post as coming from another bot's member.
+    if (authorityOfHandle(m.envelope.author) !== authorityOfBot(m.envelope.origin))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'author is not a member of the origin bot',
+        path: ['envelope'],
+      });
+    if (new URL(m.post.id).host !== authorityOfBot(m.envelope.origin))
+      ctx.addIssue({ code: 'custom', message: 'post id is not on the origin bot', path: ['post', 'id'] });
+  });
+
+export type PeerPost = z.infer<typeof PeerPostSchema>;
+
+export const PeerMessageSchema = z.union([PeerPostSchema, InterestMessageSchema, RouteAdvertSchema]);
+export type PeerMessage = z.infer<typeof PeerMessageSchema>;
+
+/** The bot's public key as `GET /federation/key` publishes it (keyId = that URL, owner = the bot). */
+export const PeerKeySchema = z.object({
+  id: HttpUrlSchema,
+  owner: HttpUrlSchema,
+  publicKeyPem: z.string().startsWith('-----BEGIN PUBLIC KEY-----').max(10_000),
+});
+export type PeerKey = z.infer<typeof PeerKeySchema>;
+
+export function keyIdOf(botUrl: string): string {
+  return `${botUrl}${KEY_PATH}`;
+}
+
+/** The bot a key id belongs to, or undefined when it is not `<bot>/federation/key`. */
+export function botOfKeyId(keyId: string): string | undefined {
+  return keyId.endsWith(KEY_PATH) ? keyId.slice(0, -KEY_PATH.length) : undefined;
+}

@@ -1,0 +1,75 @@
+import { BadRequestError } from '../../domain/errors.ts';
+import { assertPublicUrl } from '../../edges/public-url.ts';
+import type { FollowPath } from '../../federation/follow-route.ts';
+import type { PeerStore } from '../../ports/peer-store.ts';
+import { isAdmin } from './admin.ts';
+import { type CommandContext, type Decision, reply } from './decision.ts';
+
+export interface PeerCommandDeps {
+  store: PeerStore;
+  /** This bot's canonical base URL. */
+  self: string;
+  /** `ECHOBOT_ALLOW_PRIVATE=1`: loopback and private peer URLs are allowed (local runs). */
+  allowPrivate: boolean;
+  /** FOLLOW nick@host: peers or ActivityPub (lib/federation/follow-route.ts). */
+  followVia: (handle: string) => Promise<FollowPath>;
+}
+
+export const PEER_REPLIES = {
+  notAdmin: () => 'Only the bot’s operators can change its peers.',
+  noPeers: () => 'This bot has no peer network.',
+  added: (url: string) =>
+    `Peered with ${url}. Interest and posts flow once it lists this bot too (a super-peer accepts any bot).`,
+  already: (url: string) => `${url} is already a peer.`,
+  removed: (url: string) => `${url} is no longer a peer.`,
+  unknown: (url: string) => `${url} is not a peer.`,
+  self: () => 'That is this bot.',
+  refused: (reason: string) => `That peer URL was refused: ${reason}`,
+  list: (lines: string[]) =>
+    lines.length === 0
+      ? 'No peers yet. PEER ADD <url> adds one.'
+      : `Peers (${lines.length}): ${lines.join('; ')}`,
+} as const;
+
+async function guard(ctx: CommandContext): Promise<{ deps: PeerCommandDeps } | { refusal: Decision }> {
+  if (!isAdmin(ctx)) return { refusal: reply(PEER_REPLIES.notAdmin()) };
+  const deps = ctx.deps.peers;
+  if (!deps) return { refusal: reply(PEER_REPLIES.noPeers()) };
+  return { deps };
+}
+
+/** PEER ADD <url> (operators): stored with a `connect` control item; the fanout function does the rest. */
+export async function peerAdd(ctx: CommandContext, url: string): Promise<Decision> {
+  const g = await guard(ctx);
+  if ('refusal' in g) return g.refusal;
+  if (url === g.deps.self) return reply(PEER_REPLIES.self());
+  try {
+    await assertPublicUrl(url, { allowPrivate: g.deps.allowPrivate });
+  } catch (err) {
+    if (err instanceof BadRequestError)
+      return reply(PEER_REPLIES.refused(err.message.replace(/^callback/, 'the URL')));
+    throw err;
+  }
+  if (await g.deps.store.getPeer(url)) return reply(PEER_REPLIES.already(url));
+  return reply(PEER_REPLIES.added(url), [{ kind: 'addPeer', url, at: ctx.deps.now().toISOString() }]);
+}
+
+/** PEER DEL <url> (operators): the peer item goes, and a `disconnect` control item forgets its interest. */
+export async function peerDel(ctx: CommandContext, url: string): Promise<Decision> {
+  const g = await guard(ctx);
+  if ('refusal' in g) return g.refusal;
+  if (!(await g.deps.store.getPeer(url))) return reply(PEER_REPLIES.unknown(url));
+  return reply(PEER_REPLIES.removed(url), [{ kind: 'removePeer', url, at: ctx.deps.now().toISOString() }]);
+}
+
+/** PEERS (operators): each peer and whether it answered last time. */
+export async function listPeers(ctx: CommandContext): Promise<Decision> {
+  const g = await guard(ctx);
+  if ('refusal' in g) return g.refusal;
+  const peers = await g.deps.store.listPeers();
+  return reply(
+    PEER_REPLIES.list(
+      peers.map((p) => `${p.url} ${p.healthy === false ? 'down' : p.healthy ? 'ok' : 'new'}`),
+    ),
+  );
+}

@@ -1,0 +1,39 @@
+import { REPLIES } from '../../domain/format.ts';
+import { authorityOfBot, authorityOfHandle } from '../../federation/addresses.ts';
+import { type CommandContext, type Decision, reply } from './decision.ts';
+
+export const REMOTE_FOLLOW_REPLIES = {
+  followed: (handle: string) => `You will get ${handle}'s posts.`,
+  already: (handle: string) => `You already get ${handle}'s posts.`,
+  unfollowed: (handle: string) => `You will no longer get ${handle}'s posts.`,
+  notFollowing: (handle: string) => `You already don't get ${handle}'s posts.`,
+  local: (nick: string) => `${nick} is a member here: FOLLOW ${nick}.`,
+  unreachable: (handle: string) =>
+    `No peer of this bot knows where ${handle} lives yet. Try again in a minute, or ask the operator to add a peer.`,
+} as const;
+
+/**
+ * FOLLOW / UNFOLLOW nick@host through the peer network: one `followRemote` item per member and
+ * handle. Its stream record makes the fanout function register (or drop) interest with the peers
+ * (lib/usecases/peer-network.ts), and relayed posts by that author are echoed to the member.
+ */
+export async function followViaPeers(
+  ctx: CommandContext,
+  handle: string,
+  follow: boolean,
+): Promise<Decision> {
+  const { member } = ctx;
+  if (!member) return reply(REPLIES.notMember());
+  const peers = ctx.deps.peers;
+  if (!peers) return reply(REMOTE_FOLLOW_REPLIES.unreachable(handle));
+  if (authorityOfHandle(handle) === authorityOfBot(peers.self)) {
+    const nick = handle.slice(0, handle.indexOf('@'));
+    return reply(REMOTE_FOLLOW_REPLIES.local(nick));
+  }
+  const following = (await peers.store.wantsOf(handle)).members.includes(member.id);
+  if (following === follow)
+    return reply(follow ? REMOTE_FOLLOW_REPLIES.already(handle) : REMOTE_FOLLOW_REPLIES.notFollowing(handle));
+  return reply(follow ? REMOTE_FOLLOW_REPLIES.followed(handle) : REMOTE_FOLLOW_REPLIES.unfollowed(handle), [
+    { kind: follow ? 'followRemote' : 'unfollowRemote', memberId: member.id, handle },
+  ]);
+}

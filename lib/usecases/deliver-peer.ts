@@ -1,0 +1,73 @@
+import { PermanentSendError } from '../domain/errors.ts';
+import type { DeliveryJob } from '../domain/types.ts';
+import type { PeerSender } from '../ports/peer-sender.ts';
+import type { PeerStore } from '../ports/peer-store.ts';
+import type { JobQueue } from '../ports/queue.ts';
+import { type RetryDelay, retryDelaySeconds } from './deliver-job.ts';
+
+export interface PeerDeliverDeps {
+  sender: PeerSender;
+  /** Where peer health is recorded for the status page. */
+  store?: PeerStore;
+  /** Attempts before a job is given up to the dead-letter queue; default 12 (about 2.5 h at the default backoff). */
+  maxAttempts?: number;
+}
+
+/** Thrown when a peer stayed unreachable for every attempt: the queue moves the job to the DLQ. */
+export class PeerUnreachableError extends Error {
+  override readonly name = 'PeerUnreachableError';
+}
+
+export const DEFAULT_PEER_ATTEMPTS = 12;
+
+/**
+ * One peer job: a signed POST. A peer that is down gets the job again after a growing delay
+ * (the deliver backoff: 30 s doubling to 15 min), as a new job id so the idempotency record of
+ * this attempt does not swallow the retry. After `maxAttempts` the job throws and, after the
+ * queue's own receives, lands in the dead-letter queue for the operator to redrive; nothing is
+ * dropped. A peer that refuses (4xx) is not retried. Receivers de-duplicate posts by id and
+ * interest messages by sequence number, so a retry after a lost answer never doubles anything.
+ */
+export async function deliverPeerJob(
+  deps: {
+    peers?: PeerDeliverDeps;
+    queue: JobQueue;
+    retryDelay?: RetryDelay;
+    log: (e: string, f: Record<string, unknown>) => void;
+  },
+  job: DeliveryJob,
+): Promise<{ sent: number; skipped: number; refused: number; retried: number }> {
+  const target = job.peer;
+  if (!deps.peers || !target) throw new Error(`job ${job.id}: peer delivery is not configured`);
+  const now = new Date();
+  try {
+    await deps.peers.sender.send(target.url, target.body);
+  } catch (err) {
+    if (err instanceof PermanentSendError) {
+      deps.log('peer refused', { jobId: job.id, peer: target.url, reason: err.message });
+      await deps.peers.store?.markHealth(target.url, false, now, err.message).catch(() => undefined);
+      return { sent: 0, skipped: 0, refused: 1, retried: 0 };
+    }
+    await deps.peers.store?.markHealth(target.url, false, now, String(err)).catch(() => undefined);
+    const attempt = job.attempt + 1;
+    if (attempt >= (deps.peers.maxAttempts ?? DEFAULT_PEER_ATTEMPTS)) {
+      deps.log('peer unreachable, giving up', { jobId: job.id, peer: target.url, attempts: attempt });
+      throw new PeerUnreachableError(`peer ${target.url} unreachable after ${attempt} attempts`);
+    }
+    const delay = retryDelaySeconds(attempt, deps.retryDelay);
+    deps.log('peer send failed, retrying', {
+      jobId: job.id,
+      peer: target.url,
+      attempt,
+      delay,
+      error: String(err),
+    });
+    await deps.queue.enqueue(
+      [{ ...job, id: `${job.id.replace(/\.r\d+$/, '')}.r${attempt}`, attempt }],
+      delay,
+    );
+    return { sent: 0, skipped: 0, refused: 0, retried: 1 };
+  }
+  await deps.peers.store?.markHealth(target.url, true, now).catch(() => undefined);
+  return { sent: 1, skipped: 0, refused: 0, retried: 0 };
+}

@@ -1,0 +1,126 @@
+import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../domain/errors.ts';
+import { bodyText, requireContentType } from '../../edges/http-request.ts';
+import type { HttpResult, Route } from '../../edges/http-router.ts';
+import {
+  type FetchKey,
+  SignatureError,
+  signatureErrorStatus,
+  verifyRequest,
+} from '../../federation/http-signatures.ts';
+import {
+  botOfKeyId,
+  KEY_PATH,
+  keyIdOf,
+  PEER_PATH,
+  PeerMessageSchema,
+} from '../../federation/peer-messages.ts';
+import { ConcurrentUpdateError, type PeerStore } from '../../ports/peer-store.ts';
+import { type PeerReceipt, receivePeerMessage } from '../peer-network.ts';
+
+export interface PeerRouteDeps {
+  /** This bot's canonical base URL. */
+  self: string;
+  /** A super-peer accepts peering from any bot that signs correctly; a plain bot only from its listed peers. */
+  relay: boolean;
+  publicKeyPem: () => Promise<string>;
+  peers: PeerStore;
+  /** Peer keys by key id (cached; see lib/federation/key-cache.ts). */
+  fetchKey: FetchKey;
+  now: () => Date;
+  log: (level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>) => void;
+}
+
+function json(statusCode: number, value: unknown): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(value),
+  };
+}
+
+/**
+ * The echobot peer protocol: `GET /federation/key` publishes the bot's public key (the key id
+ * peers verify us with), `POST /federation/peer` takes a signed peer message. The signature is
+ * checked before anything is parsed or stored: unsigned, forged, stale or tampered requests get
+ * 401 and change nothing.
+ */
+export function peerRoutes(deps: PeerRouteDeps): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: KEY_PATH,
+      handler: async () =>
+        json(200, { id: keyIdOf(deps.self), owner: deps.self, publicKeyPem: await deps.publicKeyPem() }),
+    },
+    {
+      method: 'POST',
+      path: PEER_PATH,
+      handler: async (event) => {
+        const raw = bodyText(event);
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(event.headers ?? {}))
+          if (v !== undefined) headers[k.toLowerCase()] = v;
+        let signer: string;
+        try {
+          const verified = await verifyRequest({
+            method: 'POST',
+            path: `${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`,
+            headers,
+            body: raw,
+            now: deps.now(),
+            fetchKey: deps.fetchKey,
+          });
+          const bot = botOfKeyId(verified.keyId);
+          if (bot === undefined || bot !== verified.actorId)
+            throw new SignatureError('key_not_found', 'not a bot key');
+          signer = bot;
+        } catch (err) {
+          if (err instanceof SignatureError) {
+            if (signatureErrorStatus(err.reason) === 503) throw err;
+            throw new UnauthorizedError(`signature: ${err.reason}`);
+          }
+          throw err;
+        }
+        requireContentType(event, 'application/json');
+        let value: unknown;
+        try {
+          value = JSON.parse(raw);
+        } catch {
+          throw new BadRequestError('body is not JSON');
+        }
+        const parsed = PeerMessageSchema.safeParse(value);
+        if (!parsed.success)
+          throw new BadRequestError(`not a peer message: ${parsed.error.issues[0]?.message ?? ''}`);
+        const known = await deps.peers.getPeer(signer);
+        if (!known) {
+          if (!deps.relay) throw new ForbiddenError('not a peer of this bot');
+          await deps.peers.addPeer(signer, 'inbound', deps.now());
+          deps.log('info', 'peer joined', { peer: signer });
+        } else if (known.healthy === false) {
+          // A peer we could not reach is back: what we sent meanwhile may be in the dead-letter
+          // queue, so send it our routes and a fresh interest snapshot again.
+          await deps.peers.markHealth(signer, true, deps.now());
+          await deps.peers.control(signer, 'connect', deps.now());
+          deps.log('info', 'peer back', { peer: signer });
+        }
+        let receipt: PeerReceipt;
+        try {
+          receipt = await receivePeerMessage(
+            { self: deps.self, peers: deps.peers, now: deps.now, log: (e, f) => deps.log('info', e, f) },
+            signer,
+            parsed.data,
+          );
+        } catch (err) {
+          // Two messages of one peer's interest stream raced: nothing was half-applied that a
+          // retry cannot finish, so ask the sender to retry (its deliver function backs off).
+          if (!(err instanceof ConcurrentUpdateError)) throw err;
+          deps.log('warn', 'peer message raced, retry asked', { from: signer, type: parsed.data.type });
+          const busy = json(503, { error: 'busy, retry later' });
+          return { ...busy, headers: { ...busy.headers, 'retry-after': '1' } };
+        }
+        deps.log('info', 'peer message', { from: signer, type: parsed.data.type, receipt });
+        return json(202, { receipt });
+      },
+    },
+  ];
+}
