@@ -130,8 +130,8 @@ const latency = await echoLatency(
         { followers: 100, samples: 5 },
       ]
     : [
-        { followers: 1, samples: 30 },
-        { followers: 100, samples: 15 },
+        { followers: 1, samples: 20 },
+        { followers: 100, samples: 10 },
         { followers: 10_000, samples: 3 },
       ],
 );
@@ -141,7 +141,7 @@ for (const l of latency)
     `p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms (${l.samples} posts)`,
   );
 console.log('(d) ingest');
-const ingest = await ingestThroughput({ requests: quick ? 300 : 2000, concurrency: 16 });
+const ingest = await ingestThroughput({ requests: quick ? 300 : 600, concurrency: 16 });
 row(
   'ingest, signed webhooks',
   `${f(ingest.node.perSecond, 0)}/s, p99 ${f(ingest.node.p99Ms, 1)} ms; bare Node server ${f(ingest.bare.perSecond, 0)}/s, p99 ${f(ingest.bare.p99Ms, 1)} ms`,
