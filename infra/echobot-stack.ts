@@ -89,6 +89,8 @@ export class EchobotStack extends Stack {
         DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,
         DELIVERY_DLQ_URL: deliveryDlq.queueUrl,
         ...(config.publicUrl !== undefined ? { PUBLIC_URL: config.publicUrl } : {}),
+        // Who may run MODE, KICK and BAN (functions/http.ts parses it with lib/domain/admins.ts).
+        ...(config.admins !== undefined ? { ECHOBOT_ADMINS: config.admins } : {}),
       },
     });
     table.grantReadWriteData(http.role);

@@ -10,6 +10,8 @@ const memberItem = z.object({
   channels: z.array(channelSchema),
   optedOut: z.set(channelSchema).optional(),
   joinedAt: z.string(),
+  off: z.boolean().optional(),
+  tracks: z.set(z.string()).optional(),
 });
 
 const postItem = z.object({
@@ -44,6 +46,8 @@ export function toMember(item: unknown): Member {
     channels: m.channels,
     optedOut: [...(m.optedOut ?? [])],
     joinedAt: m.joinedAt,
+    ...(m.off ? { off: true } : {}),
+    ...(m.tracks && m.tracks.size > 0 ? { tracks: [...m.tracks].sort() } : {}),
   };
 }
 

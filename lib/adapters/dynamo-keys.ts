@@ -23,6 +23,16 @@
  * | author's posts  | `AUTHORPOSTS#<authorKey>` | `<createdAt>#<postId>` | the same, per author (member id |
  * |                 |                         |               | or remote handle)                       |
  * | counters        | `STATS#<YYYY-MM-DD>`    | `echoes#<channel kind>`, `echoes-hour#<HH>` | n: echoes sent |
+ * | relation        | `REL#<authorId>`        | `<kind>#<memberId>` | kind: follow, unfollow, off or block: |
+ * |                 |                         |               | what that member says about the author; |
+ * |                 |                         |               | fanout reads one partition per post     |
+ * | relation (mine) | `RELBY#<memberId>`      | `<kind>#<authorId>` | the same, per member (FOLLOWING,  |
+ * |                 |                         |               | STATS); written in the same commit      |
+ * | banned channel  | `CHANNEL#<kind:addr>`   | `BANNED`      | memberId, nick: BAN refuses its JOIN    |
+ * | bot setting     | `CONFIG`                | `MODE`        | mode: echo (default) or follow          |
+ *
+ * A member item also holds `off` (OFF: no delivery at all) and `tracks` (a string set of TRACK
+ * words), so fanout reads both with the member pages it reads anyway.
  *
  * All members share one partition so recipient resolution is one paged Query (reads scale
  * with pages of ~1 MB, not with recipients); a bot's join rate is far below a partition's
@@ -44,6 +54,16 @@ export const key = {
   linkCode: (code: string) => ({ pk: `LINKCODE#${code}`, sk: 'LINKCODE' }),
   authorPosts: (authorKey: string, sk: string) => ({ pk: `AUTHORPOSTS#${authorKey}`, sk }),
   stats: (day: string, sk: string) => ({ pk: `STATS#${day}`, sk }),
+  relation: (authorId: string, kind: string, memberId: string) => ({
+    pk: `REL#${authorId}`,
+    sk: `${kind}#${memberId}`,
+  }),
+  relationBy: (memberId: string, kind: string, authorId: string) => ({
+    pk: `RELBY#${memberId}`,
+    sk: `${kind}#${authorId}`,
+  }),
+  banned: (channel: string) => ({ pk: `CHANNEL#${channel}`, sk: 'BANNED' }),
+  config: (name: string) => ({ pk: 'CONFIG', sk: name }),
 } as const;
 
 export const MEMBERS_PK = 'MEMBERS';

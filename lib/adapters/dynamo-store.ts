@@ -8,8 +8,10 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import type { BotMode } from '../domain/member-commands.ts';
+import type { TimelineEntry } from '../domain/timeline.ts';
 import { localEntry } from '../domain/timeline.ts';
-import type { Member, Post } from '../domain/types.ts';
+import type { Channel, Member, Post } from '../domain/types.ts';
 import type {
   ChannelState,
   CommitResult,
@@ -18,9 +20,10 @@ import type {
   MemberPage,
   Mutation,
   PendingEmail,
+  Relations,
   Store,
 } from '../ports/store.ts';
-import { channelItems } from './dynamo-channel-items.ts';
+import { type ChannelMutation, channelItems } from './dynamo-channel-items.ts';
 import {
   callbackItem,
   channelItem,
@@ -33,6 +36,7 @@ import {
   toPost,
 } from './dynamo-items.ts';
 import { INBOUND_TTL_SECONDS, key, MEMBERS_PK } from './dynamo-keys.ts';
+import { DynamoMemberReads, memberItems } from './dynamo-member-items.ts';
 import { timelineItems } from './dynamo-timeline.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -43,12 +47,16 @@ type Guard = 'duplicate' | 'nick-taken' | 'channel-taken' | undefined;
 const cursorSchema = z.object({ pk: z.string(), sk: z.string() });
 
 export class DynamoStore implements Store {
+  private readonly memberReads: DynamoMemberReads;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     /** Members per page; unset lets DynamoDB fill 1 MB pages. Tests set it small to exercise paging. */
     private readonly pageSize?: number,
-  ) {}
+  ) {
+    this.memberReads = new DynamoMemberReads(doc, table);
+  }
 
   async getInbound(k: string): Promise<InboundRecord | undefined> {
     const { Item } = await this.doc.send(
@@ -174,9 +182,41 @@ export class DynamoStore implements Store {
         // The public timeline's index items commit with the post, so pages never miss one.
         for (const Item of timelineItems(localEntry(m.post))) add({ Put: { TableName, Item } });
         return;
+      case 'setRelation':
+      case 'setDeliveryOff':
+      case 'setTrack':
+      case 'renameMember':
+      case 'removeMember':
+      case 'setMode':
+        memberItems(TableName, m, add);
+        return;
       default:
-        channelItems(TableName, m, add, expiresAt);
+        channelItems(TableName, m satisfies ChannelMutation, add, expiresAt);
     }
+  }
+
+  relationsOf(authorId: string): Promise<Relations> {
+    return this.memberReads.relationsOf(authorId);
+  }
+
+  relationsBy(memberId: string): Promise<Relations> {
+    return this.memberReads.relationsBy(memberId);
+  }
+
+  botMode(): Promise<BotMode> {
+    return this.memberReads.botMode();
+  }
+
+  isBanned(channel: Channel): Promise<boolean> {
+    return this.memberReads.isBanned(channel);
+  }
+
+  latestPost(authorKey: string): Promise<TimelineEntry | undefined> {
+    return this.memberReads.latestPost(authorKey);
+  }
+
+  countPosts(authorKey?: string): Promise<number> {
+    return this.memberReads.countPosts(authorKey);
   }
 
   async channelState(channel: string): Promise<ChannelState | undefined> {

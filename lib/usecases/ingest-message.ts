@@ -1,5 +1,6 @@
 import { parseCommand } from '../domain/commands.ts';
 import { REPLIES } from '../domain/format.ts';
+import { MEMBER_REPLIES } from '../domain/member-replies.ts';
 import { cleanText } from '../domain/text.ts';
 import type { Channel } from '../domain/types.ts';
 import type { Mutation, Store } from '../ports/store.ts';
@@ -71,11 +72,13 @@ export async function ingestMessage(deps: IngestDeps, msg: InboundMessage): Prom
     const raced = await deps.store.getInbound(key);
     return { ...replyOf(raced?.reply), duplicate: true };
   }
-  // A JOIN lost a race for a nick or a channel: record the refusal so a retry answers the same.
+  // A JOIN (or NICK) lost a race for a nick or a channel: record the refusal so a retry answers the same.
   const refusal =
     result.reason === 'nick-taken' && command.kind === 'join'
       ? REPLIES.nickTaken(command.nick)
-      : REPLIES.channelTaken();
+      : result.reason === 'nick-taken' && command.kind === 'nick'
+        ? MEMBER_REPLIES.nickTaken(command.nick)
+        : REPLIES.channelTaken();
   const again = await deps.store.commit(
     { key, at, reply: refusal },
     channelMutations(msg, key, refusal, member?.id),
