@@ -40,7 +40,6 @@ const fanout: Array<ReturnType<typeof fanoutFigures>> = [];
 let costRun: PipelineRun;
 function fanoutFigures(r: PipelineRun) {
   const echoPath = sumCounts(r.fanout.counts, r.deliver.counts);
-  const pages = r.fanout.counts['DynamoDB.Query']?.calls ?? 0;
   return {
     recipients: r.recipientsPerPost,
     echoes: r.echoes,
@@ -48,9 +47,12 @@ function fanoutFigures(r: PipelineRun) {
     snsPublishPerSms: r.smsPublished / Math.max(1, r.echoes),
     sqsRequestsPerEcho: sumSqsRequests(echoPath) / Math.max(1, r.echoes),
     sqsRequests: sumSqsRequests(echoPath),
-    // One Query for who muted the author, the rest are member pages (1 MB each).
-    recipientPages: pages - 1,
-    fanoutReadUnits: r.fanout.counts['DynamoDB.Query']?.readUnits ?? 0,
+    // Member pages (1 MB each); the other reads are the post's rules (mode, unfollows, relations).
+    recipientPages: r.memberPages,
+    ruleReads: callsOf(r.fanout.counts, 'DynamoDB.') - r.memberPages,
+    fanoutReadUnits: Object.entries(r.fanout.counts)
+      .filter(([k]) => k.startsWith('DynamoDB.'))
+      .reduce((s, [, t]) => s + t.readUnits, 0),
     deliverBatchGets: r.deliver.counts['DynamoDB.BatchGetItem']?.calls ?? 0,
     deliverReadUnitsPerEcho:
       (r.deliver.counts['DynamoDB.BatchGetItem']?.readUnits ?? 0) / Math.max(1, r.echoes),
@@ -75,7 +77,7 @@ try {
     );
     row(
       `N=${n}: table reads`,
-      `fanout ${x.recipientPages} member page(s) + 1 muted query (${f(x.fanoutReadUnits, 1)} RRU); deliver ${x.deliverBatchGets} BatchGet (${f(x.deliverReadUnitsPerEcho)} RRU/echo)`,
+      `fanout ${x.recipientPages} member page(s) + ${x.ruleReads} rule read(s) (${f(x.fanoutReadUnits, 1)} RRU); deliver ${x.deliverBatchGets} BatchGet (${f(x.deliverReadUnitsPerEcho)} RRU/echo)`,
       'scale with pages',
     );
   }
