@@ -58,9 +58,20 @@ export interface PipelineRun {
   echoes: number;
   smsPublished: number;
   jobs: number;
+  /** Member pages the fanout read (one Query each). */
+  memberPages: number;
   ingest: PhaseFigures;
   fanout: PhaseFigures;
   deliver: PhaseFigures;
+}
+
+/** The store the handlers use, counting member pages (the reads that scale with recipients). */
+class PageCountingStore extends DynamoStore {
+  pages = 0;
+  override listMembers(cursor?: string) {
+    this.pages++;
+    return super.listMembers(cursor);
+  }
 }
 
 const phone = (i: number) => `+1555${String(i).padStart(7, '0')}`;
@@ -128,7 +139,7 @@ export async function runPipeline(
   counter.attach(env.sqs);
   const sns = new SNSClient({ ...LOCAL_AWS, endpoint: (await fakeSns()).endpoint });
   counter.attach(sns);
-  const store = new DynamoStore(doc, table);
+  const store = new PageCountingStore(doc, table);
   const queue = new SqsJobQueue(env.sqs, env.queueUrl);
   const log = () => undefined;
   await env.sqs.send(new PurgeQueueCommand({ QueueUrl: env.queueUrl }));
@@ -154,6 +165,7 @@ export async function runPipeline(
   }
   ingest.counts = counter.take();
 
+  store.pages = 0;
   // Fanout: the posts' stream records (built from the items, as the stream's NEW_IMAGE carries them).
   const fanout: PhaseFigures = { counts: {}, handlerMs: 0, invocations: 0 };
   const records = await postRecords(plain, table);
@@ -224,6 +236,7 @@ export async function runPipeline(
     echoes: published.length,
     smsPublished: deliver.counts['SNS.Publish']?.calls ?? 0,
     jobs,
+    memberPages: store.pages,
     ingest,
     fanout,
     deliver,
