@@ -8,6 +8,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import type { SafetySettings } from '../domain/quiet-hours.ts';
 import { localEntry } from '../domain/timeline.ts';
 import type { Member, Post } from '../domain/types.ts';
 import type {
@@ -20,7 +21,7 @@ import type {
   PendingEmail,
   Store,
 } from '../ports/store.ts';
-import { channelItems } from './dynamo-channel-items.ts';
+import { type ChannelMutation, channelItems } from './dynamo-channel-items.ts';
 import {
   callbackItem,
   channelItem,
@@ -33,12 +34,13 @@ import {
   toPost,
 } from './dynamo-items.ts';
 import { INBOUND_TTL_SECONDS, key, MEMBERS_PK } from './dynamo-keys.ts';
+import { readSafetySettings, readSmsPausedNoticed, readSmsUsed, safetyItems } from './dynamo-safety-items.ts';
 import { timelineItems } from './dynamo-timeline.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** What each transaction item guards, so a cancellation maps back to a reason. */
-type Guard = 'duplicate' | 'nick-taken' | 'channel-taken' | undefined;
+type Guard = 'duplicate' | 'nick-taken' | 'channel-taken' | 'rate-limited' | undefined;
 
 const cursorSchema = z.object({ pk: z.string(), sk: z.string() });
 
@@ -174,8 +176,14 @@ export class DynamoStore implements Store {
         // The public timeline's index items commit with the post, so pages never miss one.
         for (const Item of timelineItems(localEntry(m.post))) add({ Put: { TableName, Item } });
         return;
+      case 'countPost':
+      case 'setQuiet':
+      case 'setTimeZone':
+      case 'markSmsPausedNotice':
+        safetyItems(TableName, m, add);
+        return;
       default:
-        channelItems(TableName, m, add, expiresAt);
+        channelItems(TableName, m satisfies ChannelMutation, add, expiresAt);
     }
   }
 
@@ -288,6 +296,18 @@ export class DynamoStore implements Store {
     if (!Item) return undefined;
     const { expiresAtIso, ...rest } = linkCodeItem.parse(Item);
     return { ...rest, expiresAt: expiresAtIso };
+  }
+
+  safetySettings(memberId: string): Promise<SafetySettings> {
+    return readSafetySettings(this.doc, this.table, memberId);
+  }
+
+  smsUsedOn(day: string): Promise<number> {
+    return readSmsUsed(this.doc, this.table, day);
+  }
+
+  smsPausedNoticed(memberId: string, day: string): Promise<boolean> {
+    return readSmsPausedNoticed(this.doc, this.table, memberId, day);
   }
 
   async getPost(id: string): Promise<Post | undefined> {

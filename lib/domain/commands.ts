@@ -1,5 +1,6 @@
 import { type ChannelCommand, parseChannelCommand } from './channel-commands.ts';
 import { normalizeNick } from './nick.ts';
+import { parseSafetyCommand, type SafetyCommand } from './safety-commands.ts';
 
 /**
  * What an inbound text means. The first word, in any case, picks a command; anything else
@@ -15,7 +16,8 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'post'; text: string }
   | { kind: 'usage'; command: string; usage: string }
-  | ChannelCommand;
+  | ChannelCommand
+  | SafetyCommand;
 
 /**
  * Opt-out words carriers and Twilio treat as STOP. Matched as the first word (the spec's rule for
@@ -50,6 +52,8 @@ export function parseCommand(text: string): Command {
   if (word === 'HELP' || word === 'INFO') return { kind: 'help' };
   const channelCommand = parseChannelCommand(word, args);
   if (channelCommand) return channelCommand;
+  const safetyCommand = parseSafetyCommand(word, args);
+  if (safetyCommand) return safetyCommand;
   if (isNickCommand(word)) {
     const kind = NICK_COMMANDS[word];
     const usage = USAGE[kind === 'join' ? 'JOIN' : kind === 'follow' ? 'FOLLOW' : 'UNFOLLOW'];

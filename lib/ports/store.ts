@@ -1,3 +1,4 @@
+import type { QuietHours, SafetySettings } from '../domain/quiet-hours.ts';
 import type { Channel, Member, Post } from '../domain/types.ts';
 
 /** A change an inbound message makes. The store applies a message's changes all-or-nothing. */
@@ -20,7 +21,18 @@ export type Mutation =
   | { kind: 'putEmailCode'; pending: PendingEmail }
   | { kind: 'deleteEmailCode'; memberId: string }
   | { kind: 'putLinkCode'; link: LinkCode }
-  | { kind: 'deleteLinkCode'; code: string };
+  | { kind: 'deleteLinkCode'; code: string }
+  | SafetyMutation;
+
+/** The SMS-safety changes (lib/adapters/dynamo-safety-items.ts writes them). */
+export type SafetyMutation =
+  /** Counts one post in the member's hour window (`YYYY-MM-DDTHH`, UTC); fails with `rate-limited` at `limit`. */
+  | { kind: 'countPost'; memberId: string; hour: string; limit: number }
+  /** `null` turns quiet hours off. */
+  | { kind: 'setQuiet'; memberId: string; quiet: QuietHours | null }
+  | { kind: 'setTimeZone'; memberId: string; tz: string }
+  /** Remembers that the member was told SMS echoes are paused on this UTC day (told once a day). */
+  | { kind: 'markSmsPausedNotice'; memberId: string; day: string };
 
 /** One message for one channel, written with the change that caused it and sent by the deliver function. */
 export interface OutboundRecord {
@@ -59,7 +71,9 @@ export interface InboundRecord {
   at: string;
 }
 
-export type CommitResult = { ok: true } | { ok: false; reason: 'duplicate' | 'nick-taken' | 'channel-taken' };
+export type CommitResult =
+  | { ok: true }
+  | { ok: false; reason: 'duplicate' | 'nick-taken' | 'channel-taken' | 'rate-limited' };
 
 export interface ChannelState {
   memberId?: string;
@@ -88,4 +102,10 @@ export interface Store {
   channelCallback(channel: Channel): Promise<string | undefined>;
   pendingEmail(memberId: string): Promise<PendingEmail | undefined>;
   linkCode(code: string): Promise<LinkCode | undefined>;
+  /** A member's quiet hours and time zone (`{}` when never set). */
+  safetySettings(memberId: string): Promise<SafetySettings>;
+  /** SMS parts sent on a UTC day (`YYYY-MM-DD`), the counter the daily budget checks. */
+  smsUsedOn(day: string): Promise<number>;
+  /** Whether the member was already told on this UTC day that SMS echoes are paused. */
+  smsPausedNoticed(memberId: string, day: string): Promise<boolean>;
 }

@@ -1,9 +1,11 @@
 import { parseCommand } from '../domain/commands.ts';
 import { REPLIES } from '../domain/format.ts';
+import { SAFETY_REPLIES } from '../domain/safety-replies.ts';
 import { cleanText } from '../domain/text.ts';
 import type { Channel } from '../domain/types.ts';
 import type { Mutation, Store } from '../ports/store.ts';
 import { answersWhileOptedOut, decide } from './commands/index.ts';
+import { postRateLimit } from './commands/post.ts';
 
 /** One message as every provider edge hands it over. */
 export interface InboundMessage {
@@ -29,6 +31,10 @@ export interface IngestDeps {
   newId: () => string;
   /** Channels allowed to run operators' commands (`ECHOBOT_ADMINS`); none when absent. */
   admins?: readonly Channel[];
+  /** `ECHOBOT_POST_RATE_LIMIT`: posts per member per UTC hour; default 30, 0 = no limit. */
+  postRateLimit?: number;
+  /** `ECHOBOT_SMS_DAILY_BUDGET`: when today's SMS parts reached it, a post's author is told (once a day). */
+  smsDailyBudget?: number;
 }
 
 export interface IngestResult {
@@ -71,11 +77,14 @@ export async function ingestMessage(deps: IngestDeps, msg: InboundMessage): Prom
     const raced = await deps.store.getInbound(key);
     return { ...replyOf(raced?.reply), duplicate: true };
   }
-  // A JOIN lost a race for a nick or a channel: record the refusal so a retry answers the same.
+  // A JOIN lost a race for a nick or a channel, or a post was over the rate limit: record the
+  // refusal (and nothing else) so a retry answers the same.
   const refusal =
-    result.reason === 'nick-taken' && command.kind === 'join'
-      ? REPLIES.nickTaken(command.nick)
-      : REPLIES.channelTaken();
+    result.reason === 'rate-limited'
+      ? SAFETY_REPLIES.rateLimited(postRateLimit(deps))
+      : result.reason === 'nick-taken' && command.kind === 'join'
+        ? REPLIES.nickTaken(command.nick)
+        : REPLIES.channelTaken();
   const again = await deps.store.commit(
     { key, at, reply: refusal },
     channelMutations(msg, key, refusal, member?.id),

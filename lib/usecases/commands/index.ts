@@ -7,6 +7,7 @@ import { join } from './join.ts';
 import { link, linkUse } from './link.ts';
 import { start, stop } from './opt-out.ts';
 import { post } from './post.ts';
+import { quiet, quietOff, quietShow, timeZone } from './quiet.ts';
 
 /** The command table: one case per command, each handled in its own file. */
 export async function decide(ctx: CommandContext, command: Command): Promise<Decision> {
@@ -37,6 +38,14 @@ export async function decide(ctx: CommandContext, command: Command): Promise<Dec
       return link(ctx);
     case 'linkUse':
       return linkUse(ctx, command.code);
+    case 'quiet':
+      return quiet(ctx, command.quiet);
+    case 'quietOff':
+      return quietOff(ctx);
+    case 'quietShow':
+      return quietShow(ctx);
+    case 'timeZone':
+      return timeZone(ctx, command.tz);
   }
 }
 
