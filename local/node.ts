@@ -31,6 +31,7 @@ import { localContext } from './lambda-context.ts';
 import { startQueueLocal } from './queue-local.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { startStreamPoller } from './stream-poller.ts';
+import { localSafety } from './safety-local.ts';
 import { twimlMessages } from './twilio-carrier.ts';
 
 export interface LocalNodeOptions {
@@ -48,8 +49,14 @@ export interface LocalNodeOptions {
   channels?: LocalChannelOptions;
   /** The operator's `/status` bearer token; generated once per data directory and kept there if absent. */
   adminToken?: string;
-  /** `ECHOBOT_SMS_DAILY_BUDGET`, shown on the status page. */
+  /** `ECHOBOT_SMS_DAILY_BUDGET`: SMS parts per UTC day; shown on the status page and enforced. */
   smsDailyBudget?: number;
+  /** `ECHOBOT_POST_RATE_LIMIT` (default 30 posts per member per hour). */
+  postRateLimit?: number;
+  /** `ECHOBOT_SMS_MAX_SEGMENTS` (default 2 parts per SMS echo). */
+  smsMaxSegments?: number;
+  /** How often due quiet-hours digests are sent (default 60 s). */
+  digestIntervalMs?: number;
   /** `ECHOBOT_ADMINS`: channels allowed to run operators' commands. */
   admins?: readonly Channel[];
 }
@@ -122,7 +129,14 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const consoleFeed = new ConsoleFeed();
     const httpApp = createHttpApp(
       {
-        ingest: { store, now: () => new Date(), newId, admins: options.admins ?? [] },
+        ingest: {
+          store,
+          now: () => new Date(),
+          newId,
+          admins: options.admins ?? [],
+          ...(options.postRateLimit !== undefined ? { postRateLimit: options.postRateLimit } : {}),
+          ...(options.smsDailyBudget !== undefined ? { smsDailyBudget: options.smsDailyBudget } : {}),
+        },
         twilioAuthToken: async () => token,
         telegramSecretToken: async () => options.channels?.telegramSecretToken,
         imSecret: async () => options.channels?.imSecret,
@@ -137,6 +151,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           queueDepth: new SqsQueueDepth(queueLocal.sqs, queueLocal.queueUrl, queueLocal.dlqUrl),
           peers: noPeers,
           ...(options.smsDailyBudget !== undefined ? { smsDailyBudget: options.smsDailyBudget } : {}),
+          smsUsedOn: (day) => store.smsUsedOn(day),
           now: () => new Date(),
         },
       },
@@ -151,10 +166,14 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       }),
     );
     const fanout = createFanoutHandler({ store, queue, log: info });
+    const senders = channelSenders(options.channels ?? {}, store, outbox);
+    const safety = localSafety({ doc, table: TABLE, outboxFile, url, options, senders, store, log: info });
+    cleanups.push(async () => safety.stop());
     const deliver = createDeliverHandler({
       store,
       queue,
-      senders: channelSenders(options.channels ?? {}, store, outbox),
+      senders,
+      smsGate: safety.gate,
       idempotency: idempotencyStore(dynamo.client, TABLE),
       log: info,
       ...(options.retryDelay ? { retryDelay: options.retryDelay } : {}),
@@ -178,6 +197,19 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
         }
         if (path === '/console/events' && req.method === 'GET') {
           serveConsoleEvents(consoleFeed, outboxFile, req, res);
+          return;
+        }
+        if (path === '/dev/digests' && req.method === 'POST') {
+          // Runs the quiet-hours digest now, as of `?now=` (tests move the clock, not the wait).
+          const at = new URL(req.url ?? '/', 'http://local').searchParams.get('now');
+          const now = at ? new Date(at) : new Date();
+          if (Number.isNaN(now.getTime())) {
+            res.writeHead(400, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ error: 'now must be an ISO time' }));
+            return;
+          }
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify(await safety.runDigests(now)));
           return;
         }
         if (path === '/dev/outbox' && req.method === 'GET') {

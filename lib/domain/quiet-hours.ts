@@ -36,10 +36,14 @@ export function parseZone(input: string): string | undefined {
   }
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]{1,40}$/.test(text)) return undefined;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: text }).resolvedOptions().timeZone;
+    new Intl.DateTimeFormat('en-US', { timeZone: text });
   } catch {
     return undefined;
   }
+  // Keep the name as the member wrote it (Intl would turn Asia/Kolkata into Asia/Calcutta),
+  // with the usual capitals when Intl lists it.
+  const lower = text.toLowerCase();
+  return Intl.supportedValuesOf('timeZone').find((z) => z.toLowerCase() === lower) ?? text;
 }
 
 /** `22-7`, `22-07`, `22:00-07:00`: a window of whole hours, or undefined. */
