@@ -30,8 +30,8 @@ import { readBody, TooLargeError, toFunctionUrlEvent, writeResult } from './http
 import { localContext } from './lambda-context.ts';
 import { startQueueLocal } from './queue-local.ts';
 import { startQueuePoller } from './queue-poller.ts';
-import { startStreamPoller } from './stream-poller.ts';
 import { localSafety } from './safety-local.ts';
+import { startStreamPoller } from './stream-poller.ts';
 import { twimlMessages } from './twilio-carrier.ts';
 
 export interface LocalNodeOptions {

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { OutboxAlerter } from '../lib/adapters/outbox-alerter.ts';
 import { DynamoSmsSafety } from '../lib/adapters/dynamo-safety-items.ts';
+import { OutboxAlerter } from '../lib/adapters/outbox-alerter.ts';
 import type { Senders } from '../lib/ports/sender.ts';
 import type { Store } from '../lib/ports/store.ts';
 import { type DigestOutcome, sendDueDigests } from '../lib/usecases/send-digests.ts';

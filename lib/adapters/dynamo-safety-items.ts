@@ -205,6 +205,8 @@ export class DynamoSmsSafety implements SmsSafetyStore {
           TableName: this.table,
           Item: {
             ...key.stats(day, 'sms-alerted'),
+            // `n` like every item of the day's counters partition (the status page reads them all).
+            n: 1,
             at: new Date().toISOString(),
             expiresAt: this.dayExpiry(day),
           },

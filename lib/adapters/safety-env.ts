@@ -14,7 +14,8 @@ export function safetyConfigFromEnv(): SafetyConfig {
   const postRateLimit = optionalIntEnv('ECHOBOT_POST_RATE_LIMIT');
   const smsMaxSegments = optionalIntEnv('ECHOBOT_SMS_MAX_SEGMENTS');
   const smsDailyBudget = optionalIntEnv('ECHOBOT_SMS_DAILY_BUDGET');
-  if (smsMaxSegments === 0) throw new Error('environment variable ECHOBOT_SMS_MAX_SEGMENTS must be at least 1');
+  if (smsMaxSegments === 0)
+    throw new Error('environment variable ECHOBOT_SMS_MAX_SEGMENTS must be at least 1');
   return {
     ...(postRateLimit !== undefined ? { postRateLimit } : {}),
     ...(smsMaxSegments !== undefined ? { smsMaxSegments } : {}),

@@ -154,10 +154,16 @@ describe('the daily SMS budget on a local bot', () => {
     await bot.settle();
     const out = await bot.outbox();
     const smsEchoes = out.filter((l) => l.kind === 'echo' && l.channel === 'sms');
-    expect(smsEchoes.map((l) => l.text)).toEqual(['alice: first post', 'alice: first post', 'alice: first post']);
-    expect(
-      out.filter((l) => l.channel === 'telegram' && l.kind === 'echo').map((l) => l.text),
-    ).toEqual(['alice: first post', 'bob: second post', 'bob: third post']);
+    expect(smsEchoes.map((l) => l.text)).toEqual([
+      'alice: first post',
+      'alice: first post',
+      'alice: first post',
+    ]);
+    expect(out.filter((l) => l.channel === 'telegram' && l.kind === 'echo').map((l) => l.text)).toEqual([
+      'alice: first post',
+      'bob: second post',
+      'bob: third post',
+    ]);
     const alerts = out.filter((l) => l.channel === 'operator');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.text).toContain('SMS budget reached');
