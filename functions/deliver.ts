@@ -10,7 +10,10 @@ import { idempotencyStore } from '../lib/adapters/idempotency-store.ts';
 import { ImBridgeSender } from '../lib/adapters/im-bridge-sender.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
+import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
 import { SesEmailSender } from '../lib/adapters/ses-email-sender.ts';
+import { smsSafetyFor } from '../lib/adapters/sms-safety-wiring.ts';
+import { SnsAlerter } from '../lib/adapters/sns-alerter.ts';
 import { SnsSmsSender } from '../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
@@ -23,12 +26,18 @@ const smsType = process.env.SMS_TYPE === 'Promotional' ? 'Promotional' : 'Transa
 const { info } = createLogger('echobot-deliver');
 const store = new DynamoStore(documentClient(), table);
 const mailFrom = process.env.MAIL_FROM;
+const sns = new SNSClient({});
+const { gate } = smsSafetyFor(documentClient(), table, safetyConfigFromEnv(), {
+  ...(process.env.ALERT_TOPIC_ARN ? { alerter: new SnsAlerter(sns, process.env.ALERT_TOPIC_ARN) } : {}),
+  botUrl: process.env.PUBLIC_URL ?? 'echobot',
+  log: info,
+});
 
 export const handler = createDeliverHandler({
   store,
   queue: new SqsJobQueue(new SQSClient({}), requireEnv('DELIVERY_QUEUE_URL')),
   senders: {
-    sms: new SnsSmsSender(new SNSClient({}), smsType),
+    sms: new SnsSmsSender(sns, smsType),
     telegram: new TelegramSender(
       requiredSecret(process.env.TELEGRAM_BOT_TOKEN_PARAM, 'the Telegram bot token'),
       process.env.TELEGRAM_API_URL || DEFAULT_TELEGRAM_API_URL,
@@ -43,4 +52,5 @@ export const handler = createDeliverHandler({
   idempotency: idempotencyStore(dynamo, table),
   log: info,
   echoCounter: new DynamoStats(documentClient(), table),
+  smsGate: gate,
 });

@@ -4,8 +4,9 @@ import { documentClient } from '../lib/adapters/dynamo-client.ts';
 import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
 import { DynamoTimeline } from '../lib/adapters/dynamo-timeline.ts';
-import { optionalIntEnv, requireEnv } from '../lib/adapters/env.ts';
+import { requireEnv } from '../lib/adapters/env.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
+import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
 import { SqsQueueDepth } from '../lib/adapters/sqs-queue-depth.ts';
 import { optionalSecret } from '../lib/adapters/ssm-secret.ts';
 import { parseAdmins } from '../lib/domain/admins.ts';
@@ -19,11 +20,18 @@ const table = requireEnv('TABLE_NAME');
 const doc = documentClient();
 const store = new DynamoStore(doc, table);
 const timeline = new DynamoTimeline(doc, table);
-const smsDailyBudget = optionalIntEnv('ECHOBOT_SMS_DAILY_BUDGET');
+const { smsDailyBudget, postRateLimit } = safetyConfigFromEnv();
 const { log } = createLogger('echobot-http');
 
 export const handler = createHttpApp({
-  ingest: { store, now: () => new Date(), newId, admins: parseAdmins(process.env.ECHOBOT_ADMINS) },
+  ingest: {
+    store,
+    now: () => new Date(),
+    newId,
+    admins: parseAdmins(process.env.ECHOBOT_ADMINS),
+    ...(postRateLimit !== undefined ? { postRateLimit } : {}),
+    ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
+  },
   // Cached for five minutes by Powertools, so a rotated token is picked up without a redeploy.
   twilioAuthToken: async () => {
     const token = await getParameter(tokenParam, { decrypt: true, maxAge: 300 });
@@ -49,6 +57,7 @@ export const handler = createHttpApp({
     ),
     peers: noPeers,
     ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
+    smsUsedOn: (day) => store.smsUsedOn(day),
     now: () => new Date(),
   },
 });
