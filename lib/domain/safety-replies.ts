@@ -2,8 +2,9 @@ import { describeQuiet, type QuietHours } from './quiet-hours.ts';
 
 /** What the bot answers when a limit stops someone, and to QUIET and TZ. Never a silent drop. */
 export const SAFETY_REPLIES = {
-  rateLimited: (limit: number) =>
-    `You have sent ${limit} posts in the last hour, the most this bot allows. This one was not sent; try again after the hour.`,
+  /** `nextHour` is when the member's window opens again, `HH:00` UTC. */
+  rateLimited: (limit: number, nextHour: string) =>
+    `You have sent ${limit} posts this hour, the most this bot allows. This one was not sent; try again after ${nextHour} UTC.`,
   smsPaused: () =>
     'Posted. Note: this bot has used its SMS budget for today, so text-message echoes are paused until midnight UTC; chat and mail still get your posts.',
   quietSet: (quiet: QuietHours, tz: string) =>

@@ -81,7 +81,10 @@ export async function ingestMessage(deps: IngestDeps, msg: InboundMessage): Prom
   // refusal (and nothing else) so a retry answers the same.
   const refusal =
     result.reason === 'rate-limited'
-      ? SAFETY_REPLIES.rateLimited(postRateLimit(deps))
+      ? SAFETY_REPLIES.rateLimited(
+          postRateLimit(deps),
+          `${String((deps.now().getUTCHours() + 1) % 24).padStart(2, '0')}:00`,
+        )
       : result.reason === 'nick-taken' && command.kind === 'join'
         ? REPLIES.nickTaken(command.nick)
         : REPLIES.channelTaken();

@@ -62,10 +62,10 @@ describe('SMS safety on a local bot: part limit, rate limit, quiet hours (signed
     await bot.sms(BOB, 'bob two');
     await bot.sms(BOB, 'bob three');
     const over = await bot.sms(BOB, 'bob four', `SM${'8'.repeat(32)}`);
-    expect(over.text).toContain('You have sent 3 posts in the last hour');
+    expect(over.text).toContain('You have sent 3 posts this hour');
     // The refused post's retry answers the same and still stores nothing.
     const again = await bot.sms(BOB, 'bob four', `SM${'8'.repeat(32)}`);
-    expect(again.text).toContain('You have sent 3 posts in the last hour');
+    expect(again.text).toContain('You have sent 3 posts this hour');
     await bot.settle();
     expect((await echoesTo(bot, ALICE)).sort()).toEqual(['bob: bob one', 'bob: bob three', 'bob: bob two']);
     const timeline = await (await fetch(`${bot.url}/`)).text();
