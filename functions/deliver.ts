@@ -3,6 +3,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamo-client.ts';
+import { DynamoSmsSafety } from '../lib/adapters/dynamo-safety-items.ts';
 import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
 import { requireEnv } from '../lib/adapters/env.ts';
@@ -12,13 +13,13 @@ import { createLogger } from '../lib/adapters/logger.ts';
 import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
 import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
 import { SesEmailSender } from '../lib/adapters/ses-email-sender.ts';
-import { smsSafetyFor } from '../lib/adapters/sms-safety-wiring.ts';
 import { SnsAlerter } from '../lib/adapters/sns-alerter.ts';
 import { SnsSmsSender } from '../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
 import { DEFAULT_TELEGRAM_API_URL, TelegramSender } from '../lib/adapters/telegram-sender.ts';
 import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
+import { createSmsGate } from '../lib/usecases/sms-gate.ts';
 
 const table = requireEnv('TABLE_NAME');
 const dynamo = new DynamoDBClient({});
@@ -27,10 +28,15 @@ const { info } = createLogger('echobot-deliver');
 const store = new DynamoStore(documentClient(), table);
 const mailFrom = process.env.MAIL_FROM;
 const sns = new SNSClient({});
-const { gate } = smsSafetyFor(documentClient(), table, safetyConfigFromEnv(), {
+const safetyConfig = safetyConfigFromEnv();
+const gate = createSmsGate({
+  safety: new DynamoSmsSafety(documentClient(), table),
+  ...(safetyConfig.smsMaxSegments !== undefined ? { maxSegments: safetyConfig.smsMaxSegments } : {}),
+  ...(safetyConfig.smsDailyBudget !== undefined ? { dailyBudget: safetyConfig.smsDailyBudget } : {}),
   ...(process.env.ALERT_TOPIC_ARN ? { alerter: new SnsAlerter(sns, process.env.ALERT_TOPIC_ARN) } : {}),
   botUrl: process.env.PUBLIC_URL ?? 'echobot',
   log: info,
+  now: () => new Date(),
 });
 
 export const handler = createDeliverHandler({
