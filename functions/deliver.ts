@@ -11,6 +11,7 @@ import { idempotencyStore } from '../lib/adapters/idempotency-store.ts';
 import { ImBridgeSender } from '../lib/adapters/im-bridge-sender.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
+import { EmfMetrics } from '../lib/adapters/powertools-metrics.ts';
 import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
 import { SesEmailSender } from '../lib/adapters/ses-email-sender.ts';
 import { SnsAlerter } from '../lib/adapters/sns-alerter.ts';
@@ -59,4 +60,5 @@ export const handler = createDeliverHandler({
   log: info,
   echoCounter: new DynamoStats(documentClient(), table),
   smsGate: gate,
+  metrics: new EmfMetrics(),
 });

@@ -7,6 +7,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CUSTOM_METRICS, customMetric } from './echobot-dashboard.ts';
 
 export interface EchobotAlarmsProps {
   readonly functions: Record<string, IFunction>;
@@ -16,6 +17,8 @@ export interface EchobotAlarmsProps {
   /** Oldest stream record the fanout function may lag behind before alarming. */
   readonly iteratorAgeThreshold?: Duration;
   readonly alertEmail?: string;
+  /** The SMS budget alarm fires above this share of the day's budget (percent; default 80). */
+  readonly smsBudgetAlarmPercent?: number;
 }
 
 /** The operator alerts topic and the alarms that publish to it. */
@@ -69,6 +72,12 @@ export class EchobotAlarms extends Construct {
       description: `The fanout function lags more than ${iteratorAge.toHumanString()} behind the table stream.`,
       metric: props.fanout.metric('IteratorAge', { period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
       threshold: iteratorAge.toMilliseconds(),
+    });
+    const budget = props.smsBudgetAlarmPercent ?? 80;
+    this.add('SmsBudgetHigh', {
+      description: `More than ${budget}% of the day's SMS budget (ECHOBOT_SMS_DAILY_BUDGET) is used; SMS stop at 100%.`,
+      metric: customMetric(CUSTOM_METRICS.smsBudgetUsedPercent, Stats.MAXIMUM),
+      threshold: budget,
     });
     for (const [name, fn] of Object.entries(props.functions)) {
       this.add(`${name}Errors`, {

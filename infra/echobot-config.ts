@@ -12,6 +12,11 @@ export interface EchobotConfig {
   readonly alertEmail?: string;
   /** Powertools LOG_LEVEL for all functions. */
   readonly logLevel: string;
+  /**
+   * `ECHOBOT_ADMINS` for the http function: comma-separated phone numbers (`+15550001111`) or
+   * channels (`telegram:42`) allowed to run MODE, KICK and BAN. Absent: nobody is an admin.
+   */
+  readonly admins?: string;
 }
 
 export const DEFAULT_TWILIO_AUTH_TOKEN_PARAM = '/echobot/twilio-auth-token';
@@ -61,11 +66,35 @@ export const readEchobotConfig = (scope: Construct): EchobotConfig => {
     throw new Error(`CDK context "logLevel" must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
 
+  const admins = contextString(scope, 'admins');
+  if (admins !== undefined) {
+    // The same rule the function applies at start-up (lib/domain/admins.ts), checked here so a typo fails the synth.
+    const entries = admins
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e.length > 0);
+    const bad = entries.find((e) => !/^\+[1-9]\d{7,14}$/.test(e) && !/^(sms|telegram|im|email):.+$/.test(e));
+    if (bad !== undefined || entries.length === 0) {
+      throw new Error(
+        `CDK context "admins" must be comma-separated phone numbers (+15550001111) or channels (telegram:42), got "${bad ?? admins}"`,
+      );
+    }
+  }
+
   return {
     twilioAuthTokenParam,
     adminTokenParam,
     logLevel,
     ...(publicUrl !== undefined ? { publicUrl } : {}),
     ...(alertEmail !== undefined ? { alertEmail } : {}),
+    ...(admins !== undefined
+      ? {
+          admins: admins
+            .split(',')
+            .map((e) => e.trim())
+            .filter((e) => e.length > 0)
+            .join(','),
+        }
+      : {}),
   };
 };

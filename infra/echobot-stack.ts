@@ -10,6 +10,7 @@ import { type ChannelConfig, readChannelConfig } from './channel-config.ts';
 import { EchobotAlarms } from './echobot-alarms.ts';
 import { EchobotChannels } from './echobot-channels.ts';
 import type { EchobotConfig } from './echobot-config.ts';
+import { EchobotDashboard } from './echobot-dashboard.ts';
 import { EchobotFunction } from './echobot-function.ts';
 import { EchobotSafety } from './echobot-safety.ts';
 import { readSafetyConfig, type SafetySettingsConfig } from './safety-config.ts';
@@ -40,6 +41,7 @@ export class EchobotStack extends Stack {
   readonly deliver: EchobotFunction;
   readonly alarms: EchobotAlarms;
   readonly safety: EchobotSafety;
+  readonly dashboard: EchobotDashboard;
 
   constructor(scope: Construct, id: string, props: EchobotStackProps) {
     super(scope, id, props);
@@ -92,6 +94,8 @@ export class EchobotStack extends Stack {
         DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,
         DELIVERY_DLQ_URL: deliveryDlq.queueUrl,
         ...(config.publicUrl !== undefined ? { PUBLIC_URL: config.publicUrl } : {}),
+        // Who may run MODE, KICK and BAN (functions/http.ts parses it with lib/domain/admins.ts).
+        ...(config.admins !== undefined ? { ECHOBOT_ADMINS: config.admins } : {}),
       },
     });
     table.grantReadWriteData(http.role);
@@ -199,6 +203,15 @@ export class EchobotStack extends Stack {
       ...(config.alertEmail !== undefined ? { alertEmail: config.alertEmail } : {}),
     });
 
+    const dashboard = new EchobotDashboard(this, 'Dashboard', {
+      functions: { Http: http.fn, Fanout: fanout.fn, Deliver: deliver.fn },
+      fanout: fanout.fn,
+      deliveryQueue,
+      deliveryDlq,
+      fanoutFailureQueue,
+      alarms: alarms.alarms,
+    });
+
     // Twilio signs the exact URL it calls, so with a custom domain that domain's URL is the one to give it.
     const publicBase = config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/` : webhookUrl.url;
     new CfnOutput(this, 'WebhookBaseUrl', {
@@ -218,6 +231,7 @@ export class EchobotStack extends Stack {
     this.deliver = deliver;
     this.alarms = alarms;
     this.safety = safety;
+    this.dashboard = dashboard;
 
     new CfnOutput(this, 'TelegramWebhookUrl', {
       description: 'npm run telegram:webhook sets this as the bot’s webhook',
@@ -236,5 +250,6 @@ export class EchobotStack extends Stack {
       description: 'Subscribe to this topic (email or SMS) to hear when the daily SMS budget runs out',
       value: safety.alertTopic.topicArn,
     });
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
   }
 }

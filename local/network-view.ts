@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { html, type Markup } from '../lib/pages/escape.ts';
 import { layout } from '../lib/pages/layout.ts';
 

@@ -67,6 +67,9 @@ export interface LocalNode {
   twilioAuthToken: string;
   adminToken: string;
   outboxFile: string;
+  /** The node's DynamoDB Local (benches seed members straight into the table). */
+  dynamoEndpoint: string;
+  tableName: string;
   /** Waits until every message accepted so far has been fanned out and delivered (or the timeout passes). */
   settle(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -286,6 +289,8 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       twilioAuthToken: token,
       adminToken,
       outboxFile,
+      dynamoEndpoint: dynamo.endpoint,
+      tableName: TABLE,
       settle: (t) => settle(t),
       stop: stopAll,
     };

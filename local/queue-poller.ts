@@ -19,7 +19,8 @@ export interface QueuePollerOptions {
   log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
-function toSqsRecord(m: Message, queueUrl: string): SQSRecord {
+/** One received message as the SQS event source mapping hands it to a function. */
+export function toSqsRecord(m: Message, queueUrl: string): SQSRecord {
   const body = m.Body ?? '';
   const a = m.Attributes ?? {};
   return {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RetryDelay } from '../lib/usecases/deliver-job.ts';
 
 const seconds = z.coerce.number().int().min(0).max(900);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Channel, Member, Post } from '../domain/types.ts';
 
 /** Items read back from the table are validated once here; the domain then trusts them. */
@@ -10,6 +10,8 @@ const memberItem = z.object({
   channels: z.array(channelSchema),
   optedOut: z.set(channelSchema).optional(),
   joinedAt: z.string(),
+  off: z.boolean().optional(),
+  tracks: z.set(z.string()).optional(),
 });
 
 const postItem = z.object({
@@ -44,6 +46,8 @@ export function toMember(item: unknown): Member {
     channels: m.channels,
     optedOut: [...(m.optedOut ?? [])],
     joinedAt: m.joinedAt,
+    ...(m.off ? { off: true } : {}),
+    ...(m.tracks && m.tracks.size > 0 ? { tracks: [...m.tracks].sort() } : {}),
   };
 }
 

@@ -34,6 +34,16 @@
  * | held echo       | `HELD#<memberId>#<channel>` | `<postId>` | text, heldAt: an SMS echo in quiet hours |
  * | digest due      | `DIGESTDUE`             | `<dueAt ISO>#<memberId>#<channel>` | the digest      |
  * |                 |                         |               | function queries sk <= now              |
+ * | relation        | `REL#<authorId>`        | `<kind>#<memberId>` | kind: follow, unfollow, off or block: |
+ * |                 |                         |               | what that member says about the author; |
+ * |                 |                         |               | fanout reads one partition per post     |
+ * | relation (mine) | `RELBY#<memberId>`      | `<kind>#<authorId>` | the same, per member (FOLLOWING,  |
+ * |                 |                         |               | STATS); written in the same commit      |
+ * | banned channel  | `CHANNEL#<kind:addr>`   | `BANNED`      | memberId, nick: BAN refuses its JOIN    |
+ * | bot setting     | `CONFIG`                | `MODE`        | mode: echo (default) or follow          |
+ *
+ * A member item also holds `off` (OFF: no delivery at all) and `tracks` (a string set of TRACK
+ * words), so fanout reads both with the member pages it reads anyway.
  *
  * All members share one partition so recipient resolution is one paged Query (reads scale
  * with pages of ~1 MB, not with recipients); a bot's join rate is far below a partition's
@@ -66,6 +76,16 @@ export const key = {
     pk: DIGEST_DUE_PK,
     sk: `${dueAt}#${memberId}#${channel}`,
   }),
+  relation: (authorId: string, kind: string, memberId: string) => ({
+    pk: `REL#${authorId}`,
+    sk: `${kind}#${memberId}`,
+  }),
+  relationBy: (memberId: string, kind: string, authorId: string) => ({
+    pk: `RELBY#${memberId}`,
+    sk: `${kind}#${authorId}`,
+  }),
+  banned: (channel: string) => ({ pk: `CHANNEL#${channel}`, sk: 'BANNED' }),
+  config: (name: string) => ({ pk: 'CONFIG', sk: name }),
 } as const;
 
 export const MEMBERS_PK = 'MEMBERS';

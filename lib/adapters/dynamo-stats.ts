@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EchoCounter, EchoStats } from '../ports/stats.ts';
 import { key, MEMBERS_PK } from './dynamo-keys.ts';
 

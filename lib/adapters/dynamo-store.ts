@@ -7,10 +7,12 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
+import type { BotMode } from '../domain/member-commands.ts';
 import type { SafetySettings } from '../domain/quiet-hours.ts';
+import type { TimelineEntry } from '../domain/timeline.ts';
 import { localEntry } from '../domain/timeline.ts';
-import type { Member, Post } from '../domain/types.ts';
+import type { Channel, Member, Post } from '../domain/types.ts';
 import type {
   ChannelState,
   CommitResult,
@@ -19,6 +21,7 @@ import type {
   MemberPage,
   Mutation,
   PendingEmail,
+  Relations,
   Store,
 } from '../ports/store.ts';
 import { type ChannelMutation, channelItems } from './dynamo-channel-items.ts';
@@ -34,6 +37,7 @@ import {
   toPost,
 } from './dynamo-items.ts';
 import { INBOUND_TTL_SECONDS, key, MEMBERS_PK } from './dynamo-keys.ts';
+import { DynamoMemberReads, memberItems } from './dynamo-member-items.ts';
 import { readSafetySettings, readSmsPausedNoticed, readSmsUsed, safetyItems } from './dynamo-safety-items.ts';
 import { timelineItems } from './dynamo-timeline.ts';
 
@@ -45,12 +49,16 @@ type Guard = 'duplicate' | 'nick-taken' | 'channel-taken' | 'rate-limited' | und
 const cursorSchema = z.object({ pk: z.string(), sk: z.string() });
 
 export class DynamoStore implements Store {
+  private readonly memberReads: DynamoMemberReads;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     /** Members per page; unset lets DynamoDB fill 1 MB pages. Tests set it small to exercise paging. */
     private readonly pageSize?: number,
-  ) {}
+  ) {
+    this.memberReads = new DynamoMemberReads(doc, table);
+  }
 
   async getInbound(k: string): Promise<InboundRecord | undefined> {
     const { Item } = await this.doc.send(
@@ -182,9 +190,41 @@ export class DynamoStore implements Store {
       case 'markSmsPausedNotice':
         safetyItems(TableName, m, add);
         return;
+      case 'setRelation':
+      case 'setDeliveryOff':
+      case 'setTrack':
+      case 'renameMember':
+      case 'removeMember':
+      case 'setMode':
+        memberItems(TableName, m, add);
+        return;
       default:
         channelItems(TableName, m satisfies ChannelMutation, add, expiresAt);
     }
+  }
+
+  relationsOf(authorId: string): Promise<Relations> {
+    return this.memberReads.relationsOf(authorId);
+  }
+
+  relationsBy(memberId: string): Promise<Relations> {
+    return this.memberReads.relationsBy(memberId);
+  }
+
+  botMode(): Promise<BotMode> {
+    return this.memberReads.botMode();
+  }
+
+  isBanned(channel: Channel): Promise<boolean> {
+    return this.memberReads.isBanned(channel);
+  }
+
+  latestPost(authorKey: string): Promise<TimelineEntry | undefined> {
+    return this.memberReads.latestPost(authorKey);
+  }
+
+  countPosts(authorKey?: string): Promise<number> {
+    return this.memberReads.countPosts(authorKey);
   }
 
   async channelState(channel: string): Promise<ChannelState | undefined> {

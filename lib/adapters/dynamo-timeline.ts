@@ -4,7 +4,7 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequestError } from '../domain/errors.ts';
 import type { TimelineEntry, TimelinePage } from '../domain/timeline.ts';
 import type { TimelineReader, TimelineWriter } from '../ports/timeline.ts';

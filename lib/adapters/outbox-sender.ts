@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { splitChannel } from '../domain/channel.ts';
 import type { OutboundMessage } from '../domain/types.ts';
 import type { Sender } from '../ports/sender.ts';

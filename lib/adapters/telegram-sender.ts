@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { splitChannel } from '../domain/channel.ts';
 import { PermanentSendError } from '../domain/errors.ts';
 import type { OutboundMessage } from '../domain/types.ts';

@@ -1,6 +1,7 @@
-import { type ChannelCommand, parseChannelCommand } from './channel-commands.ts';
+import { CHANNEL_USAGE, type ChannelCommand, parseChannelCommand } from './channel-commands.ts';
+import { MEMBER_USAGE, type MemberCommand, parseMemberCommand } from './member-commands.ts';
 import { normalizeNick } from './nick.ts';
-import { parseSafetyCommand, type SafetyCommand } from './safety-commands.ts';
+import { parseSafetyCommand, SAFETY_USAGE, type SafetyCommand } from './safety-commands.ts';
 
 /**
  * What an inbound text means. The first word, in any case, picks a command; anything else
@@ -13,11 +14,13 @@ export type Command =
   | { kind: 'unfollow'; nick: string }
   | { kind: 'stop' }
   | { kind: 'start' }
-  | { kind: 'help' }
+  /** `usage` set: `HELP <command>`, answered with that command's usage line. */
+  | { kind: 'help'; usage?: string }
   | { kind: 'post'; text: string }
   | { kind: 'usage'; command: string; usage: string }
   | ChannelCommand
-  | SafetyCommand;
+  | SafetyCommand
+  | MemberCommand;
 
 /**
  * Opt-out words carriers and Twilio treat as STOP. Matched as the first word (the spec's rule for
@@ -37,6 +40,22 @@ function isNickCommand(word: string): word is keyof typeof NICK_COMMANDS {
   return Object.hasOwn(NICK_COMMANDS, word);
 }
 
+const OTHER_USAGE: Record<string, string> = {
+  LEAVE: USAGE.UNFOLLOW,
+  STOP: 'STOP - no more messages of any kind (START to resubscribe)',
+  START: 'START - get messages again after STOP',
+  HELP: 'HELP - the command list; HELP <command> for one command',
+  INFO: 'HELP - the command list; HELP <command> for one command',
+};
+
+/** The usage line `HELP <command>` answers, or undefined for a word that is no command. */
+export function usageOf(word: string): string | undefined {
+  const w = word.toUpperCase().replace(/[.!?,;:]+$/, '');
+  const tables: Record<string, string>[] = [USAGE, CHANNEL_USAGE, MEMBER_USAGE, SAFETY_USAGE, OTHER_USAGE];
+  for (const table of tables) if (Object.hasOwn(table, w)) return table[w];
+  return STOP_WORDS.some((s) => s === w) ? OTHER_USAGE.STOP : undefined;
+}
+
 function isStopWord(word: string): boolean {
   return STOP_WORDS.some((w) => w === word);
 }
@@ -49,11 +68,16 @@ export function parseCommand(text: string): Command {
   const args = rest;
   if (isStopWord(word)) return { kind: 'stop' };
   if (word === 'START' || word === 'UNSTOP') return { kind: 'start' };
-  if (word === 'HELP' || word === 'INFO') return { kind: 'help' };
+  if (word === 'HELP' || word === 'INFO') {
+    const usage = args.length === 1 && args[0] !== undefined ? usageOf(args[0]) : undefined;
+    return usage ? { kind: 'help', usage } : { kind: 'help' };
+  }
   const channelCommand = parseChannelCommand(word, args);
   if (channelCommand) return channelCommand;
   const safetyCommand = parseSafetyCommand(word, args);
   if (safetyCommand) return safetyCommand;
+  const memberCommand = parseMemberCommand(word, args, trimmed);
+  if (memberCommand) return memberCommand;
   if (isNickCommand(word)) {
     const kind = NICK_COMMANDS[word];
     const usage = USAGE[kind === 'join' ? 'JOIN' : kind === 'follow' ? 'FOLLOW' : 'UNFOLLOW'];

@@ -15,6 +15,10 @@ export interface Member {
   /** Channels that sent STOP (or a synonym): nothing is sent to them until START. */
   optedOut: Channel[];
   joinedAt: string;
+  /** `OFF`: the member gets nothing but replies until `ON`. Absent = on. */
+  off?: boolean;
+  /** `TRACK <word>`: lower-case words whose posts this member gets whoever wrote them. */
+  tracks?: string[];
 }
 
 export interface Post {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequestError } from '../domain/errors.ts';
 import type { Channel, DeliveryJob } from '../domain/types.ts';
 

@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseChannel } from '../domain/channel.ts';
 import type { Post } from '../domain/types.ts';
 import type { OutboundRecord } from '../ports/store.ts';

@@ -5,7 +5,7 @@
  * - an author handle: `nick@host[:port]`, lower-case, where `host[:port]` is the `URL.host` of the
  *   author's origin bot (its authority), so a handle tells which bot a post comes from.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const NICK = '[a-z0-9_](?:[a-z0-9_.-]{0,62}[a-z0-9_])?';
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';

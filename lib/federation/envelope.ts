@@ -20,7 +20,7 @@
  * origin included) first calls `nextHop`, which appends itself and counts one hop, so in transit
  * `hops === path.length` and `path[0] === origin`. `nextHop` refuses once `hops === maxHops`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BotUrlSchema, HandleSchema, HttpUrlSchema } from './addresses.ts';
 
 export const ECHOBOT_NAMESPACE = 'urn:echobot:ns#';

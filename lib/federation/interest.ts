@@ -24,7 +24,7 @@
  *   { type: 'interest-snapshot-request', from }
  * The receiver must check that `from` is the peer that signed the request.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BotUrlSchema, HandleSchema } from './addresses.ts';
 
 export const MAX_AUTHORS_PER_MESSAGE = 50_000;

@@ -15,7 +15,7 @@
  * envelope's hop ceiling, so a count-to-infinity after a link loss ends quickly. Ties between
  * equally short routes go to the lexicographically smallest peer URL, so the tree is stable.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { authorityOfBot, BotUrlSchema } from './addresses.ts';
 import { HOP_LIMIT_CEILING } from './envelope.ts';
 

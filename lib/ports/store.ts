@@ -1,4 +1,6 @@
+import type { BotMode } from '../domain/member-commands.ts';
 import type { QuietHours, SafetySettings } from '../domain/quiet-hours.ts';
+import type { TimelineEntry } from '../domain/timeline.ts';
 import type { Channel, Member, Post } from '../domain/types.ts';
 
 /** A change an inbound message makes. The store applies a message's changes all-or-nothing. */
@@ -22,7 +24,8 @@ export type Mutation =
   | { kind: 'deleteEmailCode'; memberId: string }
   | { kind: 'putLinkCode'; link: LinkCode }
   | { kind: 'deleteLinkCode'; code: string }
-  | SafetyMutation;
+  | SafetyMutation
+  | MemberMutation;
 
 /** The SMS-safety changes (lib/adapters/dynamo-safety-items.ts writes them). */
 export type SafetyMutation =
@@ -33,6 +36,28 @@ export type SafetyMutation =
   | { kind: 'setTimeZone'; memberId: string; tz: string }
   /** Remembers that the member was told SMS echoes are paused on this UTC day (told once a day). */
   | { kind: 'markSmsPausedNotice'; memberId: string; day: string };
+
+/**
+ * What one member says about one author (`authorId`: a member id): `follow` (explicit FOLLOW, the
+ * only way in follow mode), `unfollow` (mirrors `setMuted`, so FOLLOWING can list it), `off`
+ * (`OFF <nick>`: paused, still a follower) and `block` (never reaches the member on any path).
+ */
+export type RelationKind = 'follow' | 'unfollow' | 'off' | 'block';
+
+/** A relation kind -> the ids on the other side. */
+export type Relations = Record<RelationKind, Set<string>>;
+
+/** The command set's changes (written by lib/adapters/dynamo-member-items.ts). */
+export type MemberMutation =
+  | { kind: 'setRelation'; relation: RelationKind; authorId: string; memberId: string; on: boolean }
+  /** `OFF` / `ON`: all delivery for this member. */
+  | { kind: 'setDeliveryOff'; memberId: string; off: boolean }
+  | { kind: 'setTrack'; memberId: string; word: string; tracked: boolean }
+  /** Fails with `nick-taken`; the old nick is freed in the same commit. */
+  | { kind: 'renameMember'; memberId: string; from: string; to: string }
+  /** KICK (and BAN when `ban`): the member goes, their channels become strangers (banned ones can't JOIN). */
+  | { kind: 'removeMember'; member: Member; ban: boolean }
+  | { kind: 'setMode'; mode: BotMode };
 
 /** One message for one channel, written with the change that caused it and sent by the deliver function. */
 export interface OutboundRecord {
@@ -108,4 +133,16 @@ export interface Store {
   smsUsedOn(day: string): Promise<number>;
   /** Whether the member was already told on this UTC day that SMS echoes are paused. */
   smsPausedNoticed(memberId: string, day: string): Promise<boolean>;
+  /** How members relate to this author (who follows, unfollowed, paused or blocked them): one paged read. */
+  relationsOf(authorId: string): Promise<Relations>;
+  /** How this member relates to authors (whom they follow, unfollowed, paused or blocked). */
+  relationsBy(memberId: string): Promise<Relations>;
+  /** `echo` until an admin sends MODE FOLLOW. */
+  botMode(): Promise<BotMode>;
+  /** Whether BAN refused this channel. */
+  isBanned(channel: Channel): Promise<boolean>;
+  /** An author's newest post on the timeline (`authorKey`: a member id). */
+  latestPost(authorKey: string): Promise<TimelineEntry | undefined>;
+  /** Posts by one author, or every local post when `authorKey` is absent. */
+  countPosts(authorKey?: string): Promise<number>;
 }

@@ -2,6 +2,7 @@ import { splitChannel } from '../domain/channel.ts';
 import { PermanentSendError } from '../domain/errors.ts';
 import { stillDeliverable } from '../domain/recipients.ts';
 import type { DeliveryJob, OutboundMessage, Recipient } from '../domain/types.ts';
+import type { Metrics } from '../ports/metrics.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { Senders } from '../ports/sender.ts';
 import type { EchoCounter } from '../ports/stats.ts';
@@ -16,6 +17,8 @@ export interface DeliverDeps {
   log: (event: string, fields: Record<string, unknown>) => void;
   /** Counts echoes sent per channel kind for the status page; a counting failure never fails a job. */
   echoCounter?: EchoCounter;
+  /** Custom metrics: echoes by channel, failures by reason. */
+  metrics?: Metrics;
   /** Retry backoff; defaults to 30 s doubling up to 15 min. Tests and benches shorten it. */
   retryDelay?: RetryDelay;
   /** Quiet hours, the SMS part limit and the daily SMS budget (lib/usecases/sms-gate.ts); absent = SMS unguarded. */
@@ -108,6 +111,7 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
           await release().catch((e: unknown) => deps.log('sms parts not released', { error: String(e) }));
         if (err instanceof PermanentSendError) {
           refused++;
+          deps.metrics?.failure(`refused:${err.reason}`);
           deps.log('echo refused', { jobId: job.id, memberId: r.memberId, reason: err.reason });
           // A carrier opt-out (SNS OptedOutException) is an opt-out like STOP, on SMS as everywhere.
           if (err.reason === 'opted-out')
@@ -116,12 +120,14 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
             );
         } else {
           failed.push(r);
+          deps.metrics?.failure('send-failed');
           deps.log('echo failed', { jobId: job.id, memberId: r.memberId, error: String(err) });
         }
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, live.length) }, worker));
+  if (sent > 0) deps.metrics?.echoes(sentBy);
   if (sent > 0 && deps.echoCounter) {
     await deps.echoCounter
       .countEchoes(sentBy, new Date())

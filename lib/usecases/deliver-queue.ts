@@ -5,6 +5,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { DeliveryJob } from '../domain/types.ts';
 import { parseJobMessage } from '../edges/job-message.ts';
 import { type DeliverDeps, deliverJob, retryDelaySeconds } from './deliver-job.ts';
+import { PendingEchoCounts } from './pending-echo-counts.ts';
 
 export interface DeliverQueueDeps extends DeliverDeps {
   /** Where finished job ids are remembered (Powertools idempotency, in the same table). */
@@ -22,7 +23,10 @@ const REMEMBER_SECONDS = 7 * 24 * 3600;
  */
 export function createDeliverHandler(deps: DeliverQueueDeps) {
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: REMEMBER_SECONDS });
-  const deliverOnce = makeIdempotent(async (job: DeliveryJob) => deliverJob(deps, job), {
+  // Echo counts are written once per invocation, not once per job.
+  const pending = new PendingEchoCounts();
+  const jobDeps: DeliverDeps = deps.echoCounter ? { ...deps, echoCounter: pending } : deps;
+  const deliverOnce = makeIdempotent(async (job: DeliveryJob) => deliverJob(jobDeps, job), {
     persistenceStore: deps.idempotency,
     config,
   });
@@ -32,6 +36,7 @@ export function createDeliverHandler(deps: DeliverQueueDeps) {
       const outcome = await deliverOnce(job);
       deps.log('job delivered', { jobId: job.id, ...outcome });
     } catch (err) {
+      deps.metrics?.failure('job-failed');
       const receives = Number(record.attributes.ApproximateReceiveCount) || 1;
       await deps.queue
         .retryLater(record.receiptHandle, retryDelaySeconds(receives, deps.retryDelay))
@@ -43,6 +48,17 @@ export function createDeliverHandler(deps: DeliverQueueDeps) {
     config.registerLambdaContext(context);
     // One processor per invocation: its state is per batch, and the local pollers run batches concurrently.
     const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(event, onRecord, processor, { context, throwOnFullBatchFailure: false });
+    try {
+      return await processPartialResponse(event, onRecord, processor, {
+        context,
+        throwOnFullBatchFailure: false,
+      });
+    } finally {
+      deps.metrics?.flush();
+      if (deps.echoCounter)
+        await pending
+          .flush(deps.echoCounter, new Date())
+          .catch((err: unknown) => deps.log('echo count failed', { error: String(err) }));
+    }
   };
 }

@@ -1,5 +1,6 @@
 import { formatEcho } from '../domain/format.ts';
-import { RECIPIENTS_PER_JOB, recipientsOf, toJobs } from '../domain/recipients.ts';
+import { postWords } from '../domain/member-commands.ts';
+import { type EchoRules, echoRecipients, RECIPIENTS_PER_JOB, toJobs } from '../domain/recipients.ts';
 import type { Post, Recipient } from '../domain/types.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { Store } from '../ports/store.ts';
@@ -13,7 +14,8 @@ export interface FanoutDeps {
 const FLUSH_AT = RECIPIENTS_PER_JOB * 10;
 
 /**
- * Turns one post into delivery jobs: resolves recipients once, page by page, and enqueues
+ * Turns one post into delivery jobs: reads the rules once (mode, unfollows, follows, pauses,
+ * blocks), resolves recipients page by page (OFF and TRACK live on the member items), and enqueues
  * many recipients per job. Sends nothing itself. Safe to re-run: job ids are deterministic
  * and the deliver side de-duplicates them.
  */
@@ -21,7 +23,19 @@ export async function fanoutPost(
   deps: FanoutDeps,
   post: Post,
 ): Promise<{ recipients: number; jobs: number }> {
-  const muted = await deps.store.mutedBy(post.authorId);
+  const [mode, muted, relations] = await Promise.all([
+    deps.store.botMode(),
+    deps.store.mutedBy(post.authorId),
+    deps.store.relationsOf(post.authorId),
+  ]);
+  const rules: EchoRules = {
+    mode,
+    muted,
+    followers: relations.follow,
+    paused: relations.off,
+    blockedBy: relations.block,
+    words: postWords(post.text),
+  };
   const text = formatEcho(post.authorNick, post.text);
   let buffer: Recipient[] = [];
   let chunk = 0;
@@ -37,7 +51,7 @@ export async function fanoutPost(
   let cursor: string | undefined;
   do {
     const page = await deps.store.listMembers(cursor);
-    const found = recipientsOf(post.authorId, page.members, muted);
+    const found = echoRecipients(post.authorId, page.members, rules);
     recipients += found.length;
     buffer.push(...found);
     await flush(false);

@@ -1,11 +1,15 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { outboundFromStreamRecord, postFromStreamRecord } from '../edges/stream-records.ts';
+import type { Metrics } from '../ports/metrics.ts';
+import { BatchingQueue } from './batching-queue.ts';
 import { type FanoutDeps, fanoutPost } from './fanout-post.ts';
 import { replyJob } from './reply-job.ts';
 
 export interface FanoutStreamDeps extends FanoutDeps {
   log: (event: string, fields: Record<string, unknown>) => void;
+  /** Custom metrics: posts fanned out, failed records. */
+  metrics?: Metrics;
 }
 
 /**
@@ -13,22 +17,37 @@ export interface FanoutStreamDeps extends FanoutDeps {
  * there (and bisects, and finally sends them to the failure destination).
  */
 export function createFanoutHandler(deps: FanoutStreamDeps) {
-  const onRecord = async (record: DynamoDBRecord) => {
+  const onRecord = async (queue: BatchingQueue, record: DynamoDBRecord) => {
+    queue.startRecord(record.dynamodb?.SequenceNumber ?? '');
     const outbound = outboundFromStreamRecord(record);
     if (outbound) {
-      await deps.queue.enqueue([replyJob(outbound)]);
+      await queue.enqueue([replyJob(outbound)]);
       deps.log('reply queued', { id: outbound.id });
       return;
     }
     const post = postFromStreamRecord(record);
     if (!post) return;
-    const { recipients, jobs } = await fanoutPost(deps, post);
+    const { recipients, jobs } = await fanoutPost({ ...deps, queue }, post);
+    deps.metrics?.posts(1);
     deps.log('post fanned out', { postId: post.id, recipients, jobs });
   };
-  // One processor per invocation: its state is per batch, and a local poller may run batches concurrently.
-  return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
-    processPartialResponse(event, onRecord, new BatchProcessor(EventType.DynamoDBStreams), {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+  // One processor and one batching queue per invocation: their state is per batch, and a local
+  // poller may run batches concurrently. Jobs of consecutive records share SQS batches.
+  return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+    const queue = new BatchingQueue(deps.queue);
+    const response = await processPartialResponse(
+      event,
+      (record: DynamoDBRecord) => onRecord(queue, record),
+      new BatchProcessor(EventType.DynamoDBStreams),
+      { context, throwOnFullBatchFailure: false },
+    );
+    await queue.flush();
+    if (queue.failedRecords.size === 0) return response;
+    deps.log('jobs not enqueued', { records: queue.failedRecords.size });
+    const failed = new Set([
+      ...response.batchItemFailures.map((f) => f.itemIdentifier),
+      ...queue.failedRecords,
+    ]);
+    return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
+  };
 }

@@ -1,5 +1,6 @@
 import { parseCommand } from '../domain/commands.ts';
 import { REPLIES } from '../domain/format.ts';
+import { MEMBER_REPLIES } from '../domain/member-replies.ts';
 import { SAFETY_REPLIES } from '../domain/safety-replies.ts';
 import { cleanText } from '../domain/text.ts';
 import type { Channel } from '../domain/types.ts';
@@ -77,8 +78,8 @@ export async function ingestMessage(deps: IngestDeps, msg: InboundMessage): Prom
     const raced = await deps.store.getInbound(key);
     return { ...replyOf(raced?.reply), duplicate: true };
   }
-  // A JOIN lost a race for a nick or a channel, or a post was over the rate limit: record the
-  // refusal (and nothing else) so a retry answers the same.
+  // A JOIN (or NICK) lost a race for a nick or a channel, or a post was over the rate limit:
+  // record the refusal (and nothing else) so a retry answers the same.
   const refusal =
     result.reason === 'rate-limited'
       ? SAFETY_REPLIES.rateLimited(
@@ -87,7 +88,9 @@ export async function ingestMessage(deps: IngestDeps, msg: InboundMessage): Prom
         )
       : result.reason === 'nick-taken' && command.kind === 'join'
         ? REPLIES.nickTaken(command.nick)
-        : REPLIES.channelTaken();
+        : result.reason === 'nick-taken' && command.kind === 'nick'
+          ? MEMBER_REPLIES.nickTaken(command.nick)
+          : REPLIES.channelTaken();
   const again = await deps.store.commit(
     { key, at, reply: refusal },
     channelMutations(msg, key, refusal, member?.id),

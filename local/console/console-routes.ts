@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequestError } from '../../lib/domain/errors.ts';
 import { bodyText, requireContentType } from '../../lib/edges/http-request.ts';
 import type { Route } from '../../lib/edges/http-router.ts';

@@ -5,14 +5,18 @@ import { createHttpApp } from '../../lib/usecases/http-app.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { freshTable } from '../support/aws-local.ts';
 import { TOKEN } from '../support/function-url-event.ts';
-import { seedMembers } from '../support/members.ts';
-import { INBOUND_ROUTES } from './support/inbound-routes.ts';
+import { IM_SECRET, INBOUND_ROUTES, TELEGRAM_SECRET } from './support/inbound-routes.ts';
+
+/** One member reachable on every inbound route's channel kind. */
+const ADDRESS = { sms: '+15550009999', telegram: '424242', im: 'u-42' } as const;
 
 async function app() {
   const t = await freshTable();
   const http = createHttpApp({
     ingest: { store: t.store, now: () => new Date(), newId },
     twilioAuthToken: async () => TOKEN,
+    telegramSecretToken: async () => TELEGRAM_SECRET,
+    imSecret: async () => IM_SECRET,
     log: () => undefined,
   });
   const items = async () => (await t.doc.send(new ScanCommand({ TableName: t.table }))).Items ?? [];
@@ -26,8 +30,21 @@ describe.each(INBOUND_ROUTES)('forgeries: $name', (route) => {
 
   it('refuses every mutated request with a 4xx and writes nothing; the genuine one is accepted', async () => {
     const a = await app();
-    const [member] = await seedMembers(a.store, 1);
-    const from = (member?.channels[0] ?? '').slice(4);
+    const joinedAt = new Date().toISOString();
+    const joined = await a.store.commit({ key: 'seed:forgeries', at: joinedAt }, [
+      {
+        kind: 'createMember',
+        member: {
+          id: 'id-forgeries',
+          nick: 'victim',
+          channels: [`sms:${ADDRESS.sms}`, `telegram:${ADDRESS.telegram}`, `im:${ADDRESS.im}`],
+          optedOut: [],
+          joinedAt,
+        },
+      },
+    ]);
+    expect(joined.ok).toBe(true);
+    const from = ADDRESS[route.kind];
     const before = await a.items();
     const forgeries = route.forgeries(from, 'forged hello');
     expect(forgeries.length).toBeGreaterThanOrEqual(200);

@@ -1,7 +1,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseCommand } from '../../lib/domain/commands.ts';
 import { EchobotError } from '../../lib/domain/errors.ts';
 import { newId } from '../../lib/domain/ids.ts';

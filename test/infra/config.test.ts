@@ -39,6 +39,8 @@ describe('echobot CDK context', () => {
     [{ alertEmail: 'ops-at-example' }, /alertEmail/],
     [{ logLevel: 'LOUD' }, /logLevel/],
     [{ publicUrl: 42 }, /publicUrl.*string/],
+    [{ admins: '5550001111' }, /admins.*phone numbers/],
+    [{ admins: '+15550001111,alice' }, /admins.*"alice"/],
   ])('rejects %j with a specific error', (context, message) => {
     expect(() => configFrom(context)).toThrow(message);
   });
@@ -54,6 +56,7 @@ describe('echobot CDK context', () => {
         twilioAuthTokenParam: '/custom/twilio-token',
         adminTokenParam: '/custom/admin-token',
         logLevel: 'debug',
+        admins: '+15550001111, telegram:42',
       },
     });
     const template = Template.fromStack(stack);
@@ -65,6 +68,7 @@ describe('echobot CDK context', () => {
         TWILIO_AUTH_TOKEN_PARAM: '/custom/twilio-token',
         ADMIN_TOKEN_PARAM: '/custom/admin-token',
         LOG_LEVEL: 'DEBUG',
+        ECHOBOT_ADMINS: '+15550001111,telegram:42',
       }),
     });
     const ssm = statementsOfRole(json, logicalId(stack.http.role)).filter((s) =>

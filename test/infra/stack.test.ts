@@ -155,6 +155,8 @@ describe('EchobotStack', () => {
             LOG_LEVEL: 'INFO',
             NODE_OPTIONS: '--enable-source-maps',
             PUBLIC_URL: Match.absent(),
+            // No admins unless the operator names them (CDK context "admins").
+            ECHOBOT_ADMINS: Match.absent(),
           },
         },
         MemorySize: 512,

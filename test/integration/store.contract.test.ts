@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Member, Post } from '../../lib/domain/types.ts';
-import type { Store } from '../../lib/ports/store.ts';
+import type { RelationKind, Store } from '../../lib/ports/store.ts';
 import { freshTable } from '../support/aws-local.ts';
 
 const at = '2026-11-23T10:00:00.000Z';
@@ -113,6 +113,141 @@ function storeContract(name: string, makeStore: (pageSize?: number) => Promise<S
       expect(pages).toBeGreaterThanOrEqual(4);
       const some = await store.membersByIds([...ids.slice(0, 5), 'missing', ids[0] ?? '']);
       expect([...some.keys()].sort()).toEqual(ids.slice(0, 5));
+    });
+
+    it('records relations both ways, per author and per member, and lifts them again', async () => {
+      const store = await makeStore();
+      const rel = (relation: RelationKind, authorId: string, memberId: string, on = true) =>
+        ({ kind: 'setRelation', relation, authorId, memberId, on }) as const;
+      await store.commit({ key: 'k1', at }, [
+        rel('follow', 'a', 'm1'),
+        rel('block', 'a', 'm2'),
+        rel('off', 'a', 'm3'),
+        rel('unfollow', 'b', 'm1'),
+      ]);
+      expect(await store.relationsOf('a')).toEqual({
+        follow: new Set(['m1']),
+        unfollow: new Set(),
+        off: new Set(['m3']),
+        block: new Set(['m2']),
+      });
+      expect(await store.relationsBy('m1')).toEqual({
+        follow: new Set(['a']),
+        unfollow: new Set(['b']),
+        off: new Set(),
+        block: new Set(),
+      });
+      await store.commit({ key: 'k2', at }, [rel('follow', 'a', 'm1', false)]);
+      expect((await store.relationsOf('a')).follow).toEqual(new Set());
+      expect((await store.relationsBy('m1')).follow).toEqual(new Set());
+      expect((await store.relationsOf('nobody')).block).toEqual(new Set());
+    });
+
+    it('keeps OFF and tracked words on the member, where member pages carry them', async () => {
+      const store = await makeStore();
+      await store.commit({ key: 'k1', at }, [
+        { kind: 'createMember', member: member('m1', 'alice', '+15550001111') },
+      ]);
+      await store.commit({ key: 'k2', at }, [{ kind: 'setDeliveryOff', memberId: 'm1', off: true }]);
+      await store.commit({ key: 'k2b', at }, [
+        { kind: 'setTrack', memberId: 'm1', word: 'tea', tracked: true },
+      ]);
+      await store.commit({ key: 'k3', at }, [
+        { kind: 'setTrack', memberId: 'm1', word: 'coffee', tracked: true },
+      ]);
+      expect(await store.memberById('m1')).toMatchObject({ off: true, tracks: ['coffee', 'tea'] });
+      expect((await store.listMembers()).members[0]).toMatchObject({ off: true, tracks: ['coffee', 'tea'] });
+      await store.commit({ key: 'k4', at }, [{ kind: 'setDeliveryOff', memberId: 'm1', off: false }]);
+      await store.commit({ key: 'k4b', at }, [
+        { kind: 'setTrack', memberId: 'm1', word: 'tea', tracked: false },
+      ]);
+      const back = await store.memberById('m1');
+      expect(back?.off).toBeUndefined();
+      expect(back?.tracks).toEqual(['coffee']);
+      await expect(
+        store.commit({ key: 'k5', at }, [{ kind: 'setDeliveryOff', memberId: 'ghost', off: true }]),
+      ).rejects.toThrow();
+    });
+
+    it('renames a member: the new nick finds them, the old one is free, a taken nick is refused', async () => {
+      const store = await makeStore();
+      await store.commit({ key: 'k1', at }, [
+        { kind: 'createMember', member: member('m1', 'alice', '+15550001111') },
+        { kind: 'createMember', member: member('m2', 'bob', '+15550002222') },
+      ]);
+      expect(
+        await store.commit({ key: 'k2', at }, [
+          { kind: 'renameMember', memberId: 'm1', from: 'alice', to: 'bob' },
+        ]),
+      ).toEqual({ ok: false, reason: 'nick-taken' });
+      expect(await store.getInbound('k2')).toBeUndefined();
+      expect(
+        await store.commit({ key: 'k3', at }, [
+          { kind: 'renameMember', memberId: 'm1', from: 'alice', to: 'al' },
+        ]),
+      ).toEqual({ ok: true });
+      expect((await store.memberByNick('al'))?.id).toBe('m1');
+      expect(await store.memberByNick('alice')).toBeUndefined();
+      expect((await store.memberById('m1'))?.nick).toBe('al');
+    });
+
+    it('removes a member (their channels become strangers) and bans channels', async () => {
+      const store = await makeStore();
+      const alice = member('m1', 'alice', '+15550001111');
+      const bob = member('m2', 'bob', '+15550002222');
+      await store.commit({ key: 'k1', at }, [
+        { kind: 'createMember', member: alice },
+        { kind: 'createMember', member: bob },
+      ]);
+      await store.commit({ key: 'k2', at }, [{ kind: 'removeMember', member: alice, ban: false }]);
+      await store.commit({ key: 'k3', at }, [{ kind: 'removeMember', member: bob, ban: true }]);
+      for (const [m, banned] of [
+        [alice, false],
+        [bob, true],
+      ] as const) {
+        expect(await store.memberById(m.id)).toBeUndefined();
+        expect(await store.memberByNick(m.nick)).toBeUndefined();
+        expect(await store.channelState(m.channels[0] ?? 'sms:+1')).toEqual({ optedOut: false });
+        expect(await store.isBanned(m.channels[0] ?? 'sms:+1')).toBe(banned);
+      }
+      expect((await store.listMembers()).members).toEqual([]);
+      // The nick is free again.
+      expect(
+        await store.commit({ key: 'k4', at }, [
+          { kind: 'createMember', member: member('m3', 'alice', '+15550003333') },
+        ]),
+      ).toEqual({ ok: true });
+    });
+
+    it('keeps the bot mode, echo until set', async () => {
+      const store = await makeStore();
+      expect(await store.botMode()).toBe('echo');
+      await store.commit({ key: 'k1', at }, [{ kind: 'setMode', mode: 'follow' }]);
+      expect(await store.botMode()).toBe('follow');
+      await store.commit({ key: 'k2', at }, [{ kind: 'setMode', mode: 'echo' }]);
+      expect(await store.botMode()).toBe('echo');
+    });
+
+    it('finds an author’s latest post and counts posts', async () => {
+      const store = await makeStore();
+      expect(await store.latestPost('m1')).toBeUndefined();
+      expect(await store.countPosts()).toBe(0);
+      const post = (n: number, authorId: string): Post => ({
+        id: `https://bot/posts/${authorId}-${n}`,
+        authorId,
+        authorNick: authorId,
+        text: `post ${n}`,
+        createdAt: `2026-11-23T10:0${n}:00.000Z`,
+      });
+      await store.commit({ key: 'k1', at }, [
+        { kind: 'putPost', post: post(1, 'm1') },
+        { kind: 'putPost', post: post(3, 'm1') },
+        { kind: 'putPost', post: post(2, 'm1') },
+        { kind: 'putPost', post: post(1, 'm2') },
+      ]);
+      expect(await store.latestPost('m1')).toMatchObject({ text: 'post 3', author: 'm1' });
+      expect(await store.countPosts('m1')).toBe(3);
+      expect(await store.countPosts()).toBe(4);
     });
 
     it('counts posts per member and hour, refusing the one over the limit all-or-nothing', async () => {

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const text = z.union([z.string(), z.object({ '#text': z.string() }).transform((o) => o['#text'])]);
 const link = z.object({ '@_href': z.string(), '@_rel': z.string().optional() });

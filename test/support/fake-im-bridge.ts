@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IM_SIGNATURE_HEADER, IM_TIMESTAMP_HEADER, verifyImSignature } from '../../lib/edges/im-bridge.ts';
 
 export interface BridgeReceived {

@@ -1,19 +1,27 @@
 import type { Command } from '../../domain/commands.ts';
 import { REPLIES } from '../../domain/format.ts';
+import { block } from './block.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
+import { deliveryAll, deliveryFrom } from './delivery.ts';
+import { direct } from './direct.ts';
 import { email, emailConfirm, emailOff } from './email.ts';
 import { follow } from './follow.ts';
 import { join } from './join.ts';
 import { link, linkUse } from './link.ts';
+import { followers, following, get, stats, who, whois } from './lookup.ts';
+import { nick } from './nick.ts';
+import { kick, mode } from './operator.ts';
 import { start, stop } from './opt-out.ts';
 import { post } from './post.ts';
 import { quiet, quietOff, quietShow, timeZone } from './quiet.ts';
+import { remoteDirect } from './remote.ts';
+import { track } from './track.ts';
 
 /** The command table: one case per command, each handled in its own file. */
 export async function decide(ctx: CommandContext, command: Command): Promise<Decision> {
   switch (command.kind) {
     case 'help':
-      return reply(REPLIES.help());
+      return reply(command.usage ? REPLIES.usage(command.usage) : REPLIES.help());
     case 'usage':
       return reply(REPLIES.usage(command.usage));
     case 'stop':
@@ -46,6 +54,36 @@ export async function decide(ctx: CommandContext, command: Command): Promise<Dec
       return quietShow(ctx);
     case 'timeZone':
       return timeZone(ctx, command.tz);
+    case 'nick':
+      return nick(ctx, command.nick);
+    case 'deliveryAll':
+      return deliveryAll(ctx, command.on);
+    case 'deliveryFrom':
+      return deliveryFrom(ctx, command.nick, command.on);
+    case 'direct':
+      return command.remote
+        ? remoteDirect(ctx, command.to, command.text)
+        : direct(ctx, command.to, command.text);
+    case 'get':
+      return get(ctx, command.nick);
+    case 'whois':
+      return whois(ctx, command.nick);
+    case 'who':
+      return who(ctx, command.page);
+    case 'followers':
+      return followers(ctx);
+    case 'following':
+      return following(ctx);
+    case 'stats':
+      return stats(ctx);
+    case 'block':
+      return block(ctx, command.nick, command.block);
+    case 'track':
+      return track(ctx, command.word, command.track);
+    case 'mode':
+      return mode(ctx, command.mode);
+    case 'kick':
+      return kick(ctx, command.nick, command.ban);
   }
 }
 

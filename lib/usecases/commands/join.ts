@@ -1,4 +1,5 @@
 import { REPLIES } from '../../domain/format.ts';
+import { MEMBER_REPLIES } from '../../domain/member-replies.ts';
 import type { Member } from '../../domain/types.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 
@@ -7,6 +8,7 @@ export async function join(
   nick: string,
 ): Promise<Decision> {
   if (member) return reply(REPLIES.alreadyMember(member.nick));
+  if (await deps.store.isBanned(channel)) return reply(MEMBER_REPLIES.banned());
   if (await deps.store.memberByNick(nick)) return reply(REPLIES.nickTaken(nick));
   const newMember: Member = {
     id: deps.newId(),

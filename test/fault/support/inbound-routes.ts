@@ -1,3 +1,5 @@
+import { IM_MAX_SKEW_SECONDS, imSignature, verifyImSignature } from '../../../lib/edges/im-bridge.ts';
+import { TELEGRAM_SECRET_HEADER, verifyTelegramSecret } from '../../../lib/edges/telegram.ts';
 import { twilioSignature, verifyTwilioSignature } from '../../../lib/edges/twilio.ts';
 import type { HttpEvent } from '../../../lib/usecases/http-app.ts';
 import { DOMAIN, functionUrlEvent, TOKEN } from '../../support/function-url-event.ts';
@@ -16,13 +18,15 @@ export interface Forgery {
  */
 export interface InboundRoute {
   name: string;
+  /** The channel kind the route's sender is reached on (`from` is an address of this kind). */
+  kind: 'sms' | 'telegram' | 'im';
   genuine(from: string, text: string): HttpEvent;
   forgeries(from: string, text: string): Forgery[];
   publishedExampleVerifies(): boolean;
 }
 
-function flipByte(s: string, i: number): string {
-  return s.slice(0, i) + String.fromCharCode(s.charCodeAt(i) ^ 0x01) + s.slice(i + 1);
+function flipByte(s: string, i: number, bit = 0x01): string {
+  return s.slice(0, i) + String.fromCharCode(s.charCodeAt(i) ^ bit) + s.slice(i + 1);
 }
 
 const sameParams = (a: string, b: string) => {
@@ -56,6 +60,7 @@ function twilioRequest(body: string, signature: string | undefined, headers: Rec
 
 export const twilioRoute: InboundRoute = {
   name: 'Twilio SMS webhook',
+  kind: 'sms',
   genuine(from, text) {
     const params = twilioParams(from, text);
     return twilioRequest(params.toString(), twilioSignature(TOKEN, twilioUrl, params));
@@ -116,5 +121,202 @@ export const twilioRoute: InboundRoute = {
   },
 };
 
+/** The secrets the forgery suite's http app is configured with. */
+export const TELEGRAM_SECRET = 'tg_Secret-token_0123456789abcdefABCDEF';
+export const IM_SECRET = 'im-bridge-shared-secret-0123456789';
+
+/** Every byte of `secret` flipped (xor 1, case swapped, replaced), every truncation, and extensions. */
+function secretMutations(secret: string): Array<{ what: string; value: string }> {
+  const out: Array<{ what: string; value: string }> = [];
+  for (let i = 0; i < secret.length; i++) {
+    out.push({ what: `byte ${i} flipped`, value: flipByte(secret, i) });
+    out.push({ what: `byte ${i} bit 1 flipped`, value: flipByte(secret, i, 0x02) });
+    out.push({ what: `byte ${i} bit 2 flipped`, value: flipByte(secret, i, 0x04) });
+    const c = secret.charAt(i);
+    const swapped = c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase();
+    if (swapped !== c)
+      out.push({ what: `byte ${i} case-swapped`, value: secret.slice(0, i) + swapped + secret.slice(i + 1) });
+    out.push({
+      what: `byte ${i} replaced`,
+      value: `${secret.slice(0, i)}${c === 'Z' ? 'Y' : 'Z'}${secret.slice(i + 1)}`,
+    });
+  }
+  for (let n = 0; n < secret.length; n++) out.push({ what: `truncated to ${n}`, value: secret.slice(0, n) });
+  for (const extra of ['A', ' ', '\t', '=', secret])
+    out.push({ what: `extended with ${JSON.stringify(extra)}`, value: `${secret}${extra}` });
+  out.push({ what: 'leading space', value: ` ${secret}` });
+  return out;
+}
+
+const telegramBody = (chatId: string, text: string) =>
+  JSON.stringify({
+    update_id: Math.floor(Math.random() * 1e9),
+    message: {
+      message_id: 1,
+      from: { id: Number(chatId), is_bot: false, first_name: 'F' },
+      chat: { id: Number(chatId), first_name: 'F', type: 'private' },
+      date: Math.floor(Date.now() / 1000),
+      text,
+    },
+  });
+
+const telegramRequest = (body: string, headers: Record<string, string>) =>
+  functionUrlEvent({
+    path: '/webhooks/telegram',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+
+/**
+ * Telegram authenticates a webhook with one static header, the secret token given to setWebhook;
+ * it signs no body, so the forgeries are about the token (a body changed in transit is TLS's job).
+ */
+export const telegramRoute: InboundRoute = {
+  name: 'Telegram webhook',
+  kind: 'telegram',
+  genuine(from, text) {
+    return telegramRequest(telegramBody(from, text), { [TELEGRAM_SECRET_HEADER]: TELEGRAM_SECRET });
+  },
+  forgeries(from, text) {
+    const body = telegramBody(from, text);
+    const out: Forgery[] = secretMutations(TELEGRAM_SECRET).map((m) => ({
+      what: `secret token ${m.what}`,
+      event: telegramRequest(body, { [TELEGRAM_SECRET_HEADER]: m.value }),
+    }));
+    out.push({ what: 'secret token missing', event: telegramRequest(body, {}) });
+    out.push({
+      what: 'secret token under another header',
+      event: telegramRequest(body, { 'x-telegram-secret': TELEGRAM_SECRET }),
+    });
+    out.push({
+      what: 'secret token in the query string',
+      event: functionUrlEvent({
+        path: `/webhooks/telegram?secret_token=${TELEGRAM_SECRET}`,
+        headers: { 'content-type': 'application/json' },
+        body,
+      }),
+    });
+    out.push({
+      what: 'the IM secret instead',
+      event: telegramRequest(body, { [TELEGRAM_SECRET_HEADER]: IM_SECRET }),
+    });
+    return out;
+  },
+  publishedExampleVerifies() {
+    // Telegram's setWebhook docs: secret_token is 1-256 of A-Z a-z 0-9 _ - and arrives verbatim in this header.
+    verifyTelegramSecret('A-Za-z0-9_-', 'A-Za-z0-9_-');
+    return TELEGRAM_SECRET_HEADER === 'x-telegram-bot-api-secret-token';
+  },
+};
+
+const imBody = (from: string, text: string) =>
+  JSON.stringify({ id: `m-${Math.floor(Math.random() * 1e9)}`, from, text });
+
+const imRequest = (body: string, headers: Record<string, string | undefined>) =>
+  functionUrlEvent({
+    path: '/webhooks/im',
+    headers: Object.fromEntries(
+      Object.entries({ 'content-type': 'application/json', ...headers }).filter(
+        (e): e is [string, string] => e[1] !== undefined,
+      ),
+    ),
+    body,
+  });
+
+const now = () => String(Math.floor(Date.now() / 1000));
+
+/** The IM bridge: HMAC-SHA256 over `<timestamp>.<raw body>`, with the timestamp within 5 minutes. */
+export const imRoute: InboundRoute = {
+  name: 'IM bridge webhook',
+  kind: 'im',
+  genuine(from, text) {
+    const body = imBody(from, text);
+    const ts = now();
+    return imRequest(body, {
+      'x-echobot-timestamp': ts,
+      'x-echobot-signature': imSignature(IM_SECRET, ts, body),
+    });
+  },
+  forgeries(from, text) {
+    const body = imBody(from, text);
+    const ts = now();
+    const sig = imSignature(IM_SECRET, ts, body);
+    const out: Forgery[] = [];
+    for (let i = 0; i < body.length; i++) {
+      for (const bit of [0x01, 0x20]) {
+        out.push({
+          what: `body byte ${i} xor ${bit}`,
+          event: imRequest(flipByte(body, i, bit), { 'x-echobot-timestamp': ts, 'x-echobot-signature': sig }),
+        });
+      }
+    }
+    for (let i = 0; i < sig.length; i++)
+      out.push({
+        what: `signature byte ${i}`,
+        event: imRequest(body, { 'x-echobot-timestamp': ts, 'x-echobot-signature': flipByte(sig, i) }),
+      });
+    for (const n of [0, 7, 20, sig.length - 1])
+      out.push({
+        what: `signature truncated to ${n}`,
+        event: imRequest(body, { 'x-echobot-timestamp': ts, 'x-echobot-signature': sig.slice(0, n) }),
+      });
+    out.push({ what: 'signature missing', event: imRequest(body, { 'x-echobot-timestamp': ts }) });
+    out.push({ what: 'timestamp missing', event: imRequest(body, { 'x-echobot-signature': sig }) });
+    out.push({
+      what: 'bare hex, no sha256= scheme',
+      event: imRequest(body, { 'x-echobot-timestamp': ts, 'x-echobot-signature': sig.slice(7) }),
+    });
+    out.push({
+      what: 'sha1= scheme',
+      event: imRequest(body, { 'x-echobot-timestamp': ts, 'x-echobot-signature': `sha1=${sig.slice(7)}` }),
+    });
+    for (const key of ['', 'wrong-secret', `${IM_SECRET}x`, IM_SECRET.toUpperCase()])
+      out.push({
+        what: `signed with key "${key}"`,
+        event: imRequest(body, {
+          'x-echobot-timestamp': ts,
+          'x-echobot-signature': imSignature(key, ts, body),
+        }),
+      });
+    // Stale or future timestamps, correctly signed: a captured request cannot be replayed later.
+    for (const skew of [IM_MAX_SKEW_SECONDS + 1, 3600, 86_400, -(IM_MAX_SKEW_SECONDS + 1), -3600]) {
+      const t = String(Number(ts) - skew);
+      out.push({
+        what: `timestamp ${skew} s off`,
+        event: imRequest(body, {
+          'x-echobot-timestamp': t,
+          'x-echobot-signature': imSignature(IM_SECRET, t, body),
+        }),
+      });
+    }
+    // The signature of one timestamp under another.
+    out.push({
+      what: 'timestamp changed after signing',
+      event: imRequest(body, { 'x-echobot-timestamp': String(Number(ts) - 1), 'x-echobot-signature': sig }),
+    });
+    for (const t of ['', 'abc', `${ts}.0`, `-${ts}`, `${ts}0`])
+      out.push({
+        what: `timestamp "${t}"`,
+        event: imRequest(body, {
+          'x-echobot-timestamp': t,
+          'x-echobot-signature': imSignature(IM_SECRET, t, body),
+        }),
+      });
+    return out;
+  },
+  publishedExampleVerifies() {
+    // The vector README's IM bridge section documents (secret, timestamp, body -> signature).
+    const body = '{"id":"m-1","from":"u-42","text":"hello"}';
+    verifyImSignature(
+      'echobot-bridge-example',
+      '1700000000',
+      'sha256=23dea4110eab484b3ca6c1d03a21ae0e03212bcacc5c84345d533a8a19f7243f',
+      body,
+      1_700_000_000_000,
+    );
+    return true;
+  },
+};
+
 /** Every inbound route on this branch. */
-export const INBOUND_ROUTES: readonly InboundRoute[] = [twilioRoute];
+export const INBOUND_ROUTES: readonly InboundRoute[] = [twilioRoute, telegramRoute, imRoute];

@@ -1,0 +1,239 @@
+/**
+ * (c) Echo latency and (d) ingest throughput on one machine, through a real local node
+ * (`startLocalNode`, what `npm start` runs): signed Twilio webhooks over loopback HTTP.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent, createServer, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../lib/adapters/dynamo-client.ts';
+import { memberToItem } from '../lib/adapters/dynamo-items.ts';
+import { key } from '../lib/adapters/dynamo-keys.ts';
+import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
+import { readOutbox } from '../lib/adapters/outbox-sender.ts';
+import { formatEcho } from '../lib/domain/format.ts';
+import type { Member } from '../lib/domain/types.ts';
+import { twilioSignature } from '../lib/edges/twilio.ts';
+import { LOCAL_AWS } from '../local/dynamodb-local.ts';
+import { type LocalNode, startLocalNode } from '../local/node.ts';
+import { messageSid } from '../local/twilio-phone.ts';
+
+const TOKEN = 'bench-twilio-token';
+const phone = (i: number) => `+1555${String(i).padStart(7, '0')}`;
+
+export const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+
+async function withNode<T>(run: (node: LocalNode, store: DynamoStore) => Promise<T>): Promise<T> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'echobot-bench-'));
+  const node = await startLocalNode({ port: 0, dataDir, twilioAuthToken: TOKEN });
+  const doc = documentClient({ ...LOCAL_AWS, endpoint: node.dynamoEndpoint });
+  try {
+    return await run(node, new DynamoStore(doc, node.tableName));
+  } finally {
+    doc.destroy();
+    await node.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** m0 joins properly (it posts by webhook); members from..to-1 are written straight into the table. */
+async function seed(node: LocalNode, store: DynamoStore, from: number, to: number) {
+  const joinedAt = new Date().toISOString();
+  const member = (i: number): Member => ({
+    id: `m${String(i).padStart(6, '0')}`,
+    nick: `m${i}`,
+    channels: [`sms:${phone(i)}`],
+    optedOut: [],
+    joinedAt,
+  });
+  if (from === 0) {
+    const r = await store.commit({ key: 'seed:m0', at: joinedAt }, [
+      { kind: 'createMember', member: member(0) },
+    ]);
+    if (!r.ok) throw new Error(`seed: ${r.reason}`);
+    from = 1;
+  }
+  const doc = documentClient({ ...LOCAL_AWS, endpoint: node.dynamoEndpoint });
+  const writes: Array<Promise<unknown>> = [];
+  for (let i = from; i < to; i += 25) {
+    const items = Array.from({ length: Math.min(25, to - i) }, (_, k) => member(i + k)).map((m) => ({
+      PutRequest: { Item: { ...key.member(m.id), ...memberToItem(m) } },
+    }));
+    writes.push(doc.send(new BatchWriteCommand({ RequestItems: { [node.tableName]: items } })));
+    if (writes.length >= 16) await Promise.all(writes.splice(0));
+  }
+  await Promise.all(writes);
+  doc.destroy();
+}
+
+function signedPost(url: string, from: string, body: string) {
+  const sid = messageSid();
+  const params = new URLSearchParams({
+    MessageSid: sid,
+    AccountSid: `AC${'0'.repeat(32)}`,
+    From: from,
+    To: '+15550000000',
+    Body: body,
+  });
+  const target = `${url}/webhooks/twilio`;
+  return { target, body: params.toString(), signature: twilioSignature(TOKEN, target, params) };
+}
+
+export interface LatencyFigures {
+  followers: number;
+  samples: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** Webhook acknowledged -> the post's last echo written to the outbox, one post at a time. */
+export async function echoLatency(cases: ReadonlyArray<{ followers: number; samples: number }>) {
+  return withNode(async (node, store) => {
+    const out: LatencyFigures[] = [];
+    let members = 0;
+    for (const c of cases) {
+      await seed(node, store, members, c.followers + 1);
+      members = c.followers + 1;
+      const times: number[] = [];
+      for (let i = 0; i < c.samples; i++) {
+        const text = `latency ${c.followers} ${i}`;
+        const p = signedPost(node.url, phone(0), text);
+        const res = await fetch(p.target, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': p.signature },
+          body: p.body,
+        });
+        const acked = Date.now();
+        if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+        if (!(await node.settle(300_000))) throw new Error('node did not settle');
+        const echo = formatEcho('m0', text);
+        const lines = (await readOutbox(node.outboxFile)).filter((l) => l.kind === 'echo' && l.text === echo);
+        if (lines.length !== c.followers) throw new Error(`${lines.length} echoes of ${c.followers}`);
+        times.push(Math.max(...lines.map((l) => Date.parse(l.at))) - acked);
+      }
+      times.sort((a, b) => a - b);
+      out.push({
+        followers: c.followers,
+        samples: c.samples,
+        p50Ms: percentile(times, 50),
+        p99Ms: percentile(times, 99),
+      });
+    }
+    return out;
+  });
+}
+
+export interface LoadFigures {
+  requests: number;
+  concurrency: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** Sends pre-built requests with `concurrency` keep-alive connections; every answer must be 200. */
+async function load(
+  port: number,
+  path: string,
+  requests: ReadonlyArray<{ body: string; signature: string }>,
+  concurrency: number,
+): Promise<LoadFigures> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies: number[] = [];
+  let next = 0;
+  const one = (r: { body: string; signature: string }) =>
+    new Promise<number>((resolve, reject) => {
+      const start = performance.now();
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': Buffer.byteLength(r.body),
+            'x-twilio-signature': r.signature,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve(performance.now() - start)
+              : reject(new Error(`status ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(r.body);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let r = requests[next++]; r !== undefined; r = requests[next++]) latencies.push(await one(r));
+    }),
+  );
+  const elapsed = performance.now() - started;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: requests.length,
+    concurrency,
+    perSecond: requests.length / (elapsed / 1000),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
+}
+
+export interface IngestFigures {
+  node: LoadFigures;
+  bare: LoadFigures;
+  /** node / bare requests per second. */
+  ratio: number;
+}
+
+/** Signed posts (each with one follower) into a local node, beside a bare server answering 200. */
+export async function ingestThroughput(options: {
+  requests: number;
+  concurrency: number;
+}): Promise<IngestFigures> {
+  const bareServer = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end('<Response/>');
+    });
+  });
+  await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', () => r()));
+  const address = bareServer.address();
+  const barePort = typeof address === 'object' && address ? address.port : 0;
+  try {
+    return await withNode(async (node, store) => {
+      await seed(node, store, 0, 2);
+      const build = (n: number, tag: string) =>
+        Array.from({ length: n }, (_, i) => signedPost(node.url, phone(0), `${tag} ${i}`));
+      await load(node.port, '/webhooks/twilio', build(100, 'warm-up'), options.concurrency);
+      await load(barePort, '/webhooks/twilio', build(100, 'warm-up bare'), options.concurrency);
+      const bare = await load(
+        barePort,
+        '/webhooks/twilio',
+        build(options.requests, 'bare'),
+        options.concurrency,
+      );
+      const measured = await load(
+        node.port,
+        '/webhooks/twilio',
+        build(options.requests, 'ingest'),
+        options.concurrency,
+      );
+      await node.settle(300_000);
+      return { node: measured, bare, ratio: measured.perSecond / bare.perSecond };
+    });
+  } finally {
+    await new Promise<void>((r) => bareServer.close(() => r()));
+  }
+}
