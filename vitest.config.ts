@@ -3,8 +3,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // test/pending holds suites for code another branch writes (see the file); enabled at merge.
-    exclude: [...configDefaults.exclude, 'test/pending/**'],
+    exclude: [...configDefaults.exclude],
     // DynamoDB Local and the SQS/SNS emulator, started once for the whole run and stopped after it.
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',

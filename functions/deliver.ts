@@ -3,6 +3,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamo-client.ts';
+import { DynamoFederationStore } from '../lib/adapters/dynamo-federation.ts';
 import { DynamoSmsSafety } from '../lib/adapters/dynamo-safety-items.ts';
 import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
@@ -17,9 +18,11 @@ import { SesEmailSender } from '../lib/adapters/ses-email-sender.ts';
 import { SnsAlerter } from '../lib/adapters/sns-alerter.ts';
 import { SnsSmsSender } from '../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
+import { botKeyFromSsm } from '../lib/adapters/ssm-bot-key.ts';
 import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
 import { DEFAULT_TELEGRAM_API_URL, TelegramSender } from '../lib/adapters/telegram-sender.ts';
 import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
+import { federationRunner } from '../lib/usecases/federation/runtime.ts';
 import { createSmsGate } from '../lib/usecases/sms-gate.ts';
 
 const table = requireEnv('TABLE_NAME');
@@ -39,6 +42,9 @@ const gate = createSmsGate({
   log: info,
   now: () => new Date(),
 });
+const { log } = createLogger('echobot-deliver');
+const botKey = await botKeyFromSsm(process.env.BOT_KEY_PARAM, log);
+const baseUrl = process.env.ECHOBOT_BASE_URL;
 
 export const handler = createDeliverHandler({
   store,
@@ -61,4 +67,17 @@ export const handler = createDeliverHandler({
   echoCounter: new DynamoStats(documentClient(), table),
   smsGate: gate,
   metrics: new EmfMetrics(),
+  // Without the key (or the base URL) federation jobs fail and retry until the operator sets it.
+  ...(botKey && baseUrl
+    ? {
+        federation: federationRunner({
+          baseUrl,
+          keys: botKey,
+          store: new DynamoFederationStore(documentClient(), table),
+          allowPrivate: false,
+          now: () => new Date(),
+          log: info,
+        }),
+      }
+    : {}),
 });

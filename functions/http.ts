@@ -1,6 +1,7 @@
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamo-client.ts';
+import { DynamoFederationStore } from '../lib/adapters/dynamo-federation.ts';
 import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
 import { DynamoTimeline } from '../lib/adapters/dynamo-timeline.ts';
@@ -8,9 +9,11 @@ import { requireEnv } from '../lib/adapters/env.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
 import { SqsQueueDepth } from '../lib/adapters/sqs-queue-depth.ts';
+import { botKeyFromSsm } from '../lib/adapters/ssm-bot-key.ts';
 import { optionalSecret } from '../lib/adapters/ssm-secret.ts';
 import { parseAdmins } from '../lib/domain/admins.ts';
 import { newId } from '../lib/domain/ids.ts';
+import { createSafeFetch } from '../lib/federation/safe-fetch.ts';
 import { noPeers } from '../lib/ports/peers.ts';
 import { createHttpApp } from '../lib/usecases/http-app.ts';
 
@@ -22,6 +25,9 @@ const store = new DynamoStore(doc, table);
 const timeline = new DynamoTimeline(doc, table);
 const { smsDailyBudget, postRateLimit } = safetyConfigFromEnv();
 const { log } = createLogger('echobot-http');
+const federation = new DynamoFederationStore(doc, table);
+// Read once per cold start; without it the bot serves no ActivityPub routes.
+const botKey = await botKeyFromSsm(process.env.BOT_KEY_PARAM, log);
 
 export const handler = createHttpApp({
   ingest: {
@@ -31,6 +37,7 @@ export const handler = createHttpApp({
     admins: parseAdmins(process.env.ECHOBOT_ADMINS),
     ...(postRateLimit !== undefined ? { postRateLimit } : {}),
     ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
+    ...(botKey ? { federation } : {}),
   },
   // Cached for five minutes by Powertools, so a rotated token is picked up without a redeploy.
   twilioAuthToken: async () => {
@@ -43,6 +50,22 @@ export const handler = createHttpApp({
   ...(process.env.PUBLIC_URL ? { publicUrl: process.env.PUBLIC_URL } : {}),
   log,
   pages: { store, timeline, now: () => new Date() },
+  ...(botKey
+    ? {
+        federation: {
+          keys: botKey,
+          // Deployed bots never reach private addresses: there is no ECHOBOT_ALLOW_PRIVATE in Lambda.
+          fetch: createSafeFetch({ allowPrivate: false }),
+          store: federation,
+          members: store,
+          timeline,
+          allowPrivate: false,
+          now: () => new Date(),
+          newId,
+          log,
+        },
+      }
+    : {}),
   status: {
     // A missing or empty parameter refuses every request rather than failing the function.
     adminToken: async () =>

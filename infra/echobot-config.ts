@@ -6,6 +6,8 @@ export interface EchobotConfig {
   readonly twilioAuthTokenParam: string;
   /** Name of the SSM SecureString parameter holding the operator's `/status` bearer token (created by the operator). */
   readonly adminTokenParam: string;
+  /** Name of the SSM SecureString parameter holding the bot's ActivityPub key pair (`npm run keys`); absent parameter = no federation. */
+  readonly botKeyParam: string;
   /** Public base URL when a custom domain fronts the http function (else the Function URL is the base). */
   readonly publicUrl?: string;
   /** Email address subscribed to the alerts topic. */
@@ -21,6 +23,7 @@ export interface EchobotConfig {
 
 export const DEFAULT_TWILIO_AUTH_TOKEN_PARAM = '/echobot/twilio-auth-token';
 export const DEFAULT_ADMIN_TOKEN_PARAM = '/echobot/admin-token';
+export const DEFAULT_BOT_KEY_PARAM = '/echobot/bot-key';
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'];
 
 const contextString = (scope: Construct, key: string): string | undefined => {
@@ -45,6 +48,13 @@ export const readEchobotConfig = (scope: Construct): EchobotConfig => {
   if (!/^\/[a-zA-Z0-9_.\-/]{1,1010}$/.test(adminTokenParam)) {
     throw new Error(
       `CDK context "adminTokenParam" must be an SSM parameter name (e.g. /echobot/admin-token), got "${adminTokenParam}"`,
+    );
+  }
+
+  const botKeyParam = contextString(scope, 'botKeyParam') ?? DEFAULT_BOT_KEY_PARAM;
+  if (!/^\/[a-zA-Z0-9_.\-/]{1,1010}$/.test(botKeyParam)) {
+    throw new Error(
+      `CDK context "botKeyParam" must be an SSM parameter name (e.g. /echobot/bot-key), got "${botKeyParam}"`,
     );
   }
 
@@ -84,6 +94,7 @@ export const readEchobotConfig = (scope: Construct): EchobotConfig => {
   return {
     twilioAuthTokenParam,
     adminTokenParam,
+    botKeyParam,
     logLevel,
     ...(publicUrl !== undefined ? { publicUrl } : {}),
     ...(alertEmail !== undefined ? { alertEmail } : {}),

@@ -80,6 +80,11 @@ export class EchobotStack extends Stack {
       parameterName: config.adminTokenParam,
     });
 
+    // The bot's ActivityPub signing key (`npm run keys` writes it); read by the two functions that sign.
+    const botKey = StringParameter.fromSecureStringParameterAttributes(this, 'BotKey', {
+      parameterName: config.botKeyParam,
+    });
+
     const http = new EchobotFunction(this, 'Http', {
       entry: 'http',
       description:
@@ -91,6 +96,7 @@ export class EchobotStack extends Stack {
         TABLE_NAME: table.tableName,
         TWILIO_AUTH_TOKEN_PARAM: config.twilioAuthTokenParam,
         ADMIN_TOKEN_PARAM: config.adminTokenParam,
+        BOT_KEY_PARAM: config.botKeyParam,
         DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,
         DELIVERY_DLQ_URL: deliveryDlq.queueUrl,
         ...(config.publicUrl !== undefined ? { PUBLIC_URL: config.publicUrl } : {}),
@@ -101,6 +107,7 @@ export class EchobotStack extends Stack {
     table.grantReadWriteData(http.role);
     twilioAuthToken.grantRead(http.role);
     adminToken.grantRead(http.role);
+    botKey.grantRead(http.role);
     // The status page reads queue depths, and nothing else of the queues.
     for (const q of [deliveryQueue, deliveryDlq]) q.grant(http.role, 'sqs:GetQueueAttributes');
     // Providers (Twilio, Telegram, peers) call in without AWS credentials; the function checks their signatures.
@@ -129,8 +136,9 @@ export class EchobotStack extends Stack {
         filters: [
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('INSERT'),
-            // New posts fan out; queued replies (OUTMSG items, type=reply) become one-recipient jobs.
-            dynamodb: { NewImage: { type: { S: FilterRule.or('post', 'reply') } } },
+            // New posts fan out; queued replies (OUTMSG items, type=reply) become one-recipient jobs;
+            // federation tasks (FEDTASK items, type=fedtask) become federation jobs.
+            dynamodb: { NewImage: { type: { S: FilterRule.or('post', 'reply', 'fedtask') } } },
           }),
         ],
       }),
@@ -145,8 +153,12 @@ export class EchobotStack extends Stack {
         TABLE_NAME: table.tableName,
         DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,
         SMS_TYPE: 'Transactional',
+        BOT_KEY_PARAM: config.botKeyParam,
+        // Federation deliveries need the bot's own URL outside any request.
+        ECHOBOT_BASE_URL: config.publicUrl ?? webhookUrl.url,
       },
     });
+    botKey.grantRead(deliver.role);
     table.grantReadWriteData(deliver.role);
     deliveryQueue.grantSendMessages(deliver.role);
     deliver.fn.addEventSource(

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamo-client.ts';
+import { DynamoFederationStore } from '../lib/adapters/dynamo-federation.ts';
 import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
 import { ensureTable } from '../lib/adapters/dynamo-table.ts';
@@ -17,10 +18,14 @@ import { SqsQueueDepth } from '../lib/adapters/sqs-queue-depth.ts';
 import { channelOf } from '../lib/domain/channel.ts';
 import { newId } from '../lib/domain/ids.ts';
 import type { Channel } from '../lib/domain/types.ts';
+import { loadOrCreateBotKeyPair } from '../lib/federation/bot-keys.ts';
+import { createSafeFetch } from '../lib/federation/safe-fetch.ts';
 import { noPeers } from '../lib/ports/peers.ts';
 import type { RetryDelay } from '../lib/usecases/deliver-job.ts';
 import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
 import { createFanoutHandler } from '../lib/usecases/fanout-stream.ts';
+import type { DeadHostPolicy } from '../lib/usecases/federation/run-task.ts';
+import { federationRunner } from '../lib/usecases/federation/runtime.ts';
 import { createHttpApp } from '../lib/usecases/http-app.ts';
 import { channelSenders, type LocalChannelOptions } from './channel-senders.ts';
 import { ConsoleFeed, serveConsoleEvents } from './console/console-feed.ts';
@@ -59,6 +64,8 @@ export interface LocalNodeOptions {
   digestIntervalMs?: number;
   /** `ECHOBOT_ADMINS`: channels allowed to run operators' commands. */
   admins?: readonly Channel[];
+  /** When a federation peer counts as dead (lib/usecases/federation/run-task.ts); tests shorten it. */
+  deadHost?: DeadHostPolicy;
 }
 
 export interface LocalNode {
@@ -130,6 +137,11 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const timeline = new DynamoTimeline(doc, TABLE);
     const stats = new DynamoStats(doc, TABLE);
     const consoleFeed = new ConsoleFeed();
+    // ActivityPub: the bot's key pair lives in the data directory (mode 600), made on first start.
+    const keys = await loadOrCreateBotKeyPair(join(options.dataDir, 'bot-key.json'));
+    const federationStore = new DynamoFederationStore(doc, TABLE);
+    const allowPrivate = options.channels?.allowPrivate ?? false;
+    const safeFetch = createSafeFetch({ allowPrivate });
     const httpApp = createHttpApp(
       {
         ingest: {
@@ -139,6 +151,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           admins: options.admins ?? [],
           ...(options.postRateLimit !== undefined ? { postRateLimit: options.postRateLimit } : {}),
           ...(options.smsDailyBudget !== undefined ? { smsDailyBudget: options.smsDailyBudget } : {}),
+          federation: federationStore,
         },
         twilioAuthToken: async () => token,
         telegramSecretToken: async () => options.channels?.telegramSecretToken,
@@ -147,6 +160,17 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
         publicUrl: url,
         log,
         pages: { store, timeline, now: () => new Date() },
+        federation: {
+          keys,
+          fetch: safeFetch,
+          store: federationStore,
+          members: store,
+          timeline,
+          allowPrivate,
+          now: () => new Date(),
+          newId,
+          log,
+        },
         status: {
           adminToken: async () => adminToken,
           stats,
@@ -168,10 +192,10 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           : {}),
       }),
     );
-    const fanout = createFanoutHandler({ store, queue, log: info });
     const senders = channelSenders(options.channels ?? {}, store, outbox);
     const safety = localSafety({ doc, table: TABLE, outboxFile, url, options, senders, store, log: info });
     cleanups.push(async () => safety.stop());
+    const fanout = createFanoutHandler({ store, queue, log: info, federation: federationStore });
     const deliver = createDeliverHandler({
       store,
       queue,
@@ -181,6 +205,16 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       log: info,
       ...(options.retryDelay ? { retryDelay: options.retryDelay } : {}),
       echoCounter: stats,
+      federation: federationRunner({
+        baseUrl: url,
+        keys,
+        store: federationStore,
+        allowPrivate,
+        fetch: safeFetch,
+        now: () => new Date(),
+        log: info,
+        ...(options.deadHost ? { deadHost: options.deadHost } : {}),
+      }),
     });
 
     let settle: (timeoutMs?: number) => Promise<boolean> = async () => false;
@@ -255,6 +289,8 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       queueUrl: queueLocal.queueUrl,
       handler: deliver,
       log: info,
+      // The local queue's visibility timeout is 60 s: one sixth of it, the stack's ratio.
+      functionTimeoutMs: 10_000,
     });
     cleanups.push(() => queuePoller.stop());
 

@@ -17,6 +17,13 @@ export interface QueuePollerOptions {
   /** Concurrent receive loops, like Lambda scaling out pollers. */
   concurrency?: number;
   log?: (event: string, fields: Record<string, unknown>) => void;
+  /**
+   * The function timeout the handler's context reports (default 60 s, the deployed deliver
+   * timeout). Keep the queue's visibility timeout at least 6x this, as the stack does: nothing
+   * kills a slow local invocation, and a job redelivered after its idempotency lock (which lasts
+   * as long as the context says the function may run) has expired would be sent twice.
+   */
+  functionTimeoutMs?: number;
 }
 
 /** One received message as the SQS event source mapping hands it to a function. */
@@ -69,7 +76,10 @@ export function startQueuePoller(options: QueuePollerOptions) {
         let failed: Set<string>;
         running++;
         try {
-          const res = await options.handler(event, localContext('echobot-deliver'));
+          const res = await options.handler(
+            event,
+            localContext('echobot-deliver', options.functionTimeoutMs),
+          );
           failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
         } catch (err) {
           log('deliver invocation failed', { error: String(err) });

@@ -33,7 +33,7 @@ const BATCH = 100;
 /** The event filter the stack puts on the event source mapping: only new posts and queued replies invoke fanout. */
 export function isNewPost(record: _Record): boolean {
   const type = record.dynamodb?.NewImage?.type?.S;
-  return record.eventName === 'INSERT' && (type === 'post' || type === 'reply');
+  return record.eventName === 'INSERT' && (type === 'post' || type === 'reply' || type === 'fedtask');
 }
 
 /**

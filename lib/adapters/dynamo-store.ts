@@ -25,6 +25,7 @@ import type {
   Store,
 } from '../ports/store.ts';
 import { type ChannelMutation, channelItems } from './dynamo-channel-items.ts';
+import { federationItems } from './dynamo-federation.ts';
 import {
   callbackItem,
   channelItem,
@@ -197,6 +198,10 @@ export class DynamoStore implements Store {
       case 'removeMember':
       case 'setMode':
         memberItems(TableName, m, add);
+        break;
+      case 'setRemoteFollow':
+      case 'putFederationTask':
+        federationItems(TableName, m, add, expiresAt);
         return;
       default:
         channelItems(TableName, m satisfies ChannelMutation, add, expiresAt);

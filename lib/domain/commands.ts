@@ -1,4 +1,5 @@
 import { CHANNEL_USAGE, type ChannelCommand, parseChannelCommand } from './channel-commands.ts';
+import { normalizeHandle } from './handle.ts';
 import { MEMBER_USAGE, type MemberCommand, parseMemberCommand } from './member-commands.ts';
 import { normalizeNick } from './nick.ts';
 import { parseSafetyCommand, SAFETY_USAGE, type SafetyCommand } from './safety-commands.ts';
@@ -12,6 +13,8 @@ export type Command =
   | { kind: 'join'; nick: string }
   | { kind: 'follow'; nick: string }
   | { kind: 'unfollow'; nick: string }
+  /** FOLLOW / UNFOLLOW a remote author by handle (`carol@other.example`, `alice@127.0.0.1:8787`). */
+  | { kind: 'followRemote'; handle: string; follow: boolean }
   | { kind: 'stop' }
   | { kind: 'start' }
   /** `usage` set: `HELP <command>`, answered with that command's usage line. */
@@ -30,8 +33,8 @@ export const STOP_WORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'Q
 
 export const USAGE = {
   JOIN: 'JOIN <nick> - pick a nick of 2-15 letters, digits or _ (e.g. JOIN alice)',
-  FOLLOW: 'FOLLOW <nick> - get that member’s posts again',
-  UNFOLLOW: 'UNFOLLOW <nick> - stop getting that member’s posts (also LEAVE)',
+  FOLLOW: 'FOLLOW <nick> or FOLLOW <nick@other.bot> - get that member’s posts',
+  UNFOLLOW: 'UNFOLLOW <nick> or UNFOLLOW <nick@other.bot> - stop getting their posts (also LEAVE)',
 } as const;
 
 const NICK_COMMANDS = { JOIN: 'join', FOLLOW: 'follow', UNFOLLOW: 'unfollow', LEAVE: 'unfollow' } as const;
@@ -81,7 +84,10 @@ export function parseCommand(text: string): Command {
   if (isNickCommand(word)) {
     const kind = NICK_COMMANDS[word];
     const usage = USAGE[kind === 'join' ? 'JOIN' : kind === 'follow' ? 'FOLLOW' : 'UNFOLLOW'];
-    const nick = args.length === 1 && args[0] !== undefined ? normalizeNick(args[0]) : undefined;
+    const arg = args.length === 1 ? args[0] : undefined;
+    const handle = kind !== 'join' && arg?.includes('@', 1) ? normalizeHandle(arg) : undefined;
+    if (handle !== undefined) return { kind: 'followRemote', handle, follow: kind === 'follow' };
+    const nick = arg !== undefined ? normalizeNick(arg) : undefined;
     if (nick === undefined) return { kind: 'usage', command: word, usage };
     return { kind, nick };
   }

@@ -47,3 +47,8 @@ export class PermanentSendError extends EchobotError {
     super(message);
   }
 }
+
+/** A dependency is briefly unavailable (a peer's key could not be fetched): the caller should retry. */
+export class UnavailableError extends EchobotError {
+  override readonly name = 'UnavailableError';
+}

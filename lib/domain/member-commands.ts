@@ -31,10 +31,10 @@ export type BotMode = 'echo' | 'follow';
 
 export const MEMBER_USAGE = {
   NICK: 'NICK <new> - change your nick (e.g. NICK alice2)',
-  ON: 'ON - get messages again; ON <nick> - get that member’s posts again',
-  OFF: 'OFF - pause all messages (ON to resume); OFF <nick> - pause that member’s posts but stay a follower',
+  ON: "ON - get messages again; ON <nick> - get that member's posts again",
+  OFF: "OFF - pause all messages (ON to resume); OFF <nick> - pause that member's posts but stay a follower",
   D: 'D <nick> <text> - a private message to that member only',
-  GET: 'GET <nick> - that member’s latest post',
+  GET: "GET <nick> - that member's latest post",
   WHOIS: 'WHOIS <nick> - when that member joined, posts and followers',
   WHO: 'WHO - the members (WHO 2 for the next page)',
   FOLLOWERS: 'FOLLOWERS - who gets your posts',

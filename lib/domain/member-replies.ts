@@ -25,8 +25,6 @@ export const MEMBER_REPLIES = {
   directSent: (nick: string) => `Sent to ${nick}.`,
   direct: (from: string, text: string) => `DM from ${from}: ${text}`,
   directRefused: (nick: string) => `${nick} is not taking messages right now. Nothing was sent.`,
-  remoteDirect: (handle: string) =>
-    `Messaging people on other bots (${handle}) is not available on this bot yet. Nothing was sent.`,
   latest: (nick: string, text: string, createdAt: string) => `${nick}: ${text} (${minute(createdAt)})`,
   noPosts: (nick: string) => `${nick} has not posted yet.`,
   whois: (nick: string, joinedAt: string, posts: number, followers: number) =>

@@ -1,4 +1,5 @@
 /** The words of DESIGN.md as types. Pure: imports nothing outside the domain. */
+import type { FederationTask } from './federation-task.ts';
 
 /**
  * How a member is reached, written `kind:address`: `sms:+15550001111`, `telegram:<chat id>`,
@@ -45,7 +46,9 @@ export interface DeliveryJob {
   recipients: Recipient[];
   attempt: number;
   /** `reply`: one answer to one channel, sent as decided at ingest (no member or opt-out re-check). Absent = echo. */
-  kind?: 'echo' | 'reply';
+  kind?: 'echo' | 'reply' | 'federation';
+  /** `federation` jobs: what to do on the open web (no channel recipients; `recipients` is empty). */
+  federation?: FederationTask;
 }
 
 /** One outbound message, the unit a sender transmits. */

@@ -7,6 +7,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   UnauthorizedError,
+  UnavailableError,
   UnsupportedMediaTypeError,
 } from '../domain/errors.ts';
 
@@ -19,12 +20,14 @@ export function statusOf(err: unknown): number {
   if (err instanceof MethodNotAllowedError) return 405;
   if (err instanceof PayloadTooLargeError) return 413;
   if (err instanceof UnsupportedMediaTypeError) return 415;
+  if (err instanceof UnavailableError) return 503;
   return 500;
 }
 
 export function errorResponse(err: unknown): APIGatewayProxyStructuredResultV2 {
   const statusCode = statusOf(err);
-  const error = statusCode < 500 && err instanceof EchobotError ? err.message : 'internal error';
+  const error =
+    (statusCode < 500 || statusCode === 503) && err instanceof EchobotError ? err.message : 'internal error';
   return {
     statusCode,
     headers: {

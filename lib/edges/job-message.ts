@@ -1,11 +1,55 @@
 import * as z from 'zod';
 import { BadRequestError } from '../domain/errors.ts';
+import type { FederationTask } from '../domain/federation-task.ts';
 import type { Channel, DeliveryJob } from '../domain/types.ts';
 
 const channel = z.custom<Channel>(
   (v) => typeof v === 'string' && /^[a-z]+:.+/.test(v),
   'channel must be kind:address',
 );
+
+const url = z
+  .string()
+  .max(2048)
+  .refine((v) => URL.canParse(v), 'not a URL');
+const handle = z.string().min(3).max(320);
+/** A federation task (lib/domain/federation-task.ts) as carried in a queue message. */
+export const FederationTaskSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('deliver'),
+    id: z.string().min(1),
+    inbox: url,
+    activity: z.string().max(200_000),
+    actor: url,
+  }),
+  z.object({ type: z.enum(['follow', 'unfollow']), id: z.string().min(1), nick: z.string().min(1), handle }),
+  z.object({
+    type: z.literal('direct'),
+    id: z.string().min(1),
+    nick: z.string().min(1),
+    handle,
+    text: z.string(),
+    noteId: url,
+  }),
+  z.object({
+    type: z.literal('remoteNote'),
+    id: z.string().min(1),
+    noteId: url,
+    handle,
+    text: z.string(),
+    memberIds: z.array(z.string()).optional(),
+  }),
+]);
+
+const federationJob = z.object({
+  id: z.string().min(1),
+  postId: z.string().min(1),
+  text: z.string(),
+  recipients: z.array(z.never()).max(0),
+  attempt: z.number().int().min(0),
+  kind: z.literal('federation'),
+  federation: FederationTaskSchema,
+});
 
 const job = z.object({
   id: z.string().min(1),
@@ -24,6 +68,11 @@ export function parseJobMessage(body: string): DeliveryJob {
     value = JSON.parse(body);
   } catch {
     throw new BadRequestError('queue message is not JSON');
+  }
+  if (typeof value === 'object' && value !== null && 'kind' in value && value.kind === 'federation') {
+    const { federation, ...fields } = federationJob.parse(value);
+    const task: FederationTask = federation;
+    return { ...fields, recipients: [], federation: task };
   }
   const { kind, ...rest } = job.parse(value);
   if (kind !== 'reply' && rest.recipients.some((r) => r.memberId === ''))

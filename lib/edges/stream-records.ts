@@ -1,8 +1,10 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { parseChannel } from '../domain/channel.ts';
+import type { FederationTask } from '../domain/federation-task.ts';
 import type { Post } from '../domain/types.ts';
 import type { OutboundRecord } from '../ports/store.ts';
+import { FederationTaskSchema } from './job-message.ts';
 
 const s = z.object({ S: z.string() });
 
@@ -51,4 +53,20 @@ export function outboundFromStreamRecord(record: DynamoDBRecord): OutboundRecord
     text: text.S,
     ...(memberId ? { memberId: memberId.S } : {}),
   };
+}
+
+/** A new federation task item (`FEDTASK#...`, type=fedtask): the task, validated. */
+export function federationTaskFromStreamRecord(record: DynamoDBRecord): FederationTask | undefined {
+  if (record.eventName !== 'INSERT') return undefined;
+  const image = record.dynamodb?.NewImage;
+  if (image?.type?.S !== 'fedtask') return undefined;
+  const raw = image.task?.S;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw ?? '');
+  } catch {
+    throw new Error('malformed federation task item: not JSON');
+  }
+  const task: FederationTask = FederationTaskSchema.parse(value);
+  return task;
 }

@@ -1,3 +1,4 @@
+import type { FederationTask } from '../domain/federation-task.ts';
 import type { BotMode } from '../domain/member-commands.ts';
 import type { QuietHours, SafetySettings } from '../domain/quiet-hours.ts';
 import type { TimelineEntry } from '../domain/timeline.ts';
@@ -25,7 +26,8 @@ export type Mutation =
   | { kind: 'putLinkCode'; link: LinkCode }
   | { kind: 'deleteLinkCode'; code: string }
   | SafetyMutation
-  | MemberMutation;
+  | MemberMutation
+  | FederationMutation;
 
 /** The SMS-safety changes (lib/adapters/dynamo-safety-items.ts writes them). */
 export type SafetyMutation =
@@ -58,6 +60,13 @@ export type MemberMutation =
   /** KICK (and BAN when `ban`): the member goes, their channels become strangers (banned ones can't JOIN). */
   | { kind: 'removeMember'; member: Member; ban: boolean }
   | { kind: 'setMode'; mode: BotMode };
+
+/** Federation's changes (written by lib/adapters/dynamo-federation.ts). */
+export type FederationMutation =
+  /** A member follows (or stops following) a remote author by handle. */
+  | { kind: 'setRemoteFollow'; handle: string; memberId: string; following: boolean }
+  /** Work for the open web (lib/domain/federation-task.ts); the stream turns it into a job. */
+  | { kind: 'putFederationTask'; task: FederationTask };
 
 /** One message for one channel, written with the change that caused it and sent by the deliver function. */
 export interface OutboundRecord {

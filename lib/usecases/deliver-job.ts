@@ -1,5 +1,6 @@
 import { splitChannel } from '../domain/channel.ts';
 import { PermanentSendError } from '../domain/errors.ts';
+import type { FederationTask } from '../domain/federation-task.ts';
 import { stillDeliverable } from '../domain/recipients.ts';
 import type { DeliveryJob, OutboundMessage, Recipient } from '../domain/types.ts';
 import type { Metrics } from '../ports/metrics.ts';
@@ -23,6 +24,8 @@ export interface DeliverDeps {
   retryDelay?: RetryDelay;
   /** Quiet hours, the SMS part limit and the daily SMS budget (lib/usecases/sms-gate.ts); absent = SMS unguarded. */
   smsGate?: SmsGate;
+  /** Carries out `federation` jobs (signed ActivityPub deliveries); absent = such jobs fail and retry. */
+  federation?: { run(task: FederationTask): Promise<string> };
 }
 
 export interface RetryDelay {
@@ -67,6 +70,7 @@ export function retryDelaySeconds(
  * landing it in the dead-letter queue when it never succeeds.
  */
 export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<DeliverOutcome> {
+  if (job.kind === 'federation') return deliverFederationJob(deps, job);
   const isReply = job.kind === 'reply';
   const members = isReply ? new Map() : await deps.store.membersByIds(job.recipients.map((r) => r.memberId));
   // A reply was decided at ingest, opt-out rules included (STOP's own confirmation goes out after the STOP).
@@ -150,5 +154,24 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
     retried: failed.length,
     ...(held > 0 ? { held } : {}),
     ...(overBudget > 0 ? { overBudget } : {}),
+  };
+}
+
+/**
+ * A federation job: one task, one outside call. A failure throws, so the queue retries the
+ * message with the same backoff as echoes (30 s doubling to 15 min) and lands it in the DLQ
+ * after its last receive; a permanent refusal or a dead host completes the job (logged).
+ */
+async function deliverFederationJob(deps: DeliverDeps, job: DeliveryJob): Promise<DeliverOutcome> {
+  if (!job.federation) throw new JobFailedError(`job ${job.id}: federation job without a task`);
+  if (!deps.federation) throw new JobFailedError(`job ${job.id}: federation is not configured here`);
+  const outcome = await deps.federation.run(job.federation);
+  deps.log('federation task done', { jobId: job.id, type: job.federation.type, outcome });
+  const sent = outcome === 'sent' ? 1 : 0;
+  return {
+    sent,
+    skipped: outcome === 'skipped-dead-host' ? 1 : 0,
+    refused: outcome === 'refused' ? 1 : 0,
+    retried: 0,
   };
 }

@@ -1,15 +1,23 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { outboundFromStreamRecord, postFromStreamRecord } from '../edges/stream-records.ts';
+import {
+  federationTaskFromStreamRecord,
+  outboundFromStreamRecord,
+  postFromStreamRecord,
+} from '../edges/stream-records.ts';
+import type { FederationStore } from '../ports/federation.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import { BatchingQueue } from './batching-queue.ts';
 import { type FanoutDeps, fanoutPost } from './fanout-post.ts';
+import { fanoutFederationTask, fanoutToRemoteFollowers } from './federation/fanout-federation.ts';
 import { replyJob } from './reply-job.ts';
 
 export interface FanoutStreamDeps extends FanoutDeps {
   log: (event: string, fields: Record<string, unknown>) => void;
   /** Custom metrics: posts fanned out, failed records. */
   metrics?: Metrics;
+  /** ActivityPub: local posts also go to remote followers; federation tasks become jobs. */
+  federation?: Pick<FederationStore, 'followersOf' | 'localFollowersOf'>;
 }
 
 /**
@@ -25,11 +33,20 @@ export function createFanoutHandler(deps: FanoutStreamDeps) {
       deps.log('reply queued', { id: outbound.id });
       return;
     }
+    const task = deps.federation ? federationTaskFromStreamRecord(record) : undefined;
+    if (task && deps.federation) {
+      const jobs = await fanoutFederationTask({ ...deps, queue, federation: deps.federation }, task);
+      deps.log('federation task queued', { taskId: task.id, type: task.type, jobs });
+      return;
+    }
     const post = postFromStreamRecord(record);
     if (!post) return;
     const { recipients, jobs } = await fanoutPost({ ...deps, queue }, post);
+    const remote = deps.federation
+      ? await fanoutToRemoteFollowers({ ...deps, queue, federation: deps.federation }, post)
+      : 0;
     deps.metrics?.posts(1);
-    deps.log('post fanned out', { postId: post.id, recipients, jobs });
+    deps.log('post fanned out', { postId: post.id, recipients, jobs, remoteServers: remote });
   };
   // One processor and one batching queue per invocation: their state is per batch, and a local
   // poller may run batches concurrently. Jobs of consecutive records share SQS batches.

@@ -2,6 +2,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { errorResponse, statusOf } from '../edges/http-errors.ts';
 import { createRouter, type HttpEvent, type HttpResult, type Route } from '../edges/http-router.ts';
 import type { IngestDeps } from './ingest-message.ts';
+import { type ActivityPubDeps, activityPubRoutes } from './routes/activitypub-routes.ts';
 import { imRoutes } from './routes/im-routes.ts';
 import { type PageDeps, pageRoutes } from './routes/page-routes.ts';
 import { statusRoutes } from './routes/status-routes.ts';
@@ -29,6 +30,8 @@ export interface HttpDeps {
   pages?: PageDeps;
   /** The operator's `/status` page; absent means no such route. */
   status?: StatusDeps;
+  /** ActivityPub: WebFinger, NodeInfo, actors, inboxes; absent means the bot does not federate. */
+  federation?: ActivityPubDeps;
 }
 
 /**
@@ -40,6 +43,7 @@ export function createHttpApp(deps: HttpDeps, extraRoutes: readonly Route[] = []
   const route = createRouter([
     ...(deps.pages ? pageRoutes(deps.pages, deps.publicUrl) : []),
     ...(deps.status ? statusRoutes(deps.status, deps.publicUrl) : []),
+    ...(deps.federation ? activityPubRoutes(deps.federation, deps.publicUrl) : []),
     {
       method: 'GET',
       path: '/',

@@ -4,9 +4,12 @@ import { MEMBER_REPLIES } from '../domain/member-replies.ts';
 import { SAFETY_REPLIES } from '../domain/safety-replies.ts';
 import { cleanText } from '../domain/text.ts';
 import type { Channel } from '../domain/types.ts';
+import type { FederationStore } from '../ports/federation.ts';
 import type { Mutation, Store } from '../ports/store.ts';
+import type { CommandContext, Decision } from './commands/decision.ts';
 import { answersWhileOptedOut, decide } from './commands/index.ts';
 import { postRateLimit } from './commands/post.ts';
+import type { FollowVia } from './commands/remote-follow.ts';
 
 /** One message as every provider edge hands it over. */
 export interface InboundMessage {
@@ -36,6 +39,12 @@ export interface IngestDeps {
   postRateLimit?: number;
   /** `ECHOBOT_SMS_DAILY_BUDGET`: when today's SMS parts reached it, a post's author is told (once a day). */
   smsDailyBudget?: number;
+  /** Remote follows (ActivityPub); absent = this bot does not federate (remote FOLLOW and D are answered so). */
+  federation?: Pick<FederationStore, 'isFollowingRemote'>;
+  /** Which way a FOLLOW of a remote handle goes (lib/usecases/commands/remote-follow.ts); default ActivityPub. */
+  followVia?: FollowVia;
+  /** The peer network's FOLLOW, used when `followVia` answers `peers`. */
+  followViaPeers?: (ctx: CommandContext, handle: string, follow: boolean) => Promise<Decision>;
 }
 
 export interface IngestResult {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createEchobotApp } from '../../infra/echobot-app.ts';
 import {
   DEFAULT_ADMIN_TOKEN_PARAM,
+  DEFAULT_BOT_KEY_PARAM,
   DEFAULT_TWILIO_AUTH_TOKEN_PARAM,
   readEchobotConfig,
 } from '../../infra/echobot-config.ts';
@@ -23,6 +24,7 @@ describe('echobot CDK context', () => {
     expect(configFrom({})).toEqual({
       twilioAuthTokenParam: DEFAULT_TWILIO_AUTH_TOKEN_PARAM,
       adminTokenParam: DEFAULT_ADMIN_TOKEN_PARAM,
+      botKeyParam: DEFAULT_BOT_KEY_PARAM,
       logLevel: 'INFO',
     });
     expect(cdkJsonContext().twilioAuthTokenParam).toBe(DEFAULT_TWILIO_AUTH_TOKEN_PARAM);

@@ -9,7 +9,11 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_PARAM_DEFAULTS } from '../../infra/channel-config.ts';
 import { createEchobotApp } from '../../infra/echobot-app.ts';
-import { DEFAULT_ADMIN_TOKEN_PARAM, DEFAULT_TWILIO_AUTH_TOKEN_PARAM } from '../../infra/echobot-config.ts';
+import {
+  DEFAULT_ADMIN_TOKEN_PARAM,
+  DEFAULT_BOT_KEY_PARAM,
+  DEFAULT_TWILIO_AUTH_TOKEN_PARAM,
+} from '../../infra/echobot-config.ts';
 import type { EchobotStack } from '../../infra/echobot-stack.ts';
 import {
   allowedActions,
@@ -213,7 +217,7 @@ describe('EchobotStack', () => {
       const filters =
         (props?.FilterCriteria as { Filters: { Pattern: string }[] } | undefined)?.Filters ?? [];
       expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
-        { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['post', 'reply'] } } } },
+        { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['post', 'reply', 'fedtask'] } } } },
       ]);
     });
   });
@@ -378,6 +382,7 @@ describe('EchobotStack', () => {
         [
           `:parameter${DEFAULT_ADMIN_TOKEN_PARAM}`,
           `:parameter${DEFAULT_TWILIO_AUTH_TOKEN_PARAM}`,
+          `:parameter${DEFAULT_BOT_KEY_PARAM}`,
           `:parameter${CHANNEL_PARAM_DEFAULTS.telegramSecretTokenParam}`,
           `:parameter${CHANNEL_PARAM_DEFAULTS.imSecretParam}`,
         ].sort(),
@@ -406,9 +411,10 @@ describe('EchobotStack', () => {
       expect(allowedActions(statements)).toEqual(
         expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:DeleteItem']),
       );
-      // Telegram's bot token and the IM bridge secret, by name; no mail without `mailFrom`.
+      // Telegram's bot token, the IM bridge secret and the bot's signing key, by name; no mail without `mailFrom`.
       expect(parametersReadBy(statements)).toEqual(
         [
+          `:parameter${DEFAULT_BOT_KEY_PARAM}`,
           `:parameter${CHANNEL_PARAM_DEFAULTS.telegramBotTokenParam}`,
           `:parameter${CHANNEL_PARAM_DEFAULTS.imSecretParam}`,
         ].sort(),

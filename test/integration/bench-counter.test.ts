@@ -29,8 +29,10 @@ describe('the bench’s AWS call counter', () => {
     const result = await fanoutPost({ store, queue: new SqsJobQueue(q.sqs, q.queueUrl) }, post);
     expect(result).toEqual({ recipients: 11, jobs: 1 });
     const counts = counter.take();
-    // 12 members in pages of 5: 3 pages (the last one short), one muted-by query, one batch send.
-    expect(counts['DynamoDB.Query']?.calls).toBe(4);
+    // 12 members in pages of 5: 3 pages (the last one short), one muted-by query, one query of
+    // the author's relations (blocks, pauses, follows), the mode's GetItem, one batch send.
+    expect(counts['DynamoDB.Query']?.calls).toBe(5);
+    expect(counts['DynamoDB.GetItem']?.calls).toBe(1);
     expect(counts['DynamoDB.Query']?.readUnits).toBeGreaterThan(0);
     expect(callsOf(counts, 'SQS.')).toBe(1);
     expect(counts['SQS.SendMessageBatch']?.requestBytes).toBeGreaterThan(11 * 20);

@@ -22,7 +22,7 @@ export async function freshTable() {
 }
 
 /** A fresh queue with a DLQ in the shared fauxqs. */
-export async function freshQueue(maxReceiveCount = 3) {
+export async function freshQueue(maxReceiveCount = 3, visibilityTimeoutSeconds = 30) {
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: inject('fauxqsEndpoint') });
   const name = uniqueName('deliver');
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
@@ -34,7 +34,7 @@ export async function freshQueue(maxReceiveCount = 3) {
     new CreateQueueCommand({
       QueueName: name,
       Attributes: {
-        VisibilityTimeout: '30',
+        VisibilityTimeout: String(visibilityTimeoutSeconds),
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn: attrs.Attributes?.QueueArn, maxReceiveCount }),
       },
     }),

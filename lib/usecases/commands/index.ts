@@ -14,7 +14,8 @@ import { kick, mode } from './operator.ts';
 import { start, stop } from './opt-out.ts';
 import { post } from './post.ts';
 import { quiet, quietOff, quietShow, timeZone } from './quiet.ts';
-import { remoteDirect } from './remote.ts';
+import { remoteDirect } from './remote-direct.ts';
+import { remoteFollow } from './remote-follow.ts';
 import { track } from './track.ts';
 
 /** The command table: one case per command, each handled in its own file. */
@@ -34,6 +35,8 @@ export async function decide(ctx: CommandContext, command: Command): Promise<Dec
       return follow(ctx, command.nick, true);
     case 'unfollow':
       return follow(ctx, command.nick, false);
+    case 'followRemote':
+      return remoteFollow(ctx, command.handle, command.follow);
     case 'post':
       return post(ctx, command.text);
     case 'email':

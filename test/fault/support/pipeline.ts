@@ -24,7 +24,8 @@ import { eventually } from '../../support/poll.ts';
  */
 export async function startPipeline(options: { carrierEndpoint: string; streamMaxAttempts?: number }) {
   const t = await freshTable();
-  const q = await freshQueue(MAX_RECEIVES);
+  // The stack's ratio: visibility 6x the deliver timeout (60 s, the poller's default context).
+  const q = await freshQueue(MAX_RECEIVES, 365);
   const dir = await mkdtemp(join(tmpdir(), 'echobot-fault-'));
   const failureFile = join(dir, 'fanout-failures.jsonl');
   const queue = new SqsJobQueue(q.sqs, q.queueUrl);
@@ -33,12 +34,14 @@ export async function startPipeline(options: { carrierEndpoint: string; streamMa
     events.push({ event, fields });
   };
   const fanout = createFanoutHandler({ store: t.store, queue, log });
-  // One try per call and a short timeout: a hanging carrier is a failed send, retried by the pipeline.
+  // One try per call and a timeout: a hanging carrier is a failed send, retried by the pipeline.
+  // Not shorter: a loaded test machine can stall past a 2 s timeout after the carrier accepted a
+  // message, and that retry is a real duplicate (at-least-once at the carrier, as with real SNS).
   const sns = new SNSClient({
     ...LOCAL_AWS,
     endpoint: options.carrierEndpoint,
     maxAttempts: 1,
-    requestHandler: { requestTimeout: 2000, throwOnRequestTimeout: true, httpAgent: { maxSockets: 256 } },
+    requestHandler: { requestTimeout: 5000, throwOnRequestTimeout: true, httpAgent: { maxSockets: 256 } },
   });
   const deliver = createDeliverHandler({
     store: t.store,

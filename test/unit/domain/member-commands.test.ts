@@ -93,6 +93,13 @@ describe('parseCommand: the member command set', () => {
   });
 });
 
+describe('usage lines', () => {
+  it.each(Object.entries(MEMBER_USAGE))('%s answers in one plain (GSM-7) text', (_word, usage) => {
+    expect(`Usage: ${usage}`.length).toBeLessThanOrEqual(160);
+    expect(usage).toMatch(/^[\x20-\x7e]+$/);
+  });
+});
+
 describe('TRACK words', () => {
   it('normalizes a tracked word and refuses what is not one word', () => {
     expect(normalizeTrackWord('#Coffee')).toBe('coffee');

@@ -1,9 +1,5 @@
 /**
- * PENDING: enable when the outbound-URL guard lands with federation. It is outside Vitest's
- * include list (see vitest.config.ts) and tsconfig's, so it neither runs nor is skipped.
- * To enable: point the import below at the guard, drop its @ts-expect-error and the cast, and
- * remove `test/pending` from both excludes.
- *
+ * The outbound-URL guard (lib/federation/url-guard.ts).
  * Contract: `assertPublicUrl(url, { allowPrivate, lookup? })` resolves for a URL whose host
  * resolves only to public addresses, and rejects (a typed error) when any address is
  * loopback, private, link-local, unique-local, unspecified, or an IPv4-mapped IPv6 form of
@@ -11,14 +7,10 @@
  * hop by hop by the fetcher, each hop through this same guard.
  */
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error the guard is written on the federation branch
-import { assertPublicUrl } from '../../lib/federation/url-guard.ts';
+import { assertPublicUrl } from '../../../lib/federation/url-guard.ts';
 
 type Lookup = (host: string) => Promise<Array<{ address: string; family: 4 | 6 }>>;
-const guard = assertPublicUrl as (
-  url: string,
-  options: { allowPrivate: boolean; lookup?: Lookup },
-) => Promise<void>;
+const guard = assertPublicUrl;
 
 const resolvesTo =
   (...addresses: string[]): Lookup =>

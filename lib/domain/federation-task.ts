@@ -1,0 +1,32 @@
+/**
+ * Work the ActivityPub side hands to the delivery queue. Every task is written to the table
+ * first (a FEDTASK item, in the same transaction as the command or inbox activity that caused
+ * it); the table's stream turns it into a delivery job, and the deliver function, the only one
+ * that talks to the outside, carries it out with the queue's retries, backoff and DLQ.
+ */
+export type FederationTask =
+  /** POST a ready activity (JSON text) to an inbox, signed with `actor`'s key (`<actor>#main-key`). */
+  | { type: 'deliver'; id: string; inbox: string; activity: string; actor: string }
+  /** A member follows / unfollows a remote author: WebFinger, then Follow or Undo(Follow). */
+  | { type: 'follow' | 'unfollow'; id: string; nick: string; handle: string }
+  /** A member's direct message to a remote actor: a Create(Note) addressed only to them. */
+  | { type: 'direct'; id: string; nick: string; handle: string; text: string; noteId: string }
+  /**
+   * A Note that arrived in the inbox: the fanout function resolves who gets it (the author's
+   * local followers, or for a direct note only `memberIds`) and writes ordinary echo jobs.
+   */
+  | {
+      type: 'remoteNote';
+      id: string;
+      noteId: string;
+      handle: string;
+      text: string;
+      memberIds?: string[];
+    };
+
+export type FederationTaskType = FederationTask['type'];
+
+/** How a remote post reads on a phone: `carol@other.example: hi`; a direct one starts with `D `. */
+export function formatRemoteEcho(handle: string, text: string, direct: boolean): string {
+  return `${direct ? 'D ' : ''}${handle}: ${text}`;
+}

@@ -1,0 +1,218 @@
+import { BadRequestError, NotFoundError, UnauthorizedError, UnavailableError } from '../../domain/errors.ts';
+import type { FederationTask } from '../../domain/federation-task.ts';
+import { charCount } from '../../domain/text.ts';
+import {
+  acceptActivity,
+  actorOf,
+  IGNORED_TYPES,
+  type InboxActivity,
+  InboxActivitySchema,
+  noteText,
+  PUBLIC,
+} from '../../federation/activities.ts';
+import {
+  type FetchKey,
+  SignatureError,
+  signatureErrorStatus,
+  verifyRequest,
+} from '../../federation/http-signatures.ts';
+import type { InboxWrite } from '../../ports/federation.ts';
+import type { Store } from '../../ports/store.ts';
+import type { TimelineWriter } from '../../ports/timeline.ts';
+import { actorById, type FederationNet } from './remote-actors.ts';
+
+export interface InboxDeps {
+  net: FederationNet;
+  members: Pick<Store, 'memberByNick'>;
+  fetchKey: FetchKey;
+  timeline?: TimelineWriter;
+  now: () => Date;
+  newId: () => string;
+  log: (level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>) => void;
+  /** Signature clock window; defaults in http-signatures.ts (1 h past, 5 min future). */
+  maxPastSeconds?: number;
+}
+
+export interface InboxRequest {
+  method: string;
+  /** Path with query string, as received. */
+  path: string;
+  headers: Record<string, string | undefined>;
+  body: string;
+}
+
+export type InboxOutcome = 'accepted' | 'duplicate' | 'ignored';
+
+/** Longest remote text we pass on by SMS; longer notes are cut with an ellipsis. */
+export const MAX_REMOTE_CHARS = 500;
+
+function clip(text: string): string {
+  if (charCount(text) <= MAX_REMOTE_CHARS) return text;
+  return `${[...text].slice(0, MAX_REMOTE_CHARS - 1).join('')}…`;
+}
+
+/** The local member an actor URL of this bot names, or undefined. */
+function localNick(base: string, url: string): string | undefined {
+  const prefix = `${base}/users/`;
+  if (!url.startsWith(prefix)) return undefined;
+  const rest = url.slice(prefix.length);
+  return /^[a-z0-9_]{2,15}$/.test(rest) ? rest : undefined;
+}
+
+/**
+ * A POST to the shared inbox or a member's inbox. Order: signature first (401, nothing read or
+ * stored otherwise), then the activity's shape (400), then that the signer is the activity's
+ * actor (401); the activity id is recorded with the activity's effects in one transaction, so a
+ * replayed or retried delivery has no second effect.
+ */
+export async function handleInbox(deps: InboxDeps, req: InboxRequest): Promise<InboxOutcome> {
+  let signer: string;
+  try {
+    signer = (
+      await verifyRequest({
+        method: req.method,
+        path: req.path,
+        headers: req.headers,
+        body: req.body,
+        now: deps.now(),
+        fetchKey: deps.fetchKey,
+        ...(deps.maxPastSeconds !== undefined ? { maxPastSeconds: deps.maxPastSeconds } : {}),
+      })
+    ).actorId;
+  } catch (err) {
+    if (err instanceof SignatureError) {
+      if (signatureErrorStatus(err.reason) === 503) throw new UnavailableError(`signature: ${err.message}`);
+      throw new UnauthorizedError(`signature: ${err.reason}: ${err.message}`);
+    }
+    throw err;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(req.body);
+  } catch {
+    throw new BadRequestError('body is not JSON');
+  }
+  const type = typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
+  if (typeof type === 'string' && IGNORED_TYPES.includes(type)) return 'ignored';
+  const parsed = InboxActivitySchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BadRequestError(
+      `not an activity we accept: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+    );
+  }
+  const activity = parsed.data;
+  if (activity.actor !== signer) throw new UnauthorizedError('the signer is not the activity’s actor');
+  await deps.net.store.reviveHost(new URL(signer).host);
+  return dispatch(deps, activity);
+}
+
+async function dispatch(deps: InboxDeps, activity: InboxActivity): Promise<InboxOutcome> {
+  const base = deps.net.baseUrl;
+  const at = deps.now();
+  const apply = async (writes: InboxWrite[]) =>
+    (await deps.net.store.applyInbound(activity.id, at, writes)) ? 'accepted' : 'duplicate';
+  switch (activity.type) {
+    case 'Follow': {
+      const nick = localNick(base, activity.object);
+      const member = nick ? await deps.members.memberByNick(nick) : undefined;
+      if (!member) throw new NotFoundError(`no such actor ${activity.object}`);
+      const follower = await actorById(deps.net, activity.actor);
+      const me = actorOf(base, member.nick);
+      const accept = acceptActivity(`${me}#accepts/${deps.newId()}`, me, {
+        id: activity.id,
+        actor: activity.actor,
+        object: activity.object,
+      });
+      const task: FederationTask = {
+        type: 'deliver',
+        id: `accept:${deps.newId()}`,
+        inbox: follower.inbox,
+        activity: JSON.stringify(accept),
+        actor: me,
+      };
+      return apply([
+        {
+          kind: 'addFollower',
+          memberId: member.id,
+          follower: {
+            actorId: follower.id,
+            inbox: follower.inbox,
+            ...(follower.sharedInbox ? { sharedInbox: follower.sharedInbox } : {}),
+          },
+        },
+        { kind: 'putTask', task },
+      ]);
+    }
+    case 'Undo': {
+      const object = activity.object;
+      if (typeof object === 'string' || object.type !== 'Follow') return apply([]);
+      const target = typeof object.object === 'string' ? object.object : undefined;
+      const nick = target ? localNick(base, target) : undefined;
+      const member = nick ? await deps.members.memberByNick(nick) : undefined;
+      if (!member) return apply([]);
+      return apply([{ kind: 'removeFollower', memberId: member.id, actorId: activity.actor }]);
+    }
+    case 'Create': {
+      const n = activity.object;
+      if (n.attributedTo !== activity.actor)
+        throw new UnauthorizedError('the note is not by the activity’s actor');
+      const author = await actorById(deps.net, activity.actor);
+      const text = clip(noteText(n));
+      if (text === '') return apply([]);
+      const audience = [...n.to, ...n.cc];
+      const isPublic = audience.some((a) => a === PUBLIC || a === 'as:Public' || a === 'Public');
+      const task: FederationTask = {
+        type: 'remoteNote',
+        id: `note:${deps.newId()}`,
+        noteId: n.id,
+        handle: author.handle,
+        text,
+      };
+      if (!isPublic) {
+        const nicks = audience.map((a) => localNick(base, a)).filter((x): x is string => x !== undefined);
+        const ids: string[] = [];
+        for (const nick of new Set(nicks)) {
+          const m = await deps.members.memberByNick(nick);
+          if (m) ids.push(m.id);
+        }
+        // Followers-only notes reach the author's followers here like public ones; direct ones only their addressees.
+        const followersOnly = audience.some(
+          (a) => a.endsWith('/followers') || a === `${activity.actor}/followers`,
+        );
+        if (ids.length === 0 && !followersOnly) return apply([]);
+        if (ids.length > 0 && !followersOnly)
+          return apply([{ kind: 'putTask', task: { ...task, memberIds: ids } }]);
+      }
+      const outcome = await apply([{ kind: 'putTask', task }]);
+      // Only authors someone here follows join the public timeline (strangers cannot write to our front page).
+      const followed = isPublic && (await deps.net.store.localFollowersOf(author.handle)).length > 0;
+      if (outcome === 'accepted' && followed && deps.timeline) {
+        await deps.timeline
+          .record({
+            id: n.id,
+            author: author.handle,
+            authorKey: author.handle,
+            local: false,
+            text,
+            createdAt:
+              n.published && !Number.isNaN(Date.parse(n.published))
+                ? new Date(n.published).toISOString()
+                : at.toISOString(),
+          })
+          .catch((err: unknown) =>
+            deps.log('warn', 'timeline record failed', { id: n.id, error: String(err) }),
+          );
+      }
+      return outcome;
+    }
+    case 'Accept':
+      deps.log('info', 'follow accepted', { by: activity.actor });
+      return apply([]);
+    case 'Reject':
+      deps.log('info', 'follow rejected', { by: activity.actor });
+      return apply([]);
+    case 'Delete':
+      return apply([]);
+  }
+}
