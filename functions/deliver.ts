@@ -32,6 +32,7 @@ const { info } = createLogger('echobot-deliver');
 const store = new DynamoStore(documentClient(), table);
 const mailFrom = process.env.MAIL_FROM;
 const sns = new SNSClient({});
+const metrics = new EmfMetrics();
 const safetyConfig = safetyConfigFromEnv();
 const gate = createSmsGate({
   safety: new DynamoSmsSafety(documentClient(), table),
@@ -41,6 +42,7 @@ const gate = createSmsGate({
   botUrl: process.env.PUBLIC_URL ?? 'echobot',
   log: info,
   now: () => new Date(),
+  metrics,
 });
 const { log } = createLogger('echobot-deliver');
 const botKey = await botKeyFromSsm(process.env.BOT_KEY_PARAM, log);
@@ -66,7 +68,7 @@ export const handler = createDeliverHandler({
   log: info,
   echoCounter: new DynamoStats(documentClient(), table),
   smsGate: gate,
-  metrics: new EmfMetrics(),
+  metrics,
   // Without the key (or the base URL) federation jobs fail and retry until the operator sets it.
   ...(botKey && baseUrl
     ? {

@@ -4,6 +4,7 @@ import { DynamoSmsSafety } from '../lib/adapters/dynamo-safety-items.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
 import { requireEnv } from '../lib/adapters/env.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
+import { EmfMetrics } from '../lib/adapters/powertools-metrics.ts';
 import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
 import { SnsAlerter } from '../lib/adapters/sns-alerter.ts';
 import { SnsSmsSender } from '../lib/adapters/sns-sms-sender.ts';
@@ -15,6 +16,7 @@ const table = requireEnv('TABLE_NAME');
 const doc = documentClient();
 const sns = new SNSClient({});
 const config = safetyConfigFromEnv();
+const metrics = new EmfMetrics();
 const { info } = createLogger('echobot-digest');
 const safety = new DynamoSmsSafety(doc, table);
 const gate = createSmsGate({
@@ -25,6 +27,7 @@ const gate = createSmsGate({
   botUrl: process.env.PUBLIC_URL ?? 'echobot',
   log: info,
   now: () => new Date(),
+  metrics,
 });
 const smsType = process.env.SMS_TYPE === 'Promotional' ? 'Promotional' : 'Transactional';
 
@@ -41,6 +44,7 @@ export const handler = async (): Promise<void> => {
     new Date(),
   );
   info('digests sent', { ...outcome });
+  metrics.flush();
   // A failed send stays due for the next run; failing the invocation makes it visible in the error alarm.
   if (outcome.failed > 0) throw new Error(`${outcome.failed} digests failed; they stay due`);
 };

@@ -156,21 +156,22 @@ export class DynamoSmsSafety implements SmsSafetyStore {
     return readSafetySettings(this.doc, this.table, memberId);
   }
 
-  async reserveSmsParts(day: string, parts: number, budget: number): Promise<boolean> {
-    if (parts > budget) return false;
+  async reserveSmsParts(day: string, parts: number, budget: number): Promise<number | undefined> {
+    if (parts > budget) return undefined;
     try {
-      await this.doc.send(
+      const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key.stats(day, 'sms-parts'),
           UpdateExpression: 'ADD n :p SET expiresAt = :e',
           ConditionExpression: 'attribute_not_exists(n) OR n <= :room',
           ExpressionAttributeValues: { ':p': parts, ':room': budget - parts, ':e': this.dayExpiry(day) },
+          ReturnValues: 'UPDATED_NEW',
         }),
       );
-      return true;
+      return counterItem.parse(out.Attributes).n;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
+      if (err instanceof ConditionalCheckFailedException) return undefined;
       throw err;
     }
   }

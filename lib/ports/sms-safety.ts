@@ -21,8 +21,8 @@ export interface DueDigest {
 /** What the deliver and digest functions need for the SMS budget and quiet hours. */
 export interface SmsSafetyStore {
   safetySettings(memberId: string): Promise<SafetySettings>;
-  /** Adds `parts` to the day's SMS counter only if the total stays within `budget` (atomic); false = over budget. */
-  reserveSmsParts(day: string, parts: number, budget: number): Promise<boolean>;
+  /** Adds `parts` to the day's SMS counter only if the total stays within `budget` (atomic): the new total, or undefined = over budget. */
+  reserveSmsParts(day: string, parts: number, budget: number): Promise<number | undefined>;
   /** Gives back parts reserved for a send that then failed (it will be retried). */
   releaseSmsParts(day: string, parts: number): Promise<void>;
   /** Counts SMS not sent because the budget was used up (shown in logs and the day's counters). */

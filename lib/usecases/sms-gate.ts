@@ -2,6 +2,7 @@ import { isQuiet, quietEndsAt } from '../domain/quiet-hours.ts';
 import { BUDGET_ALERT } from '../domain/safety-replies.ts';
 import { countSms, fitSms } from '../domain/sms-segments.ts';
 import type { OutboundMessage, Recipient } from '../domain/types.ts';
+import type { Metrics } from '../ports/metrics.ts';
 import type { Alerter, SmsSafetyStore } from '../ports/sms-safety.ts';
 
 /** At most this many parts per SMS echo unless `ECHOBOT_SMS_MAX_SEGMENTS` says otherwise. */
@@ -19,6 +20,8 @@ export interface SmsGateDeps {
   botUrl: string;
   log: (event: string, fields: Record<string, unknown>) => void;
   now: () => Date;
+  /** `SmsBudgetUsedPercent` after each reservation, `Failures` reason `sms-over-budget`. */
+  metrics?: Metrics;
 }
 
 export type SmsVerdict =
@@ -45,8 +48,13 @@ export function createSmsGate(deps: SmsGateDeps): SmsGate {
     if (budget === undefined) return { ok: true as const, release: nothing };
     const day = deps.now().toISOString().slice(0, 10);
     const parts = countSms(text).segments;
-    if (await deps.safety.reserveSmsParts(day, parts, budget))
+    const used = await deps.safety.reserveSmsParts(day, parts, budget);
+    if (used !== undefined) {
+      if (budget > 0) deps.metrics?.smsBudgetUsed((100 * used) / budget);
       return { ok: true as const, release: () => deps.safety.releaseSmsParts(day, parts) };
+    }
+    deps.metrics?.smsBudgetUsed(100);
+    deps.metrics?.failure('sms-over-budget');
     deps.log('sms skipped by budget', { day, budget, parts });
     await deps.safety
       .countBudgetSkips(day, 1)

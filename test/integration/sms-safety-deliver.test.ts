@@ -6,6 +6,7 @@ import { SnsSmsSender } from '../../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import { countSms } from '../../lib/domain/sms-segments.ts';
 import type { DeliveryJob, Member, OutboundMessage } from '../../lib/domain/types.ts';
+import { noMetrics } from '../../lib/ports/metrics.ts';
 import { deliverJob } from '../../lib/usecases/deliver-job.ts';
 import { sendDueDigests } from '../../lib/usecases/send-digests.ts';
 import { createSmsGate } from '../../lib/usecases/sms-gate.ts';
@@ -37,6 +38,7 @@ async function harness(options: { members?: number; budget?: number; maxSegments
   const alerts: string[] = [];
   const telegram: OutboundMessage[] = [];
   const logs: string[] = [];
+  const budgetUsed: number[] = [];
   let clock = NIGHT;
   const sms = new SnsSmsSender(new SNSClient({ ...LOCAL_AWS, endpoint: sns.endpoint, maxAttempts: 1 }));
   const gate = createSmsGate({
@@ -47,6 +49,7 @@ async function harness(options: { members?: number; budget?: number; maxSegments
     botUrl: 'https://bot.example',
     log: (event) => void logs.push(event),
     now: () => clock,
+    metrics: { ...noMetrics, smsBudgetUsed: (percent: number) => void budgetUsed.push(percent) },
   });
   const deps = {
     store: t.store,
@@ -71,6 +74,7 @@ async function harness(options: { members?: number; budget?: number; maxSegments
     alerts,
     telegram,
     logs,
+    budgetUsed,
     deps,
     setClock: (d: Date) => {
       clock = d;
@@ -134,6 +138,9 @@ describe('SMS safety in the deliver path (DynamoDB Local, fauxqs, loopback SNS)'
     expect(await receiveAll(h.sqs, h.queueUrl)).toEqual([]);
     expect(await h.store.smsUsedOn(day)).toBe(4);
     expect(h.alerts).toEqual([`echobot: SMS budget reached for ${day}`]);
+    // SmsBudgetUsedPercent, for the dashboard and its alarm.
+    expect(h.budgetUsed.slice(0, 4).sort((a, b) => a - b)).toEqual([25, 50, 75, 100]);
+    expect(h.budgetUsed.at(-1)).toBe(100);
     expect(h.logs.filter((l) => l === 'echo skipped by sms budget')).toHaveLength(5);
     expect(h.telegram.map((m) => m.text)).toEqual(['alice: one', 'alice: two', 'alice: three']);
     // A new UTC day has a fresh budget.
