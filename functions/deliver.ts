@@ -4,6 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamo-client.ts';
 import { DynamoFederationStore } from '../lib/adapters/dynamo-federation.ts';
+import { DynamoSmsSafety } from '../lib/adapters/dynamo-safety-items.ts';
 import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
 import { requireEnv } from '../lib/adapters/env.ts';
@@ -12,7 +13,9 @@ import { ImBridgeSender } from '../lib/adapters/im-bridge-sender.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
 import { EmfMetrics } from '../lib/adapters/powertools-metrics.ts';
+import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
 import { SesEmailSender } from '../lib/adapters/ses-email-sender.ts';
+import { SnsAlerter } from '../lib/adapters/sns-alerter.ts';
 import { SnsSmsSender } from '../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { botKeyFromSsm } from '../lib/adapters/ssm-bot-key.ts';
@@ -20,6 +23,7 @@ import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
 import { DEFAULT_TELEGRAM_API_URL, TelegramSender } from '../lib/adapters/telegram-sender.ts';
 import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
 import { federationRunner } from '../lib/usecases/federation/runtime.ts';
+import { createSmsGate } from '../lib/usecases/sms-gate.ts';
 import { peerNetworkFromEnv } from './peer-network.ts';
 
 const table = requireEnv('TABLE_NAME');
@@ -29,6 +33,19 @@ const { info, log } = createLogger('echobot-deliver');
 const store = new DynamoStore(documentClient(), table);
 const peering = peerNetworkFromEnv({ doc: documentClient(), table, store, log });
 const mailFrom = process.env.MAIL_FROM;
+const sns = new SNSClient({});
+const metrics = new EmfMetrics();
+const safetyConfig = safetyConfigFromEnv();
+const gate = createSmsGate({
+  safety: new DynamoSmsSafety(documentClient(), table),
+  ...(safetyConfig.smsMaxSegments !== undefined ? { maxSegments: safetyConfig.smsMaxSegments } : {}),
+  ...(safetyConfig.smsDailyBudget !== undefined ? { dailyBudget: safetyConfig.smsDailyBudget } : {}),
+  ...(process.env.ALERT_TOPIC_ARN ? { alerter: new SnsAlerter(sns, process.env.ALERT_TOPIC_ARN) } : {}),
+  botUrl: process.env.PUBLIC_URL ?? 'echobot',
+  log: info,
+  now: () => new Date(),
+  metrics,
+});
 const botKey = await botKeyFromSsm(process.env.BOT_KEY_PARAM, log);
 const baseUrl = process.env.ECHOBOT_BASE_URL;
 
@@ -36,7 +53,7 @@ export const handler = createDeliverHandler({
   store,
   queue: new SqsJobQueue(new SQSClient({}), requireEnv('DELIVERY_QUEUE_URL')),
   senders: {
-    sms: new SnsSmsSender(new SNSClient({}), smsType),
+    sms: new SnsSmsSender(sns, smsType),
     telegram: new TelegramSender(
       requiredSecret(process.env.TELEGRAM_BOT_TOKEN_PARAM, 'the Telegram bot token'),
       process.env.TELEGRAM_API_URL || DEFAULT_TELEGRAM_API_URL,
@@ -51,7 +68,8 @@ export const handler = createDeliverHandler({
   idempotency: idempotencyStore(dynamo, table),
   log: info,
   echoCounter: new DynamoStats(documentClient(), table),
-  metrics: new EmfMetrics(),
+  smsGate: gate,
+  metrics,
   // Without the key (or the base URL) federation jobs fail and retry until the operator sets it.
   ...(botKey && baseUrl
     ? {

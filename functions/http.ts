@@ -5,8 +5,9 @@ import { DynamoFederationStore } from '../lib/adapters/dynamo-federation.ts';
 import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
 import { DynamoTimeline } from '../lib/adapters/dynamo-timeline.ts';
-import { optionalIntEnv, requireEnv } from '../lib/adapters/env.ts';
+import { requireEnv } from '../lib/adapters/env.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
+import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
 import { SqsQueueDepth } from '../lib/adapters/sqs-queue-depth.ts';
 import { botKeyFromSsm } from '../lib/adapters/ssm-bot-key.ts';
 import { optionalSecret } from '../lib/adapters/ssm-secret.ts';
@@ -23,7 +24,7 @@ const table = requireEnv('TABLE_NAME');
 const doc = documentClient();
 const store = new DynamoStore(doc, table);
 const timeline = new DynamoTimeline(doc, table);
-const smsDailyBudget = optionalIntEnv('ECHOBOT_SMS_DAILY_BUDGET');
+const { smsDailyBudget, postRateLimit } = safetyConfigFromEnv();
 const { log } = createLogger('echobot-http');
 const federation = new DynamoFederationStore(doc, table);
 // Read once per cold start; without it the bot serves no ActivityPub routes.
@@ -37,6 +38,8 @@ export const handler = createHttpApp({
     now: () => new Date(),
     newId,
     admins: parseAdmins(process.env.ECHOBOT_ADMINS),
+    ...(postRateLimit !== undefined ? { postRateLimit } : {}),
+    ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
     ...(botKey ? { federation } : {}),
     ...(peering ? { peers: peering.commands } : {}),
   },
@@ -82,6 +85,7 @@ export const handler = createHttpApp({
     ),
     peers: peering?.directory ?? noPeers,
     ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
+    smsUsedOn: (day) => store.smsUsedOn(day),
     now: () => new Date(),
   },
 });

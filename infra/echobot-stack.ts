@@ -12,12 +12,16 @@ import { EchobotChannels } from './echobot-channels.ts';
 import type { EchobotConfig } from './echobot-config.ts';
 import { EchobotDashboard } from './echobot-dashboard.ts';
 import { EchobotFunction } from './echobot-function.ts';
+import { EchobotSafety } from './echobot-safety.ts';
+import { readSafetyConfig, type SafetySettingsConfig } from './safety-config.ts';
 import { secureQueue } from './secure-queue.ts';
 
 export interface EchobotStackProps extends StackProps {
   readonly config: EchobotConfig;
   /** Telegram, IM bridge and mail settings; read from context when absent. */
   readonly channels?: ChannelConfig;
+  /** SMS budget, post rate limit, SMS part limit; read from context when absent. */
+  readonly safety?: SafetySettingsConfig;
 }
 
 const DELIVER_TIMEOUT = Duration.seconds(60);
@@ -36,6 +40,7 @@ export class EchobotStack extends Stack {
   readonly fanout: EchobotFunction;
   readonly deliver: EchobotFunction;
   readonly alarms: EchobotAlarms;
+  readonly safety: EchobotSafety;
   readonly dashboard: EchobotDashboard;
 
   constructor(scope: Construct, id: string, props: EchobotStackProps) {
@@ -222,8 +227,18 @@ export class EchobotStack extends Stack {
       deliver,
     });
 
+    const safety = new EchobotSafety(this, 'Safety', {
+      config: props.safety ?? readSafetyConfig(this),
+      table,
+      http,
+      deliver,
+      logLevel: config.logLevel,
+      ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}),
+      ...(config.alertEmail !== undefined ? { alertEmail: config.alertEmail } : {}),
+    });
+
     const alarms = new EchobotAlarms(this, 'Alarms', {
-      functions: { Http: http.fn, Fanout: fanout.fn, Deliver: deliver.fn },
+      functions: { Http: http.fn, Fanout: fanout.fn, Deliver: deliver.fn, Digest: safety.digest.fn },
       fanout: fanout.fn,
       deliveryDlq,
       fanoutFailureQueue,
@@ -257,6 +272,7 @@ export class EchobotStack extends Stack {
     this.fanout = fanout;
     this.deliver = deliver;
     this.alarms = alarms;
+    this.safety = safety;
     this.dashboard = dashboard;
 
     new CfnOutput(this, 'TelegramWebhookUrl', {
@@ -272,6 +288,10 @@ export class EchobotStack extends Stack {
     new CfnOutput(this, 'DeliveryDlqUrl', { value: deliveryDlq.queueUrl });
     new CfnOutput(this, 'FanoutFailureQueueUrl', { value: fanoutFailureQueue.queueUrl });
     new CfnOutput(this, 'AlertsTopicArn', { value: alarms.topic.topicArn });
+    new CfnOutput(this, 'SmsAlertTopicArn', {
+      description: 'Subscribe to this topic (email or SMS) to hear when the daily SMS budget runs out',
+      value: safety.alertTopic.topicArn,
+    });
     new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
   }
 }

@@ -35,6 +35,7 @@ import { localContext } from './lambda-context.ts';
 import { type LocalPeerOptions, localPeerNetwork } from './peer-wiring.ts';
 import { startQueueLocal } from './queue-local.ts';
 import { startQueuePoller } from './queue-poller.ts';
+import { localSafety } from './safety-local.ts';
 import { startStreamPoller } from './stream-poller.ts';
 import { twimlMessages } from './twilio-carrier.ts';
 
@@ -53,8 +54,14 @@ export interface LocalNodeOptions {
   channels?: LocalChannelOptions;
   /** The operator's `/status` bearer token; generated once per data directory and kept there if absent. */
   adminToken?: string;
-  /** `ECHOBOT_SMS_DAILY_BUDGET`, shown on the status page. */
+  /** `ECHOBOT_SMS_DAILY_BUDGET`: SMS parts per UTC day; shown on the status page and enforced. */
   smsDailyBudget?: number;
+  /** `ECHOBOT_POST_RATE_LIMIT` (default 30 posts per member per hour). */
+  postRateLimit?: number;
+  /** `ECHOBOT_SMS_MAX_SEGMENTS` (default 2 parts per SMS echo). */
+  smsMaxSegments?: number;
+  /** How often due quiet-hours digests are sent (default 60 s). */
+  digestIntervalMs?: number;
   /** `ECHOBOT_ADMINS`: channels allowed to run operators' commands. */
   admins?: readonly Channel[];
   /** When a federation peer counts as dead (lib/usecases/federation/run-task.ts); tests shorten it. */
@@ -156,6 +163,8 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           now: () => new Date(),
           newId,
           admins: options.admins ?? [],
+          ...(options.postRateLimit !== undefined ? { postRateLimit: options.postRateLimit } : {}),
+          ...(options.smsDailyBudget !== undefined ? { smsDailyBudget: options.smsDailyBudget } : {}),
           federation: federationStore,
           peers: peering.commands,
         },
@@ -185,6 +194,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           queueDepth: new SqsQueueDepth(queueLocal.sqs, queueLocal.queueUrl, queueLocal.dlqUrl),
           peers: peering.directory,
           ...(options.smsDailyBudget !== undefined ? { smsDailyBudget: options.smsDailyBudget } : {}),
+          smsUsedOn: (day) => store.smsUsedOn(day),
           now: () => new Date(),
         },
       },
@@ -198,6 +208,9 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           : {}),
       }),
     );
+    const senders = channelSenders(options.channels ?? {}, store, outbox);
+    const safety = localSafety({ doc, table: TABLE, outboxFile, url, options, senders, store, log: info });
+    cleanups.push(async () => safety.stop());
     const fanout = createFanoutHandler({
       store,
       queue,
@@ -208,7 +221,8 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const deliver = createDeliverHandler({
       store,
       queue,
-      senders: channelSenders(options.channels ?? {}, store, outbox),
+      senders,
+      smsGate: safety.gate,
       idempotency: idempotencyStore(dynamo.client, TABLE),
       log: info,
       ...(options.retryDelay ? { retryDelay: options.retryDelay } : {}),
@@ -248,6 +262,19 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
         if (path === '/dev/network' && req.method === 'GET') {
           res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
           res.end(JSON.stringify(await peering.snapshot()));
+          return;
+        }
+        if (path === '/dev/digests' && req.method === 'POST') {
+          // Runs the quiet-hours digest now, as of `?now=` (tests move the clock, not the wait).
+          const at = new URL(req.url ?? '/', 'http://local').searchParams.get('now');
+          const now = at ? new Date(at) : new Date();
+          if (Number.isNaN(now.getTime())) {
+            res.writeHead(400, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ error: 'now must be an ISO time' }));
+            return;
+          }
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify(await safety.runDigests(now)));
           return;
         }
         if (path === '/dev/outbox' && req.method === 'GET') {

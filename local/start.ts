@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { optionalIntEnv } from '../lib/adapters/env.ts';
+import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
 import { parseAdmins } from '../lib/domain/admins.ts';
 import { localChannelOptions } from './channel-env.ts';
 import { startLocalNode } from './node.ts';
@@ -9,7 +9,7 @@ import { retryDelayFromEnv } from './retry-env.ts';
 /** `npm start`: one whole bot on this machine. Configuration by environment, as documented in README.md. */
 const port = Number(process.env.PORT ?? 8787);
 const dataDir = resolve(process.env.ECHOBOT_DATA ?? '.echobot');
-const smsDailyBudget = optionalIntEnv('ECHOBOT_SMS_DAILY_BUDGET');
+const safety = safetyConfigFromEnv();
 const node = await startLocalNode({
   port,
   dataDir,
@@ -18,7 +18,7 @@ const node = await startLocalNode({
   ...retryDelayFromEnv(),
   channels: localChannelOptions(process.env),
   ...(process.env.ECHOBOT_ADMIN_TOKEN ? { adminToken: process.env.ECHOBOT_ADMIN_TOKEN } : {}),
-  ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
+  ...safety,
   admins: parseAdmins(process.env.ECHOBOT_ADMINS),
   peering: peeringFromEnv(process.env),
 });

@@ -23,6 +23,17 @@
  * | author's posts  | `AUTHORPOSTS#<authorKey>` | `<createdAt>#<postId>` | the same, per author (member id |
  * |                 |                         |               | or remote handle)                       |
  * | counters        | `STATS#<YYYY-MM-DD>`    | `echoes#<channel kind>`, `echoes-hour#<HH>` | n: echoes sent |
+ * | SMS budget      | `STATS#<YYYY-MM-DD>`    | `sms-parts`   | n: SMS parts sent that UTC day (the     |
+ * |                 |                         |               | budget's atomic counter, conditional)   |
+ * | budget skips    | `STATS#<YYYY-MM-DD>`    | `sms-skipped` | n: SMS not sent over the budget         |
+ * | budget alert    | `STATS#<YYYY-MM-DD>`    | `sms-alerted` | the operator was alerted (once a day)   |
+ * | post rate       | `RATE#<memberId>`       | `<YYYY-MM-DDTHH>` | n: posts that UTC hour; written in  |
+ * |                 |                         |               | the post's transaction, n < limit check |
+ * | safety settings | `SAFETY#<memberId>`     | `SAFETY`      | quietFrom, quietTo (hours), tz          |
+ * | paused notice   | `SMSPAUSED#<YYYY-MM-DD>`| `<memberId>`  | "told SMS echoes are paused today"      |
+ * | held echo       | `HELD#<memberId>#<channel>` | `<postId>` | text, heldAt: an SMS echo in quiet hours |
+ * | digest due      | `DIGESTDUE`             | `<dueAt ISO>#<memberId>#<channel>` | the digest      |
+ * |                 |                         |               | function queries sk <= now              |
  * | relation        | `REL#<authorId>`        | `<kind>#<memberId>` | kind: follow, unfollow, off or block: |
  * |                 |                         |               | what that member says about the author; |
  * |                 |                         |               | fanout reads one partition per post     |
@@ -73,6 +84,17 @@ export const key = {
   linkCode: (code: string) => ({ pk: `LINKCODE#${code}`, sk: 'LINKCODE' }),
   authorPosts: (authorKey: string, sk: string) => ({ pk: `AUTHORPOSTS#${authorKey}`, sk }),
   stats: (day: string, sk: string) => ({ pk: `STATS#${day}`, sk }),
+  rate: (memberId: string, hour: string) => ({ pk: `RATE#${memberId}`, sk: hour }),
+  safety: (memberId: string) => ({ pk: `SAFETY#${memberId}`, sk: 'SAFETY' }),
+  smsPaused: (day: string, memberId: string) => ({ pk: `SMSPAUSED#${day}`, sk: memberId }),
+  held: (memberId: string, channel: string, postId: string) => ({
+    pk: `HELD#${memberId}#${channel}`,
+    sk: postId,
+  }),
+  digestDue: (dueAt: string, memberId: string, channel: string) => ({
+    pk: DIGEST_DUE_PK,
+    sk: `${dueAt}#${memberId}#${channel}`,
+  }),
   relation: (authorId: string, kind: string, memberId: string) => ({
     pk: `REL#${authorId}`,
     sk: `${kind}#${memberId}`,
@@ -97,6 +119,7 @@ export const peerKey = {
 } as const;
 
 export const MEMBERS_PK = 'MEMBERS';
+export const DIGEST_DUE_PK = 'DIGESTDUE';
 export const TIMELINE_PK = 'TIMELINE';
 export const IDEMPOTENCY_PK = 'IDEMPOTENCY#deliver';
 export const INBOUND_TTL_SECONDS = 30 * 24 * 3600;

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { BotMode } from '../domain/member-commands.ts';
+import type { SafetySettings } from '../domain/quiet-hours.ts';
 import type { TimelineEntry } from '../domain/timeline.ts';
 import { localEntry } from '../domain/timeline.ts';
 import type { Channel, Member, Post } from '../domain/types.ts';
@@ -39,12 +40,13 @@ import {
 import { INBOUND_TTL_SECONDS, key, MEMBERS_PK } from './dynamo-keys.ts';
 import { DynamoMemberReads, memberItems } from './dynamo-member-items.ts';
 import { peerAdminItems, remoteFollowItems } from './dynamo-peer-items.ts';
+import { readSafetySettings, readSmsPausedNoticed, readSmsUsed, safetyItems } from './dynamo-safety-items.ts';
 import { timelineItems } from './dynamo-timeline.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** What each transaction item guards, so a cancellation maps back to a reason. */
-type Guard = 'duplicate' | 'nick-taken' | 'channel-taken' | undefined;
+type Guard = 'duplicate' | 'nick-taken' | 'channel-taken' | 'rate-limited' | undefined;
 
 const cursorSchema = z.object({ pk: z.string(), sk: z.string() });
 
@@ -183,6 +185,12 @@ export class DynamoStore implements Store {
         });
         // The public timeline's index items commit with the post, so pages never miss one.
         for (const Item of timelineItems(localEntry(m.post))) add({ Put: { TableName, Item } });
+        return;
+      case 'countPost':
+      case 'setQuiet':
+      case 'setTimeZone':
+      case 'markSmsPausedNotice':
+        safetyItems(TableName, m, add);
         return;
       case 'setRelation':
       case 'setDeliveryOff':
@@ -342,6 +350,18 @@ export class DynamoStore implements Store {
     if (!Item) return undefined;
     const { expiresAtIso, ...rest } = linkCodeItem.parse(Item);
     return { ...rest, expiresAt: expiresAtIso };
+  }
+
+  safetySettings(memberId: string): Promise<SafetySettings> {
+    return readSafetySettings(this.doc, this.table, memberId);
+  }
+
+  smsUsedOn(day: string): Promise<number> {
+    return readSmsUsed(this.doc, this.table, day);
+  }
+
+  smsPausedNoticed(memberId: string, day: string): Promise<boolean> {
+    return readSmsPausedNoticed(this.doc, this.table, memberId, day);
   }
 
   async getPost(id: string): Promise<Post | undefined> {

@@ -3,6 +3,7 @@ import { normalizeHandle } from './handle.ts';
 import { MEMBER_USAGE, type MemberCommand, parseMemberCommand } from './member-commands.ts';
 import { normalizeNick } from './nick.ts';
 import { PEER_USAGE, type PeerCommand, parsePeerCommand } from './peer-commands.ts';
+import { parseSafetyCommand, SAFETY_USAGE, type SafetyCommand } from './safety-commands.ts';
 
 /**
  * What an inbound text means. The first word, in any case, picks a command; anything else
@@ -22,6 +23,7 @@ export type Command =
   | { kind: 'post'; text: string }
   | { kind: 'usage'; command: string; usage: string }
   | ChannelCommand
+  | SafetyCommand
   | MemberCommand
   | PeerCommand;
 
@@ -54,7 +56,14 @@ const OTHER_USAGE: Record<string, string> = {
 /** The usage line `HELP <command>` answers, or undefined for a word that is no command. */
 export function usageOf(word: string): string | undefined {
   const w = word.toUpperCase().replace(/[.!?,;:]+$/, '');
-  const tables: Record<string, string>[] = [USAGE, CHANNEL_USAGE, MEMBER_USAGE, PEER_USAGE, OTHER_USAGE];
+  const tables: Record<string, string>[] = [
+    USAGE,
+    CHANNEL_USAGE,
+    MEMBER_USAGE,
+    SAFETY_USAGE,
+    PEER_USAGE,
+    OTHER_USAGE,
+  ];
   for (const table of tables) if (Object.hasOwn(table, w)) return table[w];
   return STOP_WORDS.some((s) => s === w) ? OTHER_USAGE.STOP : undefined;
 }
@@ -77,6 +86,8 @@ export function parseCommand(text: string): Command {
   }
   const channelCommand = parseChannelCommand(word, args);
   if (channelCommand) return channelCommand;
+  const safetyCommand = parseSafetyCommand(word, args);
+  if (safetyCommand) return safetyCommand;
   const memberCommand = parseMemberCommand(word, args, trimmed);
   if (memberCommand) return memberCommand;
   const peerCommand = parsePeerCommand(word, args);

@@ -1,5 +1,6 @@
 import type { FederationTask } from '../domain/federation-task.ts';
 import type { BotMode } from '../domain/member-commands.ts';
+import type { QuietHours, SafetySettings } from '../domain/quiet-hours.ts';
 import type { TimelineEntry } from '../domain/timeline.ts';
 import type { Channel, Member, Post } from '../domain/types.ts';
 
@@ -24,9 +25,20 @@ export type Mutation =
   | { kind: 'deleteEmailCode'; memberId: string }
   | { kind: 'putLinkCode'; link: LinkCode }
   | { kind: 'deleteLinkCode'; code: string }
+  | SafetyMutation
   | MemberMutation
   | FederationMutation
   | PeerMutation;
+
+/** The SMS-safety changes (lib/adapters/dynamo-safety-items.ts writes them). */
+export type SafetyMutation =
+  /** Counts one post in the member's hour window (`YYYY-MM-DDTHH`, UTC); fails with `rate-limited` at `limit`. */
+  | { kind: 'countPost'; memberId: string; hour: string; limit: number }
+  /** `null` turns quiet hours off. */
+  | { kind: 'setQuiet'; memberId: string; quiet: QuietHours | null }
+  | { kind: 'setTimeZone'; memberId: string; tz: string }
+  /** Remembers that the member was told SMS echoes are paused on this UTC day (told once a day). */
+  | { kind: 'markSmsPausedNotice'; memberId: string; day: string };
 
 /**
  * What one member says about one author (`authorId`: a member id): `follow` (explicit FOLLOW, the
@@ -103,7 +115,9 @@ export interface InboundRecord {
   at: string;
 }
 
-export type CommitResult = { ok: true } | { ok: false; reason: 'duplicate' | 'nick-taken' | 'channel-taken' };
+export type CommitResult =
+  | { ok: true }
+  | { ok: false; reason: 'duplicate' | 'nick-taken' | 'channel-taken' | 'rate-limited' };
 
 export interface ChannelState {
   memberId?: string;
@@ -132,6 +146,12 @@ export interface Store {
   channelCallback(channel: Channel): Promise<string | undefined>;
   pendingEmail(memberId: string): Promise<PendingEmail | undefined>;
   linkCode(code: string): Promise<LinkCode | undefined>;
+  /** A member's quiet hours and time zone (`{}` when never set). */
+  safetySettings(memberId: string): Promise<SafetySettings>;
+  /** SMS parts sent on a UTC day (`YYYY-MM-DD`), the counter the daily budget checks. */
+  smsUsedOn(day: string): Promise<number>;
+  /** Whether the member was already told on this UTC day that SMS echoes are paused. */
+  smsPausedNoticed(memberId: string, day: string): Promise<boolean>;
   /** How members relate to this author (who follows, unfollowed, paused or blocked them): one paged read. */
   relationsOf(authorId: string): Promise<Relations>;
   /** How this member relates to authors (whom they follow, unfollowed, paused or blocked). */

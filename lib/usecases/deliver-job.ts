@@ -2,7 +2,7 @@ import { splitChannel } from '../domain/channel.ts';
 import { PermanentSendError } from '../domain/errors.ts';
 import type { FederationTask } from '../domain/federation-task.ts';
 import { stillDeliverable } from '../domain/recipients.ts';
-import type { DeliveryJob, Recipient } from '../domain/types.ts';
+import type { DeliveryJob, OutboundMessage, Recipient } from '../domain/types.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { Senders } from '../ports/sender.ts';
@@ -10,6 +10,7 @@ import type { EchoCounter } from '../ports/stats.ts';
 import type { Store } from '../ports/store.ts';
 import { deliverPeerJob, type PeerDeliverDeps } from './deliver-peer.ts';
 import { recordOptOut } from './record-opt-out.ts';
+import type { SmsGate } from './sms-gate.ts';
 
 export interface DeliverDeps {
   store: Store;
@@ -22,6 +23,8 @@ export interface DeliverDeps {
   metrics?: Metrics;
   /** Retry backoff; defaults to 30 s doubling up to 15 min. Tests and benches shorten it. */
   retryDelay?: RetryDelay;
+  /** Quiet hours, the SMS part limit and the daily SMS budget (lib/usecases/sms-gate.ts); absent = SMS unguarded. */
+  smsGate?: SmsGate;
   /** Carries out `federation` jobs (signed ActivityPub deliveries); absent = such jobs fail and retry. */
   federation?: { run(task: FederationTask): Promise<string> };
   /** Peer jobs (signed POSTs to peer bots); absent = this bot has no peer network. */
@@ -41,6 +44,10 @@ export interface DeliverOutcome {
   refused: number;
   /** Re-enqueued as a smaller job with a delay. */
   retried: number;
+  /** SMS echoes held for a quiet-hours digest (present when any). */
+  held?: number;
+  /** SMS not sent because the day's SMS budget was used up; never retried (present when any). */
+  overBudget?: number;
 }
 
 /** Thrown when no recipient of a job could be reached: the whole message is retried by the queue. */
@@ -78,24 +85,44 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
   let sent = 0;
   const sentBy: Record<string, number> = {};
   let refused = 0;
+  let held = 0;
+  let overBudget = 0;
   let next = 0;
   const worker = async () => {
     for (let r = live[next++]; r !== undefined; r = live[next++]) {
+      let release: (() => Promise<void>) | undefined;
       try {
         const { kind } = splitChannel(r.channel);
-        await deps.senders[kind].send(
-          isReply
-            ? { channel: r.channel, text: job.text, kind: 'reply', id: job.postId }
-            : { channel: r.channel, text: job.text, kind: 'echo', postId: job.postId },
-        );
+        let message: OutboundMessage = isReply
+          ? { channel: r.channel, text: job.text, kind: 'reply', id: job.postId }
+          : { channel: r.channel, text: job.text, kind: 'echo', postId: job.postId };
+        if (kind === 'sms' && deps.smsGate) {
+          const verdict = await deps.smsGate.admit(r, message);
+          if (verdict.action === 'held') {
+            held++;
+            deps.log('echo held for quiet hours', { jobId: job.id, memberId: r.memberId });
+            continue;
+          }
+          if (verdict.action === 'over-budget') {
+            overBudget++;
+            deps.log('echo skipped by sms budget', { jobId: job.id, memberId: r.memberId });
+            continue;
+          }
+          message = { ...message, text: verdict.text };
+          release = verdict.release;
+        }
+        await deps.senders[kind].send(message);
         sent++;
         sentBy[kind] = (sentBy[kind] ?? 0) + 1;
       } catch (err) {
+        if (release)
+          await release().catch((e: unknown) => deps.log('sms parts not released', { error: String(e) }));
         if (err instanceof PermanentSendError) {
           refused++;
           deps.metrics?.failure(`refused:${err.reason}`);
           deps.log('echo refused', { jobId: job.id, memberId: r.memberId, reason: err.reason });
-          if (err.reason === 'opted-out' && !r.channel.startsWith('sms:'))
+          // A carrier opt-out (SNS OptedOutException) is an opt-out like STOP, on SMS as everywhere.
+          if (err.reason === 'opted-out')
             await recordOptOut(deps.store, r, job.id, new Date()).catch((e: unknown) =>
               deps.log('opt-out not recorded', { jobId: job.id, error: String(e) }),
             );
@@ -114,7 +141,7 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
       .countEchoes(sentBy, new Date())
       .catch((err: unknown) => deps.log('echo count failed', { jobId: job.id, error: String(err) }));
   }
-  if (failed.length > 0 && sent === 0 && refused === 0) {
+  if (failed.length > 0 && sent === 0 && refused === 0 && held === 0 && overBudget === 0) {
     throw new JobFailedError(`job ${job.id}: all ${failed.length} sends failed`);
   }
   if (failed.length > 0) {
@@ -124,7 +151,14 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
       retryDelaySeconds(attempt, deps.retryDelay),
     );
   }
-  return { sent, skipped: job.recipients.length - live.length, refused, retried: failed.length };
+  return {
+    sent,
+    skipped: job.recipients.length - live.length,
+    refused,
+    retried: failed.length,
+    ...(held > 0 ? { held } : {}),
+    ...(overBudget > 0 ? { overBudget } : {}),
+  };
 }
 
 /**

@@ -1,12 +1,14 @@
 import { parseCommand } from '../domain/commands.ts';
 import { REPLIES } from '../domain/format.ts';
 import { MEMBER_REPLIES } from '../domain/member-replies.ts';
+import { SAFETY_REPLIES } from '../domain/safety-replies.ts';
 import { cleanText } from '../domain/text.ts';
 import type { Channel } from '../domain/types.ts';
 import type { FederationStore } from '../ports/federation.ts';
 import type { Mutation, Store } from '../ports/store.ts';
 import { answersWhileOptedOut, decide } from './commands/index.ts';
 import type { PeerCommandDeps } from './commands/peers.ts';
+import { postRateLimit } from './commands/post.ts';
 
 /** One message as every provider edge hands it over. */
 export interface InboundMessage {
@@ -32,6 +34,10 @@ export interface IngestDeps {
   newId: () => string;
   /** Channels allowed to run operators' commands (`ECHOBOT_ADMINS`); none when absent. */
   admins?: readonly Channel[];
+  /** `ECHOBOT_POST_RATE_LIMIT`: posts per member per UTC hour; default 30, 0 = no limit. */
+  postRateLimit?: number;
+  /** `ECHOBOT_SMS_DAILY_BUDGET`: when today's SMS parts reached it, a post's author is told (once a day). */
+  smsDailyBudget?: number;
   /** Remote follows (ActivityPub); absent = this bot does not federate (remote FOLLOW and D are answered so). */
   federation?: Pick<FederationStore, 'isFollowingRemote'>;
   /** The peer network (PEER commands, FOLLOW nick@host through peers); absent = no peers. */
@@ -78,13 +84,19 @@ export async function ingestMessage(deps: IngestDeps, msg: InboundMessage): Prom
     const raced = await deps.store.getInbound(key);
     return { ...replyOf(raced?.reply), duplicate: true };
   }
-  // A JOIN (or NICK) lost a race for a nick or a channel: record the refusal so a retry answers the same.
+  // A JOIN (or NICK) lost a race for a nick or a channel, or a post was over the rate limit:
+  // record the refusal (and nothing else) so a retry answers the same.
   const refusal =
-    result.reason === 'nick-taken' && command.kind === 'join'
-      ? REPLIES.nickTaken(command.nick)
-      : result.reason === 'nick-taken' && command.kind === 'nick'
-        ? MEMBER_REPLIES.nickTaken(command.nick)
-        : REPLIES.channelTaken();
+    result.reason === 'rate-limited'
+      ? SAFETY_REPLIES.rateLimited(
+          postRateLimit(deps),
+          `${String((deps.now().getUTCHours() + 1) % 24).padStart(2, '0')}:00`,
+        )
+      : result.reason === 'nick-taken' && command.kind === 'join'
+        ? REPLIES.nickTaken(command.nick)
+        : result.reason === 'nick-taken' && command.kind === 'nick'
+          ? MEMBER_REPLIES.nickTaken(command.nick)
+          : REPLIES.channelTaken();
   const again = await deps.store.commit(
     { key, at, reply: refusal },
     channelMutations(msg, key, refusal, member?.id),

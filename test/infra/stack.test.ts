@@ -51,6 +51,7 @@ const ids = {
   http: '',
   fanout: '',
   deliver: '',
+  digest: '',
   httpRole: '',
   fanoutRole: '',
   deliverRole: '',
@@ -71,6 +72,7 @@ beforeAll(() => {
     http: logicalId(stack.http.fn),
     fanout: logicalId(stack.fanout.fn),
     deliver: logicalId(stack.deliver.fn),
+    digest: logicalId(stack.safety.digest.fn),
     httpRole: logicalId(stack.http.role),
     fanoutRole: logicalId(stack.fanout.role),
     deliverRole: logicalId(stack.deliver.role),
@@ -112,9 +114,9 @@ describe('EchobotStack', () => {
   });
 
   describe('functions', () => {
-    it('are exactly the three entries, arm64 on Node.js 22+ with active tracing and their own log groups', () => {
+    it('are exactly the four entries, arm64 on Node.js 22+ with active tracing and their own log groups', () => {
       const functions = template.findResources('AWS::Lambda::Function');
-      expect(Object.keys(functions).sort()).toEqual([ids.deliver, ids.fanout, ids.http].sort());
+      expect(Object.keys(functions).sort()).toEqual([ids.deliver, ids.digest, ids.fanout, ids.http].sort());
       for (const fn of Object.values(functions)) {
         const props = fn.Properties as Record<string, unknown>;
         expect(props.Architectures).toEqual(['arm64']);
@@ -125,7 +127,7 @@ describe('EchobotStack', () => {
         expect(props.LoggingConfig).toEqual({ LogGroup: { Ref: expect.any(String) } });
       }
       const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-      expect(logGroups).toHaveLength(3);
+      expect(logGroups).toHaveLength(4);
       for (const group of logGroups) expect(group.Properties.RetentionInDays).toBe(30);
     });
 
@@ -184,8 +186,11 @@ describe('EchobotStack', () => {
         AuthType: 'NONE',
         TargetFunctionArn: getAtt(ids.http, 'Arn'),
       });
+      // Besides the Function URL's, the only invoke permission is EventBridge's for the digest schedule.
       for (const permission of Object.values(template.findResources('AWS::Lambda::Permission'))) {
-        expect(permission.Properties.FunctionName).toEqual(getAtt(ids.http, 'Arn'));
+        if (permission.Properties.Principal === 'events.amazonaws.com')
+          expect(permission.Properties.FunctionName).toEqual(getAtt(ids.digest, 'Arn'));
+        else expect(permission.Properties.FunctionName).toEqual(getAtt(ids.http, 'Arn'));
       }
     });
   });
@@ -298,7 +303,8 @@ describe('EchobotStack', () => {
     });
 
     it('notify an SNS topic that requires TLS and lets this account’s alarms publish', () => {
-      template.resourceCountIs('AWS::SNS::Topic', 1);
+      // The alarms topic and the SMS budget alert topic (test/infra/safety.test.ts).
+      template.resourceCountIs('AWS::SNS::Topic', 2);
       template.resourceCountIs('AWS::SNS::Subscription', 0);
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         Topics: [ref(ids.topic)],
@@ -395,7 +401,12 @@ describe('EchobotStack', () => {
       expect(queueActions).toEqual(
         expect.arrayContaining(['sqs:SendMessage', 'sqs:ChangeMessageVisibility']),
       );
-      const sns = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('sns:')));
+      // Besides the SMS statement, only the SMS budget alert topic (test/infra/safety.test.ts).
+      const sns = statements.filter(
+        (s) =>
+          asArray(s.Action).some((a) => a.startsWith('sns:')) &&
+          !hasResource(s, ref(logicalId(stack.safety.alertTopic))),
+      );
       expect(sns).toHaveLength(1);
       expect(sns[0]).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish' });
       expect(sns[0]?.Resource).toBeUndefined();
@@ -510,6 +521,7 @@ describe('EchobotStack', () => {
           'EchobotStack/Http/Role:AwsSolutions-IAM5[Resource::*]',
           'EchobotStack/Fanout/Role:AwsSolutions-IAM5[Resource::*]',
           'EchobotStack/Deliver/Role:AwsSolutions-IAM5[Resource::*]',
+          'EchobotStack/Safety/Digest/Role:AwsSolutions-IAM5[Resource::*]',
         ].sort(),
       );
     });

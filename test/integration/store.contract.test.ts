@@ -250,6 +250,56 @@ function storeContract(name: string, makeStore: (pageSize?: number) => Promise<S
       expect(await store.countPosts()).toBe(4);
     });
 
+    it('counts posts per member and hour, refusing the one over the limit all-or-nothing', async () => {
+      const store = await makeStore();
+      const post = (i: number): Post => ({
+        id: `https://bot/posts/r${i}`,
+        authorId: 'm1',
+        authorNick: 'alice',
+        text: `p${i}`,
+        createdAt: at,
+      });
+      const count = { kind: 'countPost', memberId: 'm1', hour: '2026-11-23T10', limit: 2 } as const;
+      for (const i of [1, 2])
+        expect(await store.commit({ key: `r${i}`, at }, [{ kind: 'putPost', post: post(i) }, count])).toEqual(
+          {
+            ok: true,
+          },
+        );
+      expect(await store.commit({ key: 'r3', at }, [{ kind: 'putPost', post: post(3) }, count])).toEqual({
+        ok: false,
+        reason: 'rate-limited',
+      });
+      expect(await store.getPost(post(3).id)).toBeUndefined();
+      expect(await store.getInbound('r3')).toBeUndefined();
+      // Another hour, another window.
+      expect(
+        await store.commit({ key: 'r4', at }, [
+          { kind: 'putPost', post: post(4) },
+          { ...count, hour: '2026-11-23T11' },
+        ]),
+      ).toEqual({ ok: true });
+    });
+
+    it('keeps quiet hours and a time zone per member, and the day’s SMS notices', async () => {
+      const store = await makeStore();
+      expect(await store.safetySettings('m1')).toEqual({});
+      await store.commit({ key: 's1', at }, [
+        { kind: 'setQuiet', memberId: 'm1', quiet: { from: 22, to: 7 } },
+      ]);
+      await store.commit({ key: 's2', at }, [{ kind: 'setTimeZone', memberId: 'm1', tz: 'Europe/Berlin' }]);
+      expect(await store.safetySettings('m1')).toEqual({ quiet: { from: 22, to: 7 }, tz: 'Europe/Berlin' });
+      await store.commit({ key: 's3', at }, [{ kind: 'setQuiet', memberId: 'm1', quiet: null }]);
+      expect(await store.safetySettings('m1')).toEqual({ tz: 'Europe/Berlin' });
+      expect(await store.smsUsedOn('2026-11-23')).toBe(0);
+      expect(await store.smsPausedNoticed('m1', '2026-11-23')).toBe(false);
+      await store.commit({ key: 's4', at }, [
+        { kind: 'markSmsPausedNotice', memberId: 'm1', day: '2026-11-23' },
+      ]);
+      expect(await store.smsPausedNoticed('m1', '2026-11-23')).toBe(true);
+      expect(await store.smsPausedNoticed('m1', '2026-11-24')).toBe(false);
+    });
+
     it('stores posts and refuses to overwrite one', async () => {
       const store = await makeStore();
       const post: Post = {

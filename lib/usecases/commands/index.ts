@@ -14,6 +14,7 @@ import { kick, mode } from './operator.ts';
 import { start, stop } from './opt-out.ts';
 import { listPeers, peerAdd, peerDel } from './peers.ts';
 import { post } from './post.ts';
+import { quiet, quietOff, quietShow, timeZone } from './quiet.ts';
 import { remoteDirect } from './remote-direct.ts';
 import { remoteFollow } from './remote-follow.ts';
 import { track } from './track.ts';
@@ -49,6 +50,14 @@ export async function decide(ctx: CommandContext, command: Command): Promise<Dec
       return link(ctx);
     case 'linkUse':
       return linkUse(ctx, command.code);
+    case 'quiet':
+      return quiet(ctx, command.quiet);
+    case 'quietOff':
+      return quietOff(ctx);
+    case 'quietShow':
+      return quietShow(ctx);
+    case 'timeZone':
+      return timeZone(ctx, command.tz);
     case 'nick':
       return nick(ctx, command.nick);
     case 'deliveryAll':
