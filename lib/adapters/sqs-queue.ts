@@ -1,5 +1,6 @@
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DeliveryJob } from '../domain/types.ts';
+import { serializeJob } from '../edges/job-message.ts';
 import type { JobQueue } from '../ports/queue.ts';
 
 const BATCH = 10;
@@ -19,7 +20,7 @@ export class SqsJobQueue implements JobQueue {
   private async sendBatch(jobs: readonly DeliveryJob[], delaySeconds: number): Promise<void> {
     let pending = jobs.map((job, i) => ({
       Id: String(i),
-      MessageBody: JSON.stringify(job),
+      MessageBody: serializeJob(job),
       ...(delaySeconds > 0 ? { DelaySeconds: Math.min(900, Math.round(delaySeconds)) } : {}),
     }));
     for (let attempt = 1; pending.length > 0; attempt++) {

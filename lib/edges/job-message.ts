@@ -62,6 +62,20 @@ const job = z.object({
   peer: z.object({ url: z.string().url(), body: z.string().min(2) }).optional(),
 });
 
+/**
+ * A job -> a queue message body. Characters outside the Basic Multilingual Plane (emoji) are
+ * written as JSON `\\u` surrogate escapes: SQS accepts them raw, but the local emulator does not,
+ * and ASCII-safe bodies cost a few bytes only where such characters appear. `parseJobMessage`
+ * reads either form.
+ */
+export function serializeJob(job: DeliveryJob): string {
+  return JSON.stringify(job).replace(/[\u{10000}-\u{10FFFF}]/gu, (c) =>
+    Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(
+      '',
+    ),
+  );
+}
+
 /** A queue message body -> a job. A body that is not a job is a poison message: it throws. */
 export function parseJobMessage(body: string): DeliveryJob {
   let value: unknown;

@@ -78,6 +78,12 @@ describe('a local bot, end to end (npm start, signed Twilio webhooks, outbox)', 
     expect(await echoesOf('alice: dave is back')).toEqual([BOB, CAROL, DAVE]);
   });
 
+  it('echoes emoji and other non-BMP text intact', async () => {
+    await bot.sms(ALICE, 'party 🎉 at 𝒽𝑜𝓂𝑒');
+    await bot.settle();
+    expect(await echoesOf('alice: party 🎉 at 𝒽𝑜𝓂𝑒')).toEqual([BOB, CAROL, DAVE]);
+  });
+
   it('rejects an unsigned webhook with 403 and sends nothing', async () => {
     const before = (await bot.outbox()).length;
     const res = await fetch(`${bot.url}/webhooks/twilio`, {
