@@ -20,7 +20,9 @@ const sns = await startFakeSns();
 afterAll(() => sns.stop());
 
 /** 23:30 UTC on a fixed day: tests move this clock instead of waiting for real hours. */
-const NIGHT = new Date('2026-11-23T23:30:00.000Z');
+// Far ahead and in winter (Berlin at +01:00): held echoes expire (TTL) a week after their
+// digest, and DynamoDB Local's TTL sweeper would delete items whose dates have passed.
+const NIGHT = new Date('2099-01-13T23:30:00.000Z');
 
 async function harness(options: { members?: number; budget?: number; maxSegments?: number } = {}) {
   const t = await freshTable();
@@ -144,7 +146,7 @@ describe('SMS safety in the deliver path (DynamoDB Local, fauxqs, loopback SNS)'
     expect(h.logs.filter((l) => l === 'echo skipped by sms budget')).toHaveLength(5);
     expect(h.telegram.map((m) => m.text)).toEqual(['alice: one', 'alice: two', 'alice: three']);
     // A new UTC day has a fresh budget.
-    h.setClock(new Date('2026-11-24T08:00:00.000Z'));
+    h.setClock(new Date('2099-01-14T08:00:00.000Z'));
     expect(await deliverJob(h.deps, jobFor(h.members, 'alice: four'))).toMatchObject({ sent: 3 });
   });
 
@@ -174,9 +176,9 @@ describe('SMS safety in the deliver path (DynamoDB Local, fauxqs, loopback SNS)'
     expect(h.telegram).toHaveLength(3);
     const digestDeps = { store: h.store, safety: h.safety, sms: h.sms, gate: h.gate, log: () => undefined };
     // 06:59 in Berlin (05:59 UTC) is still quiet; 07:00 Berlin is 06:00 UTC.
-    expect(await sendDueDigests(digestDeps, new Date('2026-11-24T05:59:00.000Z'))).toMatchObject({ sent: 0 });
-    expect(await sendDueDigests(digestDeps, new Date('2026-11-24T06:00:00.000Z'))).toMatchObject({ sent: 1 });
-    expect(await sendDueDigests(digestDeps, new Date('2026-11-24T06:15:00.000Z'))).toMatchObject({ sent: 0 });
+    expect(await sendDueDigests(digestDeps, new Date('2099-01-14T05:59:00.000Z'))).toMatchObject({ sent: 0 });
+    expect(await sendDueDigests(digestDeps, new Date('2099-01-14T06:00:00.000Z'))).toMatchObject({ sent: 1 });
+    expect(await sendDueDigests(digestDeps, new Date('2099-01-14T06:15:00.000Z'))).toMatchObject({ sent: 0 });
     expect(publishedTo(carol).map((p) => p.message)).toEqual([
       'While you were quiet: dave: one | erin: two | dave: three',
     ]);
@@ -194,11 +196,11 @@ describe('SMS safety in the deliver path (DynamoDB Local, fauxqs, loopback SNS)'
       { kind: 'setOptOut', channel, memberId: carol?.id ?? '', optedOut: true },
     ]);
     const digestDeps = { store: h.store, safety: h.safety, sms: h.sms, gate: h.gate, log: () => undefined };
-    expect(await sendDueDigests(digestDeps, new Date('2026-11-24T06:00:00.000Z'))).toMatchObject({
+    expect(await sendDueDigests(digestDeps, new Date('2099-01-14T06:00:00.000Z'))).toMatchObject({
       sent: 0,
       dropped: 1,
     });
     expect(publishedTo(carol)).toEqual([]);
-    expect(await h.safety.dueDigests(new Date('2026-11-25T00:00:00.000Z'))).toEqual([]);
+    expect(await h.safety.dueDigests(new Date('2099-01-15T00:00:00.000Z'))).toEqual([]);
   });
 });
