@@ -7,14 +7,18 @@
  * per post, never one per remote follower; a server without a shared inbox costs one POST per
  * follower inbox there (as on Mastodon).
  */
+import { createServer } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../lib/adapters/dynamo-client.ts';
 import { DynamoFederationStore } from '../lib/adapters/dynamo-federation.ts';
+import { DynamoPeerStore } from '../lib/adapters/dynamo-peer-items.ts';
 import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
 import { ensureTable } from '../lib/adapters/dynamo-table.ts';
+import { HttpPeerSender } from '../lib/adapters/http-peer-sender.ts';
 import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
 import { newId } from '../lib/domain/ids.ts';
 import type { DeliveryJob, Member } from '../lib/domain/types.ts';
+import { authorityOfBot } from '../lib/federation/addresses.ts';
 import { generateBotKeyPair } from '../lib/federation/bot-keys.ts';
 import { createSafeFetch } from '../lib/federation/safe-fetch.ts';
 import type { InboxWrite } from '../lib/ports/federation.ts';
@@ -22,6 +26,7 @@ import type { JobQueue } from '../lib/ports/queue.ts';
 import { deliverJob } from '../lib/usecases/deliver-job.ts';
 import { fanoutToRemoteFollowers } from '../lib/usecases/federation/fanout-federation.ts';
 import { runFederationTask, type TaskRunnerDeps } from '../lib/usecases/federation/run-task.ts';
+import { relayLocalPost } from '../lib/usecases/peer-network.ts';
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
 import { type FakeFediverse, startFakeFediverse } from '../test/support/fake-fediverse.ts';
 
@@ -180,6 +185,105 @@ export async function measureRemoteEchoes(
       postsPerPeerServer: shared.reduce((n, s) => n + s.postsPerPost, 0) / Math.max(1, shared.length),
       postsPerRemoteFollower: posts / options.localPosts / Math.max(1, remoteFollowers),
       servers: perServer,
+    };
+  } finally {
+    await Promise.all(servers.map((s) => s.close()));
+  }
+}
+
+export interface PeerRelayFigures {
+  /** Peers that registered interest in the author (each stands for any number of its members). */
+  interestedPeers: number;
+  /** Peers connected but not interested in the author. */
+  otherPeers: number;
+  localPosts: number;
+  /** POSTs received by the interested peers, per post (target: one each, so = interestedPeers). */
+  postsPerPost: number;
+  /** POSTs received by the peers that did not ask, in all (target 0). */
+  postsToOthers: number;
+}
+
+/** A loopback peer bot that counts the POSTs it gets (the signature is checked by the peer tests). */
+async function countingPeer() {
+  let posts = 0;
+  const server = createServer(async (req, res) => {
+    for await (const _ of req);
+    if (req.method === 'POST') posts++;
+    res.writeHead(202).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    url,
+    posts: () => posts,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/**
+ * The peer path: a member's post relayed by the real `relayLocalPost` to the peers whose interest
+ * covers its author, each job carried out by `deliverJob` (signed POST by `HttpPeerSender`).
+ * Target: one POST per interested peer per post, none to the others.
+ */
+export async function measurePeerRelay(
+  dynamoEndpoint: string,
+  options = { interestedPeers: 5, otherPeers: 2, localPosts: 3 },
+): Promise<PeerRelayFigures> {
+  const config = { ...LOCAL_AWS, endpoint: dynamoEndpoint };
+  const table = `bench-peers-${newId().slice(0, 12).toLowerCase()}`;
+  await ensureTable(new DynamoDBClient(config), table);
+  const doc = documentClient(config);
+  const store = new DynamoStore(doc, table);
+  const peers = new DynamoPeerStore(doc, table);
+  const servers = await Promise.all(
+    Array.from({ length: options.interestedPeers + options.otherPeers }, () => countingPeer()),
+  );
+  const interested = servers.slice(0, options.interestedPeers);
+  const others = servers.slice(options.interestedPeers);
+  try {
+    const self = BASE;
+    const author = `alice@${authorityOfBot(self)}`;
+    for (const s of servers) await peers.addPeer(s.url, 'config', new Date());
+    for (const s of interested) await peers.setPeerWants(s.url, author, true);
+    const jobs: DeliveryJob[] = [];
+    const queue: JobQueue = { enqueue: async (j) => void jobs.push(...j), retryLater: async () => undefined };
+    const log = () => undefined;
+    const keys = generateBotKeyPair();
+    const sender = new HttpPeerSender({ self, key: async () => keys, allowPrivate: true });
+    const senders = {
+      sms: notConfigured('sms'),
+      telegram: notConfigured('telegram'),
+      im: notConfigured('im'),
+      email: notConfigured('email'),
+    };
+    for (let p = 0; p < options.localPosts; p++) {
+      jobs.length = 0;
+      await relayLocalPost(
+        { self, relay: false, peers, store, queue, now: () => new Date(), log },
+        {
+          id: `${self}/posts/peer-p${p}`,
+          authorId: 'm-alice',
+          authorNick: 'alice',
+          text: `bench relayed post ${p}`,
+          createdAt: new Date().toISOString(),
+        },
+      );
+      for (const job of jobs) {
+        const out = await deliverJob({ store, senders, queue, log, peers: { sender } }, job);
+        if (out.sent !== 1) throw new Error(`peer job ${job.id} was not delivered`);
+      }
+    }
+    return {
+      interestedPeers: interested.length,
+      otherPeers: others.length,
+      localPosts: options.localPosts,
+      postsPerPost: interested.reduce((n, s) => n + s.posts(), 0) / options.localPosts,
+      postsToOthers: others.reduce((n, s) => n + s.posts(), 0),
     };
   } finally {
     await Promise.all(servers.map((s) => s.close()));
