@@ -17,7 +17,12 @@ import { costModel, PRICES, smsParts, sumSqsRequests } from './cost-model.ts';
 import { runFederationSimulation } from './federation/simulate.ts';
 import { echoLatency, ingestThroughput } from './local-node.ts';
 import { type PipelineRun, runPipeline, stopFakeSns } from './pipeline-cost.ts';
-import { measureRemoteEchoes } from './remote-echoes.ts';
+import {
+  measurePeerRelay,
+  measureRemoteEchoes,
+  type PeerRelayFigures,
+  type RemoteEchoFigures,
+} from './remote-echoes.ts';
 import { callsOf, sumCounts } from './support/aws-counter.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
@@ -38,6 +43,8 @@ const queue = await startQueueLocal();
 const env = { dynamoEndpoint: dynamo.endpoint, sqs: queue.sqs, queueUrl: queue.queueUrl };
 const fanout: Array<ReturnType<typeof fanoutFigures>> = [];
 let costRun: PipelineRun;
+let remote: RemoteEchoFigures;
+let peerRelay: PeerRelayFigures;
 function fanoutFigures(r: PipelineRun) {
   const echoPath = sumCounts(r.fanout.counts, r.deliver.counts);
   return {
@@ -83,6 +90,9 @@ try {
   }
   console.log('(b) cost model');
   costRun = await runPipeline(env, { members: 11, posts: quick ? 30 : 100 });
+  console.log('(a) remote echoes: ActivityPub servers and peers');
+  remote = await measureRemoteEchoes(dynamo.endpoint);
+  peerRelay = await measurePeerRelay(dynamo.endpoint);
 } finally {
   await stopFakeSns();
   await queue.stop();
@@ -116,11 +126,21 @@ row(
   `${sms.shortEcho} (short), ${sms.longEcho} (280 GSM chars), ${sms.emojiEcho} (40 emoji); x $${PRICES.smsPartUs}/part (US, before carrier fees)`,
   'separate',
 );
-const remote = await measureRemoteEchoes();
 row(
-  'remote echoes: POSTs per peer server',
-  remote ? f(remote.postsPerPeerServer) : 'not measured: federation is not on this branch',
+  'remote echoes: POSTs per shared-inbox server per post',
+  `${f(remote.postsPerPeerServer)} (${remote.peerServers} servers, ${remote.remoteFollowers} remote followers, ${remote.localPosts} posts, ${remote.posts} POSTs)`,
   '1',
+);
+for (const s of remote.servers.filter((x) => !x.sharedInbox))
+  row(
+    '  server without a shared inbox, POSTs per post',
+    `${f(s.postsPerPost, 0)} (${s.followers} followers: one per follower inbox)`,
+  );
+row('  POSTs per remote follower per post', f(remote.postsPerRemoteFollower, 4), 'never 1');
+row(
+  'peer relay: POSTs per post',
+  `${f(peerRelay.postsPerPost)} to ${peerRelay.interestedPeers} interested peers, ${peerRelay.postsToOthers} to ${peerRelay.otherPeers} others (${peerRelay.localPosts} posts)`,
+  '1 per interested peer',
 );
 
 // (c) Echo latency and (d) ingest on the local node.
@@ -202,6 +222,7 @@ writeFileSync(
       fanout,
       cost: { ...cost, smsParts: sms },
       remoteEchoes: remote,
+      peerRelay,
       latency,
       ingest,
       coldStart: bundles,

@@ -9,20 +9,27 @@ import { messageSid } from '../../support/twilio-phone.ts';
 export interface Forgery {
   what: string;
   event: HttpEvent;
+  /** A status besides 4xx that also refuses this forgery (the inbox's 503 for a key it cannot fetch). */
+  alsoRefused?: number;
 }
 
 /**
  * An inbound route as the forgery suite sees it: a genuine signed request from a member, the
  * mutations of it that must all be refused, and the provider's published example. The merger
- * adds Telegram, the IM bridge and the ActivityPub inbox as one entry each.
+ * adds Telegram, the IM bridge and the ActivityPub inbox (./activitypub-route.ts) as one entry each.
  */
 export interface InboundRoute {
   name: string;
-  /** The channel kind the route's sender is reached on (`from` is an address of this kind). */
-  kind: 'sms' | 'telegram' | 'im';
+  /**
+   * The channel kind the route's sender is reached on (`from` is an address of this kind);
+   * `activitypub`: `from` is a remote actor's nick on a loopback fediverse server.
+   */
+  kind: 'sms' | 'telegram' | 'im' | 'activitypub';
+  /** What the genuine request gets: its status and the prefix of the item it writes (200, `POST#`). */
+  accepted?: { status: number; itemPrefix: string };
   genuine(from: string, text: string): HttpEvent;
   forgeries(from: string, text: string): Forgery[];
-  publishedExampleVerifies(): boolean;
+  publishedExampleVerifies(): boolean | Promise<boolean>;
 }
 
 function flipByte(s: string, i: number, bit = 0x01): string {
