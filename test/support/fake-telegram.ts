@@ -7,6 +7,11 @@ export interface TelegramSent {
 }
 
 const sendMessage = z.object({ chat_id: z.union([z.string(), z.number()]), text: z.string() });
+const setWebhook = z.object({
+  url: z.string(),
+  secret_token: z.string().optional(),
+  allowed_updates: z.array(z.string()).optional(),
+});
 
 /**
  * A loopback stand-in for the Telegram Bot API: answers `POST /bot<token>/sendMessage` like
@@ -17,6 +22,7 @@ export async function startFakeTelegram(token: string) {
   const sent: TelegramSent[] = [];
   const failures = new Map<string, { status: number; description: string; retryAfter?: number }>();
   const calls: string[] = [];
+  const webhooks: Array<z.infer<typeof setWebhook>> = [];
   const server = createServer(async (req, res) => {
     let body = '';
     for await (const chunk of req) body += String(chunk);
@@ -24,6 +30,17 @@ export async function startFakeTelegram(token: string) {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(json));
     };
+    if (req.url === `/bot${token}/setWebhook`) {
+      const parsed = setWebhook.safeParse(JSON.parse(body || '{}'));
+      if (!parsed.success || !parsed.data.url.startsWith('https://'))
+        return answer(400, {
+          ok: false,
+          error_code: 400,
+          description: 'Bad Request: bad webhook: HTTPS url must be provided for webhook',
+        });
+      webhooks.push(parsed.data);
+      return answer(200, { ok: true, result: true, description: 'Webhook was set' });
+    }
     if (req.url !== `/bot${token}/sendMessage`)
       return answer(404, { ok: false, error_code: 404, description: 'Not Found' });
     const parsed = sendMessage.safeParse(JSON.parse(body || '{}'));
@@ -57,6 +74,8 @@ export async function startFakeTelegram(token: string) {
     sent,
     /** Every sendMessage attempt, by chat id, including refused ones. */
     calls,
+    /** Every accepted setWebhook call. */
+    webhooks,
     fail: (chatId: string, status: number, description: string, retryAfter?: number) =>
       failures.set(chatId, { status, description, ...(retryAfter ? { retryAfter } : {}) }),
     heal: (chatId: string) => failures.delete(chatId),
