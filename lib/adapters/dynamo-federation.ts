@@ -3,7 +3,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -19,6 +18,7 @@ import type {
 } from '../ports/federation.ts';
 import type { Mutation } from '../ports/store.ts';
 import { INBOUND_TTL_SECONDS } from './dynamo-keys.ts';
+import { queryAll } from './dynamo-query.ts';
 
 /**
  * The ActivityPub side's items in the one table:
@@ -135,22 +135,12 @@ export class DynamoFederationStore implements FederationStore {
     }
   }
 
-  private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      out.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+  private queryAll(pk: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+    });
   }
 
   async followersOf(memberId: string): Promise<RemoteFollower[]> {

@@ -11,6 +11,7 @@ import type { TimelineEntry } from '../domain/timeline.ts';
 import type { Channel } from '../domain/types.ts';
 import type { MemberMutation, RelationKind, Relations } from '../ports/store.ts';
 import { key, TIMELINE_PK } from './dynamo-keys.ts';
+import { countAll, queryAll } from './dynamo-query.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -202,40 +203,24 @@ export class DynamoMemberReads {
             ExpressionAttributeValues: { ':pk': key.authorPosts(authorKey, '').pk },
             Select: 'COUNT',
           };
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }),
-      );
-      count += out.Count ?? 0;
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return count;
+    return countAll(this.doc, input);
   }
 
   private async relations(pk: string): Promise<Relations> {
     const found = emptyRelations();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ProjectionExpression: 'sk',
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        const { sk } = skItem.parse(item);
-        const at = sk.indexOf('#');
-        const kind = RELATION_KINDS.find((k) => k === sk.slice(0, at));
-        if (kind) found[kind].add(sk.slice(at + 1));
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'sk',
+      ConsistentRead: true,
+    });
+    for (const item of items) {
+      const { sk } = skItem.parse(item);
+      const at = sk.indexOf('#');
+      const kind = RELATION_KINDS.find((k) => k === sk.slice(0, at));
+      if (kind) found[kind].add(sk.slice(at + 1));
+    }
     return found;
   }
 }

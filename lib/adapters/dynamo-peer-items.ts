@@ -24,6 +24,7 @@ import {
 } from '../ports/peer-store.ts';
 import type { Mutation } from '../ports/store.ts';
 import { INBOUND_TTL_SECONDS, peerKey } from './dynamo-keys.ts';
+import { queryAll } from './dynamo-query.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -135,22 +136,8 @@ export class DynamoPeerStore implements PeerStore {
     private readonly table: string,
   ) {}
 
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          ...input,
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    return queryAll(this.doc, { TableName: this.table, ...input, ConsistentRead: true });
   }
 
   private async sortKeys(pk: string): Promise<string[]> {

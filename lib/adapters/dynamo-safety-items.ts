@@ -4,7 +4,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -14,6 +13,7 @@ import type { Channel } from '../domain/types.ts';
 import type { DueDigest, HeldEcho, SmsSafetyStore } from '../ports/sms-safety.ts';
 import type { SafetyMutation } from '../ports/store.ts';
 import { DIGEST_DUE_PK, key } from './dynamo-keys.ts';
+import { queryAll } from './dynamo-query.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -252,44 +252,28 @@ export class DynamoSmsSafety implements SmsSafetyStore {
   }
 
   async dueDigests(now: Date): Promise<DueDigest[]> {
-    const out: DueDigest[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk <= :until',
-          ExpressionAttributeValues: { ':pk': DIGEST_DUE_PK, ':until': `${now.toISOString()}#~` },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const d = dueItem.parse(item);
-        out.push({ memberId: d.memberId, channel: d.channel, dueAt: d.dueAt });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND sk <= :until',
+      ExpressionAttributeValues: { ':pk': DIGEST_DUE_PK, ':until': `${now.toISOString()}#~` },
+      ConsistentRead: true,
+    });
+    return items.map((item) => {
+      const d = dueItem.parse(item);
+      return { memberId: d.memberId, channel: d.channel, dueAt: d.dueAt };
+    });
   }
 
   async heldEchoes(memberId: string, channel: Channel): Promise<HeldEcho[]> {
-    const out: HeldEcho[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': key.held(memberId, channel, '').pk },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) out.push(heldItem.parse(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out.sort((a, b) => a.heldAt.localeCompare(b.heldAt) || a.postId.localeCompare(b.postId));
+    const items = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': key.held(memberId, channel, '').pk },
+      ConsistentRead: true,
+    });
+    return items
+      .map((item) => heldItem.parse(item))
+      .sort((a, b) => a.heldAt.localeCompare(b.heldAt) || a.postId.localeCompare(b.postId));
   }
 
   async clearDigest(due: DueDigest, held: readonly HeldEcho[]): Promise<void> {

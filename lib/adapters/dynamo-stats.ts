@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-s
 import * as z from 'zod';
 import type { EchoCounter, EchoStats } from '../ports/stats.ts';
 import { key, MEMBERS_PK } from './dynamo-keys.ts';
+import { countAll } from './dynamo-query.ts';
 
 const counterItem = z.object({ sk: z.string(), n: z.number() });
 
@@ -41,22 +42,11 @@ export class DynamoStats implements EchoCounter, EchoStats {
   }
 
   async memberCount(): Promise<number> {
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': MEMBERS_PK },
-          Select: 'COUNT',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      count += out.Count ?? 0;
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return count;
+    return countAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': MEMBERS_PK },
+    });
   }
 
   async echoesOn(day: string): Promise<Record<string, number>> {

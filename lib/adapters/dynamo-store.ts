@@ -40,6 +40,7 @@ import {
 import { INBOUND_TTL_SECONDS, key, MEMBERS_PK } from './dynamo-keys.ts';
 import { DynamoMemberReads, memberItems } from './dynamo-member-items.ts';
 import { peerAdminItems, remoteFollowItems } from './dynamo-peer-items.ts';
+import { queryAll } from './dynamo-query.ts';
 import { readSafetySettings, readSmsPausedNoticed, readSmsUsed, safetyItems } from './dynamo-safety-items.ts';
 import { timelineItems } from './dynamo-timeline.ts';
 
@@ -309,22 +310,13 @@ export class DynamoStore implements Store {
   }
 
   async mutedBy(authorId: string): Promise<Set<string>> {
-    const ids = new Set<string>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': key.muted(authorId, '').pk },
-          ProjectionExpression: 'sk',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of out.Items ?? []) ids.add(z.object({ sk: z.string() }).parse(item).sk);
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return ids;
+    const items = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': key.muted(authorId, '').pk },
+      ProjectionExpression: 'sk',
+    });
+    return new Set(items.map((item) => z.object({ sk: z.string() }).parse(item).sk));
   }
 
   async channelCallback(channel: string): Promise<string | undefined> {

@@ -9,6 +9,7 @@ import { BadRequestError } from '../domain/errors.ts';
 import type { TimelineEntry, TimelinePage } from '../domain/timeline.ts';
 import type { TimelineReader, TimelineWriter } from '../ports/timeline.ts';
 import { key, TIMELINE_PK } from './dynamo-keys.ts';
+import { countAll } from './dynamo-query.ts';
 
 const entryItem = z.object({
   sk: z.string(),
@@ -67,31 +68,20 @@ export class DynamoTimeline implements TimelineReader, TimelineWriter {
     return this.page(key.authorPosts(authorKey, '').pk, options);
   }
 
-  async countOn(day: string, localOnly: boolean): Promise<number> {
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': TIMELINE_PK,
-            ':from': `${day}T`,
-            ':to': `${day}T~`,
-            ...(localOnly ? { ':t': true } : {}),
-          },
-          ...(localOnly
-            ? { FilterExpression: '#local = :t', ExpressionAttributeNames: { '#local': 'local' } }
-            : {}),
-          Select: 'COUNT',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      count += out.Count ?? 0;
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return count;
+  countOn(day: string, localOnly: boolean): Promise<number> {
+    return countAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': TIMELINE_PK,
+        ':from': `${day}T`,
+        ':to': `${day}T~`,
+        ...(localOnly ? { ':t': true } : {}),
+      },
+      ...(localOnly
+        ? { FilterExpression: '#local = :t', ExpressionAttributeNames: { '#local': 'local' } }
+        : {}),
+    });
   }
 
   private async page(pk: string, options: { before?: string; limit: number }): Promise<TimelinePage> {
