@@ -1,21 +1,12 @@
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoPeerStore } from '../lib/adapters/dynamo-peer-items.ts';
-import { HttpPeerSender } from '../lib/adapters/http-peer-sender.ts';
-import { peerDirectory } from '../lib/adapters/peer-directory.ts';
-import { peerKeyLoader } from '../lib/adapters/peer-key-loader.ts';
+import { peerNetworkParts } from '../lib/adapters/peer-network-parts.ts';
 import { assertPublicUrl } from '../lib/edges/public-url.ts';
 import { canonicalBotUrl } from '../lib/federation/addresses.ts';
 import { type BotKeyPair, parseBotKeyPair } from '../lib/federation/bot-keys.ts';
-import { createFollowVia } from '../lib/federation/follow-route.ts';
-import { createKeyCache } from '../lib/federation/key-cache.ts';
 import type { JobQueue } from '../lib/ports/queue.ts';
 import type { Store } from '../lib/ports/store.ts';
 import type { TimelineWriter } from '../lib/ports/timeline.ts';
-import type { PeerCommandDeps } from '../lib/usecases/commands/peers.ts';
-import type { PeerDeliverDeps } from '../lib/usecases/deliver-peer.ts';
-import type { PeerNetworkDeps } from '../lib/usecases/peer-network.ts';
-import type { PeerRouteDeps } from '../lib/usecases/routes/peer-routes.ts';
 
 /**
  * The peer network for the Lambda functions, from their environment: `PUBLIC_URL` (the bot's
@@ -45,36 +36,21 @@ export function peerNetworkFromEnv(input: {
     if (!raw) throw new Error(`SSM parameter ${keyParam} is empty`);
     return parseBotKeyPair(raw);
   };
-  const peers = new DynamoPeerStore(input.doc, input.table);
-  const now = () => new Date();
-  const info = (event: string, fields: Record<string, unknown>) => input.log('info', event, fields);
-  const commands: PeerCommandDeps = {
-    store: peers,
-    self,
-    allowPrivate,
-    followVia: createFollowVia(self, () => peers.listPeers()),
-  };
-  const routes: PeerRouteDeps = {
-    self,
-    relay,
-    publicKeyPem: async () => (await key()).publicKeyPem,
-    peers,
-    fetchKey: createKeyCache({ load: peerKeyLoader({ allowPrivate }) }).fetchKey,
-    now,
-    log: input.log,
-  };
-  const network = (queue: JobQueue): PeerNetworkDeps => ({
-    self,
-    relay,
-    ...(maxHops && Number.isInteger(maxHops) ? { maxHops } : {}),
-    peers,
+  const parts = peerNetworkParts({
+    settings: {
+      self,
+      relay,
+      allowPrivate,
+      ...(maxHops !== undefined ? { maxHops } : {}),
+    },
+    key,
+    doc: input.doc,
+    table: input.table,
     store: input.store,
-    queue,
     ...(input.timeline ? { timeline: input.timeline } : {}),
-    now,
-    log: info,
+    log: input.log,
   });
-  const deliver: PeerDeliverDeps = { sender: new HttpPeerSender({ self, key, allowPrivate }), store: peers };
+  const { peers, now } = parts;
   let connected: Promise<void> | undefined;
   /** Adds the `ECHOBOT_PEERS` once per container (idempotent: existing peers are left alone). */
   const connectConfigured = () => {
@@ -91,14 +67,6 @@ export function peerNetworkFromEnv(input: {
     });
     return connected;
   };
-  return {
-    self,
-    peers,
-    commands,
-    routes,
-    network,
-    deliver,
-    directory: peerDirectory(peers),
-    connectConfigured,
-  };
+  const { commands, routes, network, deliver, directory } = parts;
+  return { self, peers, commands, routes, network, deliver, directory, connectConfigured };
 }

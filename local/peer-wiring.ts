@@ -1,22 +1,13 @@
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoPeerStore } from '../lib/adapters/dynamo-peer-items.ts';
-import { HttpPeerSender } from '../lib/adapters/http-peer-sender.ts';
-import { peerDirectory } from '../lib/adapters/peer-directory.ts';
-import { peerKeyLoader } from '../lib/adapters/peer-key-loader.ts';
+import { peerNetworkParts } from '../lib/adapters/peer-network-parts.ts';
 import { assertPublicUrl } from '../lib/edges/public-url.ts';
 import { canonicalBotUrl } from '../lib/federation/addresses.ts';
 import { loadOrCreateBotKeyPair } from '../lib/federation/bot-keys.ts';
 import { EnvelopeSchema } from '../lib/federation/envelope.ts';
-import { createFollowVia } from '../lib/federation/follow-route.ts';
-import { createKeyCache } from '../lib/federation/key-cache.ts';
 import type { JobQueue } from '../lib/ports/queue.ts';
 import type { Store } from '../lib/ports/store.ts';
 import type { TimelineReader, TimelineWriter } from '../lib/ports/timeline.ts';
-import type { PeerCommandDeps } from '../lib/usecases/commands/peers.ts';
-import type { PeerDeliverDeps } from '../lib/usecases/deliver-peer.ts';
-import type { PeerNetworkDeps } from '../lib/usecases/peer-network.ts';
-import type { PeerRouteDeps } from '../lib/usecases/routes/peer-routes.ts';
 import type { NetworkSnapshot } from './network-view.ts';
 
 export interface LocalPeerOptions {
@@ -52,39 +43,23 @@ export async function localPeerNetwork(input: {
   const relay = input.options.relay ?? false;
   const allowPrivate = input.options.allowPrivate ?? false;
   const key = await loadOrCreateBotKeyPair(join(input.dataDir, 'bot-key.json'));
-  const peers = new DynamoPeerStore(input.doc, input.table);
-  const now = () => new Date();
-  const commands: PeerCommandDeps = {
-    store: peers,
-    self,
-    allowPrivate,
-    followVia: createFollowVia(self, () => peers.listPeers()),
-  };
-  const routes: PeerRouteDeps = {
-    self,
-    relay,
-    publicKeyPem: async () => key.publicKeyPem,
-    peers,
-    fetchKey: createKeyCache({ load: peerKeyLoader({ allowPrivate }) }).fetchKey,
-    now,
-    log: input.log,
-  };
-  const network: PeerNetworkDeps = {
-    self,
-    relay,
-    ...(input.options.maxHops ? { maxHops: input.options.maxHops } : {}),
-    peers,
+  const parts = peerNetworkParts({
+    settings: {
+      self,
+      relay,
+      allowPrivate,
+      ...(input.options.maxHops ? { maxHops: input.options.maxHops } : {}),
+      ...(input.options.maxAttempts ? { maxAttempts: input.options.maxAttempts } : {}),
+    },
+    key: async () => key,
+    doc: input.doc,
+    table: input.table,
     store: input.store,
-    queue: input.queue,
     timeline: input.timeline,
-    now,
-    log: input.info,
-  };
-  const deliver: PeerDeliverDeps = {
-    sender: new HttpPeerSender({ self, key: async () => key, allowPrivate }),
-    store: peers,
-    ...(input.options.maxAttempts ? { maxAttempts: input.options.maxAttempts } : {}),
-  };
+    log: input.log,
+  });
+  const { peers, now, commands, routes, deliver, directory } = parts;
+  const network = parts.network(input.queue);
 
   /** `ECHOBOT_PEERS` at start: each listed peer is added once (a new one is connected by the stream). */
   const connectConfigured = async () => {
@@ -137,7 +112,7 @@ export async function localPeerNetwork(input: {
     routes,
     network,
     deliver,
-    directory: peerDirectory(peers),
+    directory,
     connectConfigured,
     snapshot,
   };
