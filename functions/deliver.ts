@@ -30,14 +30,16 @@ const table = requireEnv('TABLE_NAME');
 const dynamo = new DynamoDBClient({});
 const smsType = process.env.SMS_TYPE === 'Promotional' ? 'Promotional' : 'Transactional';
 const { info, log } = createLogger('echobot-deliver');
-const store = new DynamoStore(documentClient(), table);
-const peering = peerNetworkFromEnv({ doc: documentClient(), table, store, log });
+// One DynamoDB client for everything this function reads and writes.
+const doc = documentClient();
+const store = new DynamoStore(doc, table);
+const peering = peerNetworkFromEnv({ doc: doc, table, store, log });
 const mailFrom = process.env.MAIL_FROM;
 const sns = new SNSClient({});
 const metrics = new EmfMetrics();
 const safetyConfig = safetyConfigFromEnv();
 const gate = createSmsGate({
-  safety: new DynamoSmsSafety(documentClient(), table),
+  safety: new DynamoSmsSafety(doc, table),
   ...(safetyConfig.smsMaxSegments !== undefined ? { maxSegments: safetyConfig.smsMaxSegments } : {}),
   ...(safetyConfig.smsDailyBudget !== undefined ? { dailyBudget: safetyConfig.smsDailyBudget } : {}),
   ...(process.env.ALERT_TOPIC_ARN ? { alerter: new SnsAlerter(sns, process.env.ALERT_TOPIC_ARN) } : {}),
@@ -67,7 +69,7 @@ export const handler = createDeliverHandler({
   },
   idempotency: idempotencyStore(dynamo, table),
   log: info,
-  echoCounter: new DynamoStats(documentClient(), table),
+  echoCounter: new DynamoStats(doc, table),
   smsGate: gate,
   metrics,
   // Without the key (or the base URL) federation jobs fail and retry until the operator sets it.
@@ -76,7 +78,7 @@ export const handler = createDeliverHandler({
         federation: federationRunner({
           baseUrl,
           keys: botKey,
-          store: new DynamoFederationStore(documentClient(), table),
+          store: new DynamoFederationStore(doc, table),
           allowPrivate: false,
           now: () => new Date(),
           log: info,

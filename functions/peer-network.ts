@@ -31,10 +31,13 @@ export function peerNetworkFromEnv(input: {
   const relay = env.ECHOBOT_RELAY === '1';
   const allowPrivate = env.ECHOBOT_ALLOW_PRIVATE === '1';
   const maxHops = env.ECHOBOT_MAX_HOPS ? Number(env.ECHOBOT_MAX_HOPS) : undefined;
+  // Powertools caches the parameter for 5 minutes; the parsed pair is kept until its text changes.
+  let parsed: { raw: string; pair: BotKeyPair } | undefined;
   const key = async (): Promise<BotKeyPair> => {
     const raw = await getParameter(keyParam, { decrypt: true, maxAge: 300 });
     if (!raw) throw new Error(`SSM parameter ${keyParam} is empty`);
-    return parseBotKeyPair(raw);
+    if (parsed?.raw !== raw) parsed = { raw, pair: parseBotKeyPair(raw) };
+    return parsed.pair;
   };
   const parts = peerNetworkParts({
     settings: {

@@ -12,6 +12,7 @@ import type { Channel } from '../domain/types.ts';
 import type { MemberMutation, RelationKind, Relations } from '../ports/store.ts';
 import { key, TIMELINE_PK } from './dynamo-keys.ts';
 import { countAll, queryAll } from './dynamo-query.ts';
+import { timelineEntryItem } from './dynamo-timeline.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -127,14 +128,7 @@ export function memberItems(
 
 const skItem = z.object({ sk: z.string() });
 const modeItem = z.object({ mode: z.enum(['echo', 'follow']) });
-const entryItem = z.object({
-  id: z.string(),
-  author: z.string(),
-  authorKey: z.string(),
-  local: z.boolean(),
-  text: z.string(),
-  createdAt: z.string(),
-});
+const entryItem = timelineEntryItem.omit({ sk: true });
 
 const emptyRelations = (): Relations => ({
   follow: new Set(),

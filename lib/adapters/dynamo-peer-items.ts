@@ -11,7 +11,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ConcurrentUpdateError,
   type PeerControlAction,
@@ -130,6 +130,14 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
+/** A transaction refused by one of its conditions (the item exists); throttling and the rest rethrow. */
+function conditionFailed(err: unknown): boolean {
+  return (
+    err instanceof TransactionCanceledException &&
+    (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')
+  );
+}
+
 export class DynamoPeerStore implements PeerStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -182,7 +190,7 @@ export class DynamoPeerStore implements PeerStore {
       );
       return true;
     } catch (err) {
-      if (err instanceof TransactionCanceledException) return false;
+      if (conditionFailed(err)) return false;
       throw err;
     }
   }
@@ -372,9 +380,7 @@ export class DynamoPeerStore implements PeerStore {
       );
       return true;
     } catch (err) {
-      if (err instanceof TransactionCanceledException) {
-        if ((err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')) return false;
-      }
+      if (conditionFailed(err)) return false;
       throw err;
     }
   }

@@ -4,10 +4,11 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SafetySettings } from '../domain/quiet-hours.ts';
 import type { Channel } from '../domain/types.ts';
 import type { DueDigest, HeldEcho, SmsSafetyStore } from '../ports/sms-safety.ts';
@@ -225,28 +226,29 @@ export class DynamoSmsSafety implements SmsSafetyStore {
     const due = dueAt.toISOString();
     // Kept a week past the digest: a digest that keeps failing must not keep them forever.
     const expiresAt = epoch(dueAt.getTime() + 7 * 24 * HOUR_MS);
+    // Both or neither: a held echo without its due marker would never reach a digest.
     await this.doc.send(
-      new BatchWriteCommand({
-        RequestItems: {
-          [this.table]: [
-            {
-              PutRequest: {
-                Item: { ...key.held(echo.memberId, echo.channel, echo.postId), ...echo, expiresAt },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.table,
+              Item: { ...key.held(echo.memberId, echo.channel, echo.postId), ...echo, expiresAt },
+            },
+          },
+          {
+            Put: {
+              TableName: this.table,
+              Item: {
+                ...key.digestDue(due, echo.memberId, echo.channel),
+                memberId: echo.memberId,
+                channel: echo.channel,
+                dueAt: due,
+                expiresAt,
               },
             },
-            {
-              PutRequest: {
-                Item: {
-                  ...key.digestDue(due, echo.memberId, echo.channel),
-                  memberId: echo.memberId,
-                  channel: echo.channel,
-                  dueAt: due,
-                  expiresAt,
-                },
-              },
-            },
-          ],
-        },
+          },
+        ],
       }),
     );
   }

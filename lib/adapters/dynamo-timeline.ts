@@ -11,7 +11,8 @@ import type { TimelineReader, TimelineWriter } from '../ports/timeline.ts';
 import { key, TIMELINE_PK } from './dynamo-keys.ts';
 import { countAll } from './dynamo-query.ts';
 
-const entryItem = z.object({
+/** A timeline index item as stored (lib/adapters/dynamo-member-items.ts reads the same items). */
+export const timelineEntryItem = z.object({
   sk: z.string(),
   id: z.string(),
   author: z.string(),
@@ -95,7 +96,7 @@ export class DynamoTimeline implements TimelineReader, TimelineWriter {
       Limit: options.limit + 1,
     };
     const out = await this.doc.send(new QueryCommand(input));
-    const items = (out.Items ?? []).map((i) => entryItem.parse(i));
+    const items = (out.Items ?? []).map((i) => timelineEntryItem.parse(i));
     const shown = items.slice(0, options.limit);
     const last = shown.at(-1);
     const entries = shown.map(({ sk: _sk, ...entry }) => entry);

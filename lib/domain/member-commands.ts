@@ -52,9 +52,6 @@ export const MEMBER_USAGE = {
 
 export type MemberCommandWord = keyof typeof MEMBER_USAGE;
 
-/** Operators' commands: only channels in ECHOBOT_ADMINS may run them. */
-export const ADMIN_WORDS: readonly MemberCommandWord[] = ['MODE', 'KICK', 'BAN'];
-
 /** Tracked words: letters, digits and `_` (any script), 2-30 of them, compared lower-case. */
 const TRACK_WORD = /^[\p{L}\p{M}\p{N}_]{2,30}$/u;
 

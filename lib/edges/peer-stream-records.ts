@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PeerControlAction, RelayedPost } from '../ports/peer-store.ts';
 
 const s = z.object({ S: z.string() });

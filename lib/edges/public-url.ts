@@ -55,7 +55,11 @@ export interface PublicUrlOptions {
   allowPrivate?: boolean;
   /** Injected in tests; defaults to the system resolver. */
   resolve?: (host: string) => Promise<string[]>;
+  /** The error a refusal throws; default a 400 about an IM callback (`callback must ...`). */
+  refuse?: (reason: string) => Error;
 }
+
+const refuseCallback = (reason: string) => new BadRequestError(`callback ${reason}`);
 
 const systemResolve = async (host: string) => (await lookup(host, { all: true })).map((a) => a.address);
 
@@ -64,19 +68,19 @@ const systemResolve = async (host: string) => (await lookup(host, { all: true })
  * resolves to a private, loopback, link-local or otherwise special address. Returns the URL.
  */
 export async function assertPublicUrl(raw: string, options: PublicUrlOptions = {}): Promise<URL> {
+  const refuse = options.refuse ?? refuseCallback;
   const url = URL.canParse(raw) ? new URL(raw) : undefined;
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
-    throw new BadRequestError('callback must be an http(s) URL');
-  if (url.username || url.password) throw new BadRequestError('callback must not carry credentials');
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw refuse('must be an http(s) URL');
+  if (url.username || url.password) throw refuse('must not carry credentials');
   if (options.allowPrivate) return url;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   try {
     addresses = isIP(host) ? [host] : await (options.resolve ?? systemResolve)(host);
   } catch {
-    throw new BadRequestError(`callback host ${host} does not resolve`);
+    throw refuse(`host ${host} does not resolve`);
   }
   if (addresses.length === 0 || addresses.some(isPrivateAddress))
-    throw new BadRequestError('callback must not point at a private, loopback or link-local address');
+    throw refuse('must not point at a private, loopback or link-local address');
   return url;
 }

@@ -5,7 +5,7 @@
  * Note, Create, Follow, Accept, Undo, WebFinger JRD, NodeInfo 2.1) is what Mastodon itself
  * sends, in the compacted form every server accepts, and zod checks the inbound side at the edge.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const AS_CONTEXT = 'https://www.w3.org/ns/activitystreams';
 export const SECURITY_CONTEXT = 'https://w3id.org/security/v1';

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import * as z from 'zod';
 
@@ -14,9 +14,19 @@ export interface BotKeyPair {
   privateKeyPem: string;
 }
 
+/** Parses the PEM with node:crypto, so a truncated or mangled key fails here, not at the first signature. */
+const parses = (load: (pem: string) => unknown) => (pem: string) => {
+  try {
+    load(pem);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const BotKeyPairSchema = z.object({
-  publicKeyPem: z.string().startsWith('-----BEGIN PUBLIC KEY-----'),
-  privateKeyPem: z.string().startsWith('-----BEGIN PRIVATE KEY-----'),
+  publicKeyPem: z.string().refine(parses(createPublicKey), 'publicKeyPem is not a PEM public key'),
+  privateKeyPem: z.string().refine(parses(createPrivateKey), 'privateKeyPem is not a PEM private key'),
 });
 
 export function generateBotKeyPair(): BotKeyPair {

@@ -3,7 +3,7 @@
  * lib/usecases/routes/peer-routes.ts): interest messages (interest.ts), route adverts
  * (route-table.ts) and posts wrapped in the multi-hop envelope (envelope.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { authorityOfBot, authorityOfHandle, HandleSchema, HttpUrlSchema } from './addresses.ts';
 import { EnvelopeSchema } from './envelope.ts';
 import { InterestMessageSchema } from './interest.ts';

@@ -1,7 +1,5 @@
-import { lookup as dnsLookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import { EchobotError } from '../domain/errors.ts';
-import { isPrivateAddress } from '../edges/public-url.ts';
+import { assertPublicUrl as assertPublic } from '../edges/public-url.ts';
 
 /**
  * The guard every outbound federation request passes (WebFinger, actor and key fetches,
@@ -24,21 +22,12 @@ export interface UrlGuardOptions {
   lookup?: Lookup;
 }
 
-const systemLookup: Lookup = async (host) => dnsLookup(host, { all: true });
-
+/** The same rule as IM callbacks (lib/edges/public-url.ts), refusing with an `UnsafeUrlError`. */
 export async function assertPublicUrl(raw: string, options: UrlGuardOptions): Promise<void> {
-  const url = URL.canParse(raw) ? new URL(raw) : undefined;
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
-    throw new UnsafeUrlError(`not an http(s) URL: ${raw.slice(0, 200)}`);
-  if (url.username || url.password) throw new UnsafeUrlError('a URL with credentials is refused');
-  if (options.allowPrivate) return;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  let addresses: string[];
-  try {
-    addresses = isIP(host) ? [host] : (await (options.lookup ?? systemLookup)(host)).map((a) => a.address);
-  } catch {
-    throw new UnsafeUrlError(`host ${host} does not resolve`);
-  }
-  if (addresses.length === 0 || addresses.some(isPrivateAddress))
-    throw new UnsafeUrlError(`${host} is a private, loopback or link-local address`);
+  const lookup = options.lookup;
+  await assertPublic(raw, {
+    allowPrivate: options.allowPrivate,
+    ...(lookup ? { resolve: async (host: string) => (await lookup(host)).map((a) => a.address) } : {}),
+    refuse: (reason) => new UnsafeUrlError(`outbound URL ${reason}`),
+  });
 }

@@ -54,9 +54,10 @@ export function createFanoutHandler(deps: FanoutStreamDeps) {
     const remote = deps.federation
       ? await fanoutToRemoteFollowers({ ...deps, queue, federation: deps.federation }, post)
       : 0;
+    if (deps.peerNetwork) await relayLocalPost(deps.peerNetwork, post);
+    // Counted once the record can no longer fail (a retried record would count it again).
     deps.metrics?.posts(1);
     deps.log('post fanned out', { postId: post.id, recipients, jobs, remoteServers: remote });
-    if (deps.peerNetwork) await relayLocalPost(deps.peerNetwork, post);
   };
   // One processor and one batching queue per invocation: their state is per batch, and a local
   // poller may run batches concurrently. Jobs of consecutive records share SQS batches.

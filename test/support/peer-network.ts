@@ -1,22 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { freePort } from '../../local/free-port.ts';
+import { networkSnapshot } from '../../local/network-view.ts';
 import { twimlMessages } from '../../local/twilio-carrier.ts';
 import { type LocalBot, startLocalBot } from './local-bot.ts';
 
-/** What a local bot answers on `GET /dev/network` (local/peer-wiring.ts). */
-export const networkState = z.object({
-  url: z.string(),
-  relay: z.boolean(),
-  peers: z.array(z.string()),
-  posts: z.array(
-    z.object({
-      id: z.string(),
-      author: z.string(),
-      path: z.array(z.string()),
-      from: z.string().nullable(),
-      recipients: z.array(z.string()),
-    }),
-  ),
+/** What a local bot answers on `GET /dev/network` (local/peer-wiring.ts): the view's snapshot plus routes and interest. */
+export const networkState = networkSnapshot.extend({
   routes: z.record(z.string(), z.number()),
   interest: z.record(z.string(), z.array(z.string())),
 });
