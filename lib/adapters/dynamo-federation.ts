@@ -18,7 +18,7 @@ import type {
 } from '../ports/federation.ts';
 import type { Mutation } from '../ports/store.ts';
 import { INBOUND_TTL_SECONDS } from './dynamo-keys.ts';
-import { queryAll } from './dynamo-query.ts';
+import { queryAll, skItem } from './dynamo-query.ts';
 
 /**
  * The ActivityPub side's items in the one table:
@@ -151,9 +151,7 @@ export class DynamoFederationStore implements FederationStore {
   }
 
   async localFollowersOf(handle: string): Promise<string[]> {
-    return (await this.queryAll(fedKey.following(handle, '').pk)).map(
-      (item) => z.object({ sk: z.string() }).parse(item).sk,
-    );
+    return (await this.queryAll(fedKey.following(handle, '').pk)).map((item) => skItem.parse(item).sk);
   }
 
   async isFollowingRemote(memberId: string, handle: string): Promise<boolean> {

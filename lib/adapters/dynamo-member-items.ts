@@ -11,7 +11,7 @@ import type { TimelineEntry } from '../domain/timeline.ts';
 import type { Channel } from '../domain/types.ts';
 import type { MemberMutation, RelationKind, Relations } from '../ports/store.ts';
 import { key, TIMELINE_PK } from './dynamo-keys.ts';
-import { countAll, queryAll } from './dynamo-query.ts';
+import { countAll, queryAll, skItem } from './dynamo-query.ts';
 import { timelineEntryItem } from './dynamo-timeline.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -126,7 +126,6 @@ export function memberItems(
   }
 }
 
-const skItem = z.object({ sk: z.string() });
 const modeItem = z.object({ mode: z.enum(['echo', 'follow']) });
 const entryItem = timelineEntryItem.omit({ sk: true });
 

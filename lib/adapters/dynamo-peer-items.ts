@@ -24,7 +24,7 @@ import {
 } from '../ports/peer-store.ts';
 import type { Mutation } from '../ports/store.ts';
 import { INBOUND_TTL_SECONDS, peerKey } from './dynamo-keys.ts';
-import { queryAll } from './dynamo-query.ts';
+import { queryAll, skItem } from './dynamo-query.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -154,7 +154,7 @@ export class DynamoPeerStore implements PeerStore {
       ExpressionAttributeValues: { ':pk': pk },
       ProjectionExpression: 'sk',
     });
-    return items.map((i) => z.object({ sk: z.string() }).parse(i).sk);
+    return items.map((i) => skItem.parse(i).sk);
   }
 
   async listPeers(): Promise<PeerRecord[]> {

@@ -40,7 +40,7 @@ import {
 import { INBOUND_TTL_SECONDS, key, MEMBERS_PK } from './dynamo-keys.ts';
 import { DynamoMemberReads, memberItems } from './dynamo-member-items.ts';
 import { peerAdminItems, remoteFollowItems } from './dynamo-peer-items.ts';
-import { queryAll } from './dynamo-query.ts';
+import { queryAll, skItem } from './dynamo-query.ts';
 import { readSafetySettings, readSmsPausedNoticed, readSmsUsed, safetyItems } from './dynamo-safety-items.ts';
 import { timelineItems } from './dynamo-timeline.ts';
 
@@ -316,7 +316,7 @@ export class DynamoStore implements Store {
       ExpressionAttributeValues: { ':pk': key.muted(authorId, '').pk },
       ProjectionExpression: 'sk',
     });
-    return new Set(items.map((item) => z.object({ sk: z.string() }).parse(item).sk));
+    return new Set(items.map((item) => skItem.parse(item).sk));
   }
 
   async channelCallback(channel: string): Promise<string | undefined> {

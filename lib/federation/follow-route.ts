@@ -14,9 +14,7 @@ export interface PeerRoutes {
 }
 
 export function followPathFor(self: string, handle: string, peers: readonly PeerRoutes[]): FollowPath {
-  const table = new RouteTable(self);
-  for (const p of peers) table.addPeer(p.url);
-  for (const p of peers) if (p.routes) table.receive({ type: 'routes', from: p.url, routes: p.routes });
+  const table = RouteTable.fromPeers(self, peers);
   const authority = authorityOfHandle(handle);
   if (authority === authorityOfBot(self)) return 'activitypub';
   return table.nextHop(authority) !== undefined ? 'peers' : 'activitypub';

@@ -43,6 +43,17 @@ export class RouteTable {
   private readonly learnt = new Map<string, Map<string, number>>();
   private best = new Map<string, Route>();
 
+  /** The table the stored peers and their last adverts make. */
+  static fromPeers(
+    self: string,
+    peers: readonly { url: string; routes?: Record<string, number> }[],
+  ): RouteTable {
+    const table = new RouteTable(self);
+    for (const p of peers) table.addPeer(p.url);
+    for (const p of peers) if (p.routes) table.receive({ type: 'routes', from: p.url, routes: p.routes });
+    return table;
+  }
+
   constructor(self: string) {
     this.self = self;
     this.selfAuthority = authorityOfBot(self);

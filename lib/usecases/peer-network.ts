@@ -58,14 +58,6 @@ export function peerJob(peer: string, message: PeerMessage, id: string): Deliver
   };
 }
 
-/** The route table as the stored adverts make it. */
-export function routeTableOf(self: string, peers: readonly PeerRecord[]): RouteTable {
-  const table = new RouteTable(self);
-  for (const p of peers) table.addPeer(p.url);
-  for (const p of peers) if (p.routes) table.receive({ type: 'routes', from: p.url, routes: p.routes });
-  return table;
-}
-
 function sameRoutes(a: RouteTable, b: RouteTable, authorities: Iterable<string>): boolean {
   for (const auth of authorities) {
     if (a.nextHop(auth) !== b.nextHop(auth) || a.distance(auth) !== b.distance(auth)) return false;
@@ -102,7 +94,7 @@ export function shouldRegister(
 /** Interest in one author changed here: send each peer the delta that keeps its view right. */
 export async function syncAuthor(deps: PeerNetworkDeps, author: string): Promise<number> {
   const [wants, peers] = await Promise.all([deps.peers.wantsOf(author), deps.peers.listPeers()]);
-  const table = routeTableOf(deps.self, peers);
+  const table = RouteTable.fromPeers(deps.self, peers);
   let sent = 0;
   for (const peer of peers) {
     const want = shouldRegister(deps, table, peer.url, author, wants);
@@ -153,7 +145,7 @@ export async function onControl(
   action: PeerControlAction,
 ): Promise<void> {
   const peers = await deps.peers.listPeers();
-  const table = routeTableOf(deps.self, peers);
+  const table = RouteTable.fromPeers(deps.self, peers);
   const peer = peers.find((p) => p.url === target);
   switch (action) {
     case 'connect':
@@ -345,8 +337,8 @@ export async function receivePeerMessage(
     // The peer's first advert: it may have missed ours (it was not up when we connected), so say it again.
     if (before.find((p) => p.url === from)?.routes === undefined)
       await deps.peers.control(from, 'connect', deps.now());
-    const a = routeTableOf(deps.self, before);
-    const b = routeTableOf(deps.self, after);
+    const a = RouteTable.fromPeers(deps.self, before);
+    const b = RouteTable.fromPeers(deps.self, after);
     const authorities = new Set([
       ...before.flatMap((p) => Object.keys(p.routes ?? {})),
       ...Object.keys(message.routes),

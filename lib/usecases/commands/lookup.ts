@@ -1,4 +1,5 @@
 import { REPLIES } from '../../domain/format.ts';
+import type { BotMode } from '../../domain/member-commands.ts';
 import { MEMBER_REPLIES, nickListReply } from '../../domain/member-replies.ts';
 import { followersOf, followingOf, sortedNicks } from '../../domain/social.ts';
 import type { Member } from '../../domain/types.ts';
@@ -17,14 +18,19 @@ async function allMembers(store: Store): Promise<Member[]> {
   return all;
 }
 
-async function followersOfMember(store: Store, id: string, members: readonly Member[]) {
-  const [mode, muted, ofMe] = await Promise.all([store.botMode(), store.mutedBy(id), store.relationsOf(id)]);
-  return followersOf(id, members, mode, muted, ofMe);
+/** `mode` is passed in when the caller has read it already (STATS needs it three times). */
+async function followersOfMember(store: Store, id: string, members: readonly Member[], mode?: BotMode) {
+  const [m, muted, ofMe] = await Promise.all([
+    mode ?? store.botMode(),
+    store.mutedBy(id),
+    store.relationsOf(id),
+  ]);
+  return followersOf(id, members, m, muted, ofMe);
 }
 
-async function followingOfMember(store: Store, id: string, members: readonly Member[]) {
-  const [mode, byMe] = await Promise.all([store.botMode(), store.relationsBy(id)]);
-  return followingOf(id, members, mode, byMe);
+async function followingOfMember(store: Store, id: string, members: readonly Member[], mode?: BotMode) {
+  const [m, byMe] = await Promise.all([mode ?? store.botMode(), store.relationsBy(id)]);
+  return followingOf(id, members, m, byMe);
 }
 
 /** `GET <nick>`: their newest post. */
@@ -80,8 +86,8 @@ export async function stats({ deps, member }: CommandContext): Promise<Decision>
     deps.store.botMode(),
   ]);
   const [mine, theirs] = await Promise.all([
-    followersOfMember(deps.store, member.id, members),
-    followingOfMember(deps.store, member.id, members),
+    followersOfMember(deps.store, member.id, members, mode),
+    followingOfMember(deps.store, member.id, members, mode),
   ]);
   return reply(MEMBER_REPLIES.stats(members.length, posts, mine.length, theirs.length, mode));
 }

@@ -47,7 +47,7 @@ export async function fanoutToRemoteFollowers(deps: FederationFanoutDeps, post: 
   const jobs = [...inboxes].map((inbox) =>
     federationJob({ type: 'deliver', id: `${post.id}|${inbox}`, inbox, activity, actor }),
   );
-  for (let i = 0; i < jobs.length; i += 10) await deps.queue.enqueue(jobs.slice(i, i + 10));
+  await deps.queue.enqueue(jobs);
   return jobs.length;
 }
 
@@ -74,6 +74,6 @@ export async function fanoutFederationTask(
   }
   if (recipients.length === 0) return 0;
   const jobs = toJobs(task.noteId, formatRemoteEcho(task.handle, task.text, direct), recipients);
-  for (let i = 0; i < jobs.length; i += 10) await deps.queue.enqueue(jobs.slice(i, i + 10));
+  await deps.queue.enqueue(jobs);
   return jobs.length;
 }
