@@ -4,7 +4,7 @@
  * that leaves the bot goes out as a `peer` job on the delivery queue (signed and retried by the
  * deliver function, lib/usecases/deliver-peer.ts); the http function only verifies and writes.
  *
- * State lives in the table (lib/adapters/dynamo-peer-items.ts), not in memory: each change is
+ * State lives in the table (lib/adapters/dynamodb/dynamo-peer-store.ts), not in memory: each change is
  * computed per author from that author's `WANTS#` partition, so a Lambda cold start loses nothing.
  */
 import { randomUUID } from 'node:crypto';

@@ -6,8 +6,8 @@ import { SesEmailSender } from '../../lib/adapters/ses-email-sender.ts';
 import { TelegramSender } from '../../lib/adapters/telegram-sender.ts';
 import { PermanentSendError } from '../../lib/domain/errors.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
-import { startFakeImBridge } from '../support/fake-im-bridge.ts';
-import { startFakeTelegram } from '../support/fake-telegram.ts';
+import { startFakeImBridge } from '../fakes/fake-im-bridge.ts';
+import { startFakeTelegram } from '../fakes/fake-telegram.ts';
 
 const TOKEN = '999:secret-bot-token';
 let telegram: Awaited<ReturnType<typeof startFakeTelegram>>;

@@ -8,7 +8,7 @@ import { SnsSmsSender } from '../../lib/adapters/sns-sms-sender.ts';
 import { PermanentSendError } from '../../lib/domain/errors.ts';
 import type { Sender } from '../../lib/ports/sender.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
-import { startFakeSns } from '../support/fake-sns.ts';
+import { startFakeSns } from '../fakes/fake-sns.ts';
 
 interface Harness {
   sender: Sender;

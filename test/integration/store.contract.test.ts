@@ -321,6 +321,6 @@ function storeContract(name: string, makeStore: (pageSize?: number) => Promise<S
 
 storeContract('DynamoDB (DynamoDB Local)', async (pageSize) => {
   const { doc, table } = await freshTable();
-  const { DynamoStore } = await import('../../lib/adapters/dynamo-store.ts');
+  const { DynamoStore } = await import('../../lib/adapters/dynamodb/dynamo-store.ts');
   return new DynamoStore(doc, table, pageSize);
 });
