@@ -78,7 +78,7 @@ function advertFor(deps: PeerNetworkDeps, table: RouteTable, peer: string): Rout
  */
 export function shouldRegister(
   deps: Pick<PeerNetworkDeps, 'self' | 'relay'>,
-  table: RouteTable,
+  table: Pick<RouteTable, 'nextHop'>,
   peer: string,
   author: string,
   wants: Wants,
@@ -275,7 +275,7 @@ type InterestDecision =
   | { status: 'stale' }
   | { status: 'gap'; next: StreamState; request: boolean };
 
-/** The receiver's sequence rules (the same as InterestTable.receive), on stored stream state. */
+/** The receiver's sequence rules, on stored stream state (the bench's in-memory model runs them too). */
 export function decideInterest(state: StreamState | undefined, update: InterestUpdate): InterestDecision {
   if (update.type === 'interest-snapshot') {
     if (state && state.epoch === update.epoch && update.seq <= state.seq) return { status: 'stale' };
