@@ -1,4 +1,3 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -33,6 +32,7 @@ import { queryAll } from './query-all.ts';
 import {
   callbackItem,
   channelItem,
+  conditionFailed,
   emailCodeItem,
   expiresAfter,
   INBOUND_TTL_SECONDS,
@@ -101,12 +101,9 @@ export class DynamoStore implements Store {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return { ok: true };
     } catch (err) {
-      if (!(err instanceof TransactionCanceledException)) throw err;
-      const reasons = err.CancellationReasons ?? [];
-      for (const [i, r] of reasons.entries()) {
-        const guard = guards[i];
-        if (r.Code === 'ConditionalCheckFailed' && guard) return { ok: false, reason: guard };
-      }
+      // The first guarded item whose condition failed names the reason (a taken nick, a rate limit, ...).
+      for (const [i, guard] of guards.entries())
+        if (guard && conditionFailed(err, i)) return { ok: false, reason: guard };
       throw err;
     }
   }
