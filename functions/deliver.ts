@@ -21,7 +21,7 @@ import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { botKeyFromSsm } from '../lib/adapters/ssm-bot-key.ts';
 import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
 import { DEFAULT_TELEGRAM_API_URL, TelegramSender } from '../lib/adapters/telegram-sender.ts';
-import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
+import { createDeliverHandler } from '../lib/drivers/deliver-queue.ts';
 import { federationRunner } from '../lib/usecases/federation/runtime.ts';
 import { createSmsGate } from '../lib/usecases/sms-gate.ts';
 import { peerNetworkFromEnv } from './peer-network.ts';

@@ -7,7 +7,7 @@ import { requireEnv } from '../lib/adapters/env.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { EmfMetrics } from '../lib/adapters/powertools-metrics.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
-import { createFanoutHandler } from '../lib/usecases/fanout-stream.ts';
+import { createFanoutHandler } from '../lib/drivers/fanout-stream.ts';
 import { peerNetworkFromEnv } from './peer-network.ts';
 
 const table = requireEnv('TABLE_NAME');

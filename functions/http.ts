@@ -13,9 +13,9 @@ import { botKeyFromSsm } from '../lib/adapters/ssm-bot-key.ts';
 import { optionalSecret } from '../lib/adapters/ssm-secret.ts';
 import { parseAdmins } from '../lib/domain/admins.ts';
 import { newId } from '../lib/domain/ids.ts';
+import { createHttpApp } from '../lib/drivers/http-app.ts';
 import { createSafeFetch } from '../lib/federation/safe-fetch.ts';
 import { noPeers } from '../lib/ports/peers.ts';
-import { createHttpApp } from '../lib/usecases/http-app.ts';
 import { peerNetworkFromEnv } from './peer-network.ts';
 
 const tokenParam = requireEnv('TWILIO_AUTH_TOKEN_PARAM');

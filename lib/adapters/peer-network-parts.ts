@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PeerRouteDeps } from '../drivers/routes/peer-routes.ts';
 import type { BotKeyPair } from '../federation/bot-keys.ts';
 import { createFollowVia } from '../federation/follow-route.ts';
 import { createKeyCache } from '../federation/key-cache.ts';
@@ -8,7 +9,6 @@ import type { TimelineWriter } from '../ports/timeline.ts';
 import type { PeerCommandDeps } from '../usecases/commands/peers.ts';
 import type { PeerDeliverDeps } from '../usecases/deliver-peer.ts';
 import type { PeerNetworkDeps } from '../usecases/peer-network.ts';
-import type { PeerRouteDeps } from '../usecases/routes/peer-routes.ts';
 import { DynamoPeerStore } from './dynamo-peer-items.ts';
 import { HttpPeerSender } from './http-peer-sender.ts';
 import { peerDirectory } from './peer-directory.ts';

@@ -1,7 +1,8 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import { errorResponse, statusOf } from '../edges/http-errors.ts';
 import { createRouter, type HttpEvent, type HttpResult, type Route } from '../edges/http-router.ts';
-import type { IngestDeps } from './ingest-message.ts';
+import type { IngestDeps } from '../usecases/ingest-message.ts';
+import type { StatusDeps } from '../usecases/status-report.ts';
 import { type ActivityPubDeps, activityPubRoutes } from './routes/activitypub-routes.ts';
 import { imRoutes } from './routes/im-routes.ts';
 import { type PageDeps, pageRoutes } from './routes/page-routes.ts';
@@ -9,7 +10,6 @@ import { type PeerRouteDeps, peerRoutes } from './routes/peer-routes.ts';
 import { statusRoutes } from './routes/status-routes.ts';
 import { telegramRoutes } from './routes/telegram-routes.ts';
 import { twilioRoutes } from './routes/twilio-routes.ts';
-import type { StatusDeps } from './status-report.ts';
 
 export type { HttpEvent, HttpResult } from '../edges/http-router.ts';
 

@@ -2,8 +2,8 @@ import { bodyText, header, requireContentType } from '../../edges/http-request.t
 import type { Route } from '../../edges/http-router.ts';
 import { parseJsonBody } from '../../edges/json-body.ts';
 import { parseTelegramUpdate, TELEGRAM_SECRET_HEADER, verifyTelegramSecret } from '../../edges/telegram.ts';
+import { ingestMessage } from '../../usecases/ingest-message.ts';
 import type { HttpDeps } from '../http-app.ts';
-import { ingestMessage } from '../ingest-message.ts';
 import { baseUrlOf } from './twilio-routes.ts';
 
 /**

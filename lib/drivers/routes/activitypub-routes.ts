@@ -18,8 +18,8 @@ import type { SafeFetch } from '../../federation/safe-fetch.ts';
 import type { FederationStore } from '../../ports/federation.ts';
 import type { Store } from '../../ports/store.ts';
 import type { TimelineReader, TimelineWriter } from '../../ports/timeline.ts';
-import { handleInbox } from '../federation/inbox.ts';
-import { actorKeyLoader, type FederationNet } from '../federation/remote-actors.ts';
+import { handleInbox } from '../../usecases/federation/inbox.ts';
+import { actorKeyLoader, type FederationNet } from '../../usecases/federation/remote-actors.ts';
 import { baseUrlOf } from './twilio-routes.ts';
 
 /** What the ActivityPub routes need; `federation` in the http app's deps. */

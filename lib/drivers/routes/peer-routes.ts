@@ -15,7 +15,7 @@ import {
   PeerMessageSchema,
 } from '../../federation/peer-messages.ts';
 import { ConcurrentUpdateError, type PeerStore } from '../../ports/peer-store.ts';
-import { type PeerReceipt, receivePeerMessage } from '../peer-network.ts';
+import { type PeerReceipt, receivePeerMessage } from '../../usecases/peer-network.ts';
 
 export interface PeerRouteDeps {
   /** This bot's canonical base URL. */

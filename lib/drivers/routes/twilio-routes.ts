@@ -1,8 +1,8 @@
 import { bodyText, header, publicUrlOf, requireContentType } from '../../edges/http-request.ts';
 import type { Route } from '../../edges/http-router.ts';
 import { parseTwilioSms, twiml, verifyTwilioSignature } from '../../edges/twilio.ts';
+import { ingestMessage } from '../../usecases/ingest-message.ts';
 import type { HttpDeps } from '../http-app.ts';
-import { ingestMessage } from '../ingest-message.ts';
 
 /** `POST /webhooks/twilio`: Twilio's inbound SMS webhook, answered with TwiML. */
 export function twilioRoutes(deps: HttpDeps): Route[] {

@@ -7,8 +7,8 @@ import {
   verifyImSignature,
 } from '../../edges/im-bridge.ts';
 import { assertPublicUrl } from '../../edges/public-url.ts';
+import { ingestMessage } from '../../usecases/ingest-message.ts';
 import type { HttpDeps } from '../http-app.ts';
-import { ingestMessage } from '../ingest-message.ts';
 import { baseUrlOf } from './twilio-routes.ts';
 
 /**
