@@ -1,5 +1,5 @@
 import { splitChannel } from '../domain/channel.ts';
-import { PermanentSendError } from '../domain/errors.ts';
+import { JobFailedError, PermanentSendError } from '../domain/errors.ts';
 import type { FederationTask } from '../domain/federation-task.ts';
 import { stillDeliverable } from '../domain/recipients.ts';
 import type { DeliveryJob, OutboundMessage, Recipient } from '../domain/types.ts';
@@ -48,11 +48,6 @@ export interface DeliverOutcome {
   held?: number;
   /** SMS not sent because the day's SMS budget was used up; never retried (present when any). */
   overBudget?: number;
-}
-
-/** Thrown when no recipient of a job could be reached: the whole message is retried by the queue. */
-export class JobFailedError extends Error {
-  override readonly name = 'JobFailedError';
 }
 
 /** Parallel sends per job: enough to hide provider latency, few enough to stay polite. */
