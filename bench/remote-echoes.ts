@@ -26,7 +26,7 @@ import type { JobQueue } from '../lib/ports/queue.ts';
 import { deliverJob } from '../lib/usecases/deliver-job.ts';
 import { fanoutToRemoteFollowers } from '../lib/usecases/federation/fanout-federation.ts';
 import { runFederationTask, type TaskRunnerDeps } from '../lib/usecases/federation/run-task.ts';
-import { relayLocalPost } from '../lib/usecases/peer-network.ts';
+import { relayLocalPost } from '../lib/usecases/peer-outbound.ts';
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
 import { type FakeFediverse, startFakeFediverse } from '../test/support/fake-fediverse.ts';
 

@@ -8,7 +8,7 @@ import type { Store } from '../ports/store.ts';
 import type { TimelineWriter } from '../ports/timeline.ts';
 import type { PeerCommandDeps } from '../usecases/commands/peers.ts';
 import type { PeerDeliverDeps } from '../usecases/deliver-peer.ts';
-import type { PeerNetworkDeps } from '../usecases/peer-network.ts';
+import type { PeerNetworkDeps } from '../usecases/peer-outbound.ts';
 import { DynamoPeerStore } from './dynamo-peer-items.ts';
 import { HttpPeerSender } from './http-peer-sender.ts';
 import { peerDirectory } from './peer-directory.ts';

@@ -12,7 +12,7 @@ import type { Metrics } from '../ports/metrics.ts';
 import { type FanoutDeps, fanoutPost } from '../usecases/fanout-post.ts';
 import { fanoutFederationTask, fanoutToRemoteFollowers } from '../usecases/federation/fanout-federation.ts';
 import { onPeerEvent } from '../usecases/peer-events.ts';
-import { type PeerNetworkDeps, relayLocalPost } from '../usecases/peer-network.ts';
+import { type PeerNetworkDeps, relayLocalPost } from '../usecases/peer-outbound.ts';
 import { replyJob } from '../usecases/reply-job.ts';
 
 export interface FanoutStreamDeps extends FanoutDeps {

@@ -11,7 +11,7 @@ import { generateBotKeyPair } from '../../lib/federation/bot-keys.ts';
 import { createFollowVia } from '../../lib/federation/follow-route.ts';
 import { verifyRequest } from '../../lib/federation/http-signatures.ts';
 import { ingestMessage } from '../../lib/usecases/ingest-message.ts';
-import { peerJob } from '../../lib/usecases/peer-network.ts';
+import { peerJob } from '../../lib/usecases/peer-outbound.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { freshQueue, freshTable } from '../support/aws-local.ts';
 import { eventually } from '../support/poll.ts';

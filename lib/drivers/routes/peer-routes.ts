@@ -11,7 +11,7 @@ import {
   PeerMessageSchema,
 } from '../../federation/peer-messages.ts';
 import type { PeerStore } from '../../ports/peer-store.ts';
-import { type PeerReceipt, receivePeerMessage } from '../../usecases/peer-network.ts';
+import { type PeerReceipt, receivePeerMessage } from '../../usecases/peer-inbound.ts';
 
 export interface PeerRouteDeps {
   /** This bot's canonical base URL. */
