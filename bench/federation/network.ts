@@ -3,7 +3,7 @@
  * InterestTable, InterestOutbox, routePost): used by the simulation and by unit tests.
  * Messages are passed in memory; timing and outages are the caller's business (simulate.ts).
  */
-import { authorityOfHandle } from '../../lib/federation/addresses.ts';
+import { authorityOfHandle } from '../../lib/domain/addresses.ts';
 import { createEnvelope, type Envelope } from '../../lib/federation/envelope.ts';
 import {
   authorsCarried,

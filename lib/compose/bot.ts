@@ -21,9 +21,9 @@ import { noPeers } from '../ports/peers.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { QueueDepth } from '../ports/queue-depth.ts';
 import type { Senders } from '../ports/sender.ts';
-import type { RetryDelay } from '../usecases/deliver-job.ts';
 import type { DeadHostPolicy } from '../usecases/federation/run-task.ts';
 import { federationRunner } from '../usecases/federation/runtime.ts';
+import type { RetryDelay } from '../usecases/retry-delay.ts';
 import type { SmsGate } from '../usecases/sms-gate.ts';
 import { composePeering, type PeerOptions } from './peering.ts';
 

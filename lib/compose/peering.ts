@@ -3,9 +3,9 @@ import { DynamoPeerStore } from '../adapters/dynamo-peer-items.ts';
 import { HttpPeerSender } from '../adapters/http-peer-sender.ts';
 import { peerDirectory } from '../adapters/peer-directory.ts';
 import { peerKeyLoader } from '../adapters/peer-key-loader.ts';
+import { canonicalBotUrl } from '../domain/addresses.ts';
 import type { PeerRouteDeps } from '../drivers/routes/peer-routes.ts';
 import { assertPublicUrl } from '../edges/public-url.ts';
-import { canonicalBotUrl } from '../federation/addresses.ts';
 import type { BotKeyPair } from '../federation/bot-keys.ts';
 import { createFollowVia } from '../federation/follow-route.ts';
 import { createKeyCache } from '../federation/key-cache.ts';
@@ -14,8 +14,8 @@ import type { Log } from '../ports/logger.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { Store } from '../ports/store.ts';
 import type { TimelineWriter } from '../ports/timeline.ts';
-import type { PeerCommandDeps } from '../usecases/commands/peers.ts';
 import type { PeerDeliverDeps } from '../usecases/deliver-peer.ts';
+import type { PeerCommandDeps } from '../usecases/ingest-deps.ts';
 import type { PeerNetworkDeps } from '../usecases/peer-outbound.ts';
 
 /** The peer network's settings, from the environment (lib/compose/peering-env.ts) or the local node's options. */

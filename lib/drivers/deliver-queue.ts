@@ -5,7 +5,8 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { PendingEchoCounts } from '../adapters/pending-echo-counts.ts';
 import type { DeliveryJob } from '../domain/types.ts';
 import { parseJobMessage } from '../edges/job-message.ts';
-import { type DeliverDeps, deliverJob, retryDelaySeconds } from '../usecases/deliver-job.ts';
+import { type DeliverDeps, deliverJob } from '../usecases/deliver-job.ts';
+import { retryDelaySeconds } from '../usecases/retry-delay.ts';
 
 export interface DeliverQueueDeps extends DeliverDeps {
   /** Where finished job ids are remembered (Powertools idempotency, in the same table). */

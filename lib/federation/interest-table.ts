@@ -11,7 +11,7 @@
  * A peer's removal of an author only drops it from upstream interest when no other peer and no
  * member still wants it (counts, not sets).
  */
-import { authorityOfBot, authorityOfHandle } from './addresses.ts';
+import { authorityOfBot, authorityOfHandle } from '../domain/addresses.ts';
 import type { InterestUpdate, SnapshotRequest } from './interest.ts';
 
 export type NextHopFor = (authority: string) => string | undefined;

@@ -25,7 +25,7 @@
  * The receiver must check that `from` is the peer that signed the request.
  */
 import * as z from 'zod';
-import { BotUrlSchema, HandleSchema } from './addresses.ts';
+import { BotUrlSchema, HandleSchema } from '../domain/addresses.ts';
 
 export const MAX_AUTHORS_PER_MESSAGE = 50_000;
 

@@ -4,7 +4,7 @@
  * (route-table.ts) and posts wrapped in the multi-hop envelope (envelope.ts).
  */
 import * as z from 'zod';
-import { authorityOfBot, authorityOfHandle, HandleSchema, HttpUrlSchema } from './addresses.ts';
+import { authorityOfBot, authorityOfHandle, HandleSchema, HttpUrlSchema } from '../domain/addresses.ts';
 import { EnvelopeSchema } from './envelope.ts';
 import { InterestMessageSchema } from './interest.ts';
 import { RouteAdvertSchema } from './route-table.ts';

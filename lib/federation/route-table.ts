@@ -16,7 +16,7 @@
  * equally short routes go to the lexicographically smallest peer URL, so the tree is stable.
  */
 import * as z from 'zod';
-import { authorityOfBot, BotUrlSchema } from './addresses.ts';
+import { authorityOfBot, BotUrlSchema } from '../domain/addresses.ts';
 import { HOP_LIMIT_CEILING } from './envelope.ts';
 
 export const ROUTE_INFINITY = HOP_LIMIT_CEILING;

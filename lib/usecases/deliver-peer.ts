@@ -3,7 +3,7 @@ import type { DeliveryJob } from '../domain/types.ts';
 import type { PeerSender } from '../ports/peer-sender.ts';
 import type { PeerStore } from '../ports/peer-store.ts';
 import type { JobQueue } from '../ports/queue.ts';
-import { type RetryDelay, retryDelaySeconds } from './deliver-job.ts';
+import { type RetryDelay, retryDelaySeconds } from './retry-delay.ts';
 
 export interface PeerDeliverDeps {
   sender: PeerSender;

@@ -3,8 +3,9 @@
  * It only writes (relayed posts, interest, routes, control items); the stream drives the rest
  * through the sending side (lib/usecases/peer-outbound.ts).
  */
+
+import { authorityOfBot } from '../domain/addresses.ts';
 import { BadRequestError, ForbiddenError } from '../domain/errors.ts';
-import { authorityOfBot } from '../federation/addresses.ts';
 import type { InterestUpdate } from '../federation/interest.ts';
 import type { PeerMessage } from '../federation/peer-messages.ts';
 import { RouteTable } from '../federation/route-table.ts';

@@ -8,10 +8,10 @@
  * computed per author from that author's `WANTS#` partition, so a Lambda cold start loses nothing.
  */
 import { randomUUID } from 'node:crypto';
+import { authorityOfBot, authorityOfHandle } from '../domain/addresses.ts';
 import { formatEcho } from '../domain/format.ts';
 import { activeChannels, toJobs } from '../domain/recipients.ts';
 import type { DeliveryJob, Post, Recipient } from '../domain/types.ts';
-import { authorityOfBot, authorityOfHandle } from '../federation/addresses.ts';
 import { createEnvelope, type Envelope, EnvelopeSchema } from '../federation/envelope.ts';
 import type { InterestUpdate } from '../federation/interest.ts';
 import type { PeerMessage } from '../federation/peer-messages.ts';

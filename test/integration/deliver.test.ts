@@ -6,7 +6,7 @@ import { SnsSmsSender } from '../../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import type { DeliveryJob, Member } from '../../lib/domain/types.ts';
 import { createDeliverHandler } from '../../lib/drivers/deliver-queue.ts';
-import { retryDelaySeconds } from '../../lib/usecases/deliver-job.ts';
+import { retryDelaySeconds } from '../../lib/usecases/retry-delay.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { freshQueue, freshTable } from '../support/aws-local.ts';

@@ -1,4 +1,4 @@
-import { bodyText, header, requireContentType } from '../../edges/http-request.ts';
+import { baseUrlOf, bodyText, header, requireContentType } from '../../edges/http-request.ts';
 import type { Route } from '../../edges/http-router.ts';
 import {
   IM_SIGNATURE_HEADER,
@@ -8,8 +8,7 @@ import {
 } from '../../edges/im-bridge.ts';
 import { assertPublicUrl } from '../../edges/public-url.ts';
 import { ingestMessage } from '../../usecases/ingest-message.ts';
-import type { HttpDeps } from '../http-app.ts';
-import { baseUrlOf } from './twilio-routes.ts';
+import type { HttpDeps } from '../http-deps.ts';
 
 /**
  * `POST /webhooks/im`: the generic IM bridge (README "Bridge any chat system in an afternoon").

@@ -1,19 +1,8 @@
 import { BadRequestError } from '../../domain/errors.ts';
 import { assertPublicUrl } from '../../edges/public-url.ts';
-import type { FollowPath } from '../../federation/follow-route.ts';
-import type { PeerStore } from '../../ports/peer-store.ts';
+import type { PeerCommandDeps } from '../ingest-deps.ts';
 import { isAdmin } from './admin.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
-
-export interface PeerCommandDeps {
-  store: PeerStore;
-  /** This bot's canonical base URL. */
-  self: string;
-  /** `ECHOBOT_ALLOW_PRIVATE=1`: loopback and private peer URLs are allowed (local runs). */
-  allowPrivate: boolean;
-  /** FOLLOW nick@host: peers or ActivityPub (lib/federation/follow-route.ts). */
-  followVia: (handle: string) => Promise<FollowPath>;
-}
 
 export const PEER_REPLIES = {
   notAdmin: () => 'Only the bot’s operators can change its peers.',

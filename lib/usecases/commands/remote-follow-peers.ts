@@ -1,5 +1,5 @@
+import { authorityOfBot, authorityOfHandle } from '../../domain/addresses.ts';
 import { REPLIES } from '../../domain/format.ts';
-import { authorityOfBot, authorityOfHandle } from '../../federation/addresses.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 
 export const REMOTE_FOLLOW_REPLIES = {
