@@ -1,8 +1,8 @@
 import { parseCommand } from '../domain/commands.ts';
-import { REPLIES } from '../domain/format.ts';
 import type { InboundMessage } from '../domain/inbound-message.ts';
-import { MEMBER_REPLIES } from '../domain/member-replies.ts';
-import { SAFETY_REPLIES } from '../domain/safety-replies.ts';
+import { REPLIES } from '../domain/replies/core.ts';
+import { MEMBER_REPLIES } from '../domain/replies/member.ts';
+import { SAFETY_REPLIES } from '../domain/replies/safety.ts';
 import { cleanText } from '../domain/text.ts';
 import type { Mutation } from '../ports/store.ts';
 import { answersWhileOptedOut, decide } from './commands/index.ts';
