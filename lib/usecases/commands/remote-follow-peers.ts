@@ -6,7 +6,7 @@ import { type CommandContext, type Decision, reply } from './decision.ts';
 /**
  * FOLLOW / UNFOLLOW nick@host through the peer network: one `followRemote` item per member and
  * handle. Its stream record makes the fanout function register (or drop) interest with the peers
- * (lib/usecases/peer-network.ts), and relayed posts by that author are echoed to the member.
+ * (lib/usecases/peer-outbound.ts), and relayed posts by that author are echoed to the member.
  */
 export async function followViaPeers(
   ctx: CommandContext,
