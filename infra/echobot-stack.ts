@@ -90,7 +90,7 @@ export class EchobotStack extends Stack {
       parameterName: config.botKeyParam,
     });
 
-    // The peer network (functions/peer-network.ts) runs where the bot has a public URL: its identity.
+    // The peer network (lib/compose/peering.ts, configured by functions/config.ts) runs where the bot has a public URL: its identity.
     const peerNetwork = config.publicUrl !== undefined;
     const peerEnvironment: Record<string, string> = peerNetwork
       ? {

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
+import { peeringFromEnv } from '../lib/compose/peering-env.ts';
 import { parseAdmins } from '../lib/domain/admins.ts';
 import { localChannelOptions } from './channel-env.ts';
 import { startLocalNode } from './node.ts';
-import { peeringFromEnv } from './peer-env.ts';
 import { retryDelayFromEnv } from './retry-env.ts';
 
 /** `npm start`: one whole bot on this machine. Configuration by environment, as documented in README.md. */

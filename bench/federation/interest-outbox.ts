@@ -3,7 +3,7 @@ import type { InterestSnapshot, InterestUpdate } from '../../lib/federation/inte
 /**
  * The simulation's sender side of one interest stream (this bot -> one peer): remembers what it
  * registered and numbers its messages. Production keeps the same state in the table instead
- * (`SENT#` items and the peer's `outSeq`, lib/usecases/peer-network.ts `syncAuthor`/`resync`).
+ * (`SENT#` items and the peer's `outSeq`, lib/usecases/peer-inbound.ts and peer-outbound.ts `syncAuthor`/`resync`).
  */
 export class InterestOutbox {
   readonly from: string;

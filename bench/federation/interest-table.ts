@@ -2,7 +2,7 @@
  * The simulation's in-memory interest state of one bot (production keeps the same state in the
  * table, lib/adapters/dynamodb/dynamo-peer-store.ts). The rules are production's, not a second
  * model: sequence checks are `decideInterest` and what to register is `shouldRegister` (a relay's
- * rule: every bot in the simulation passes interest on), both from lib/usecases/peer-network.ts.
+ * rule: every bot in the simulation passes interest on), both from lib/usecases/peer-inbound.ts and peer-outbound.ts.
  *
  * One bot's interest table: which authors its own members follow (reference-counted per follow)
  * and, for each peer, which authors that peer registered (applied from interest messages, with
@@ -18,7 +18,8 @@
  */
 import type { InterestUpdate, SnapshotRequest } from '../../lib/federation/interest.ts';
 import type { StreamState } from '../../lib/ports/peer-store.ts';
-import { decideInterest, shouldRegister } from '../../lib/usecases/peer-network.ts';
+import { decideInterest } from '../../lib/usecases/peer-inbound.ts';
+import { shouldRegister } from '../../lib/usecases/peer-outbound.ts';
 
 export type NextHopFor = (authority: string) => string | undefined;
 

@@ -3,7 +3,7 @@
  * production's interest rules through InterestTable; InterestOutbox numbers each stream): used by the simulation and by unit tests.
  * Messages are passed in memory; timing and outages are the caller's business (simulate.ts).
  */
-import { authorityOfHandle } from '../../lib/federation/addresses.ts';
+import { authorityOfHandle } from '../../lib/domain/addresses.ts';
 import { createEnvelope, type Envelope } from '../../lib/federation/envelope.ts';
 import { authorsCarried, type InterestMessage, type InterestUpdate } from '../../lib/federation/interest.ts';
 import { type RouteDecision, routePost } from '../../lib/federation/relay-router.ts';

@@ -22,6 +22,7 @@
  * digest) happens before the key is fetched, so a hostile request never costs a network call.
  */
 import { createHash, createPublicKey, createSign, createVerify } from 'node:crypto';
+import { EchobotError } from '../domain/errors.ts';
 
 export type SignatureErrorReason =
   /** The Signature header, or a header it lists or that must be signed, is absent from the request. */
@@ -40,7 +41,8 @@ export type SignatureErrorReason =
   | 'key_fetch_failed'
   | 'bad_signature';
 
-export class SignatureError extends Error {
+/** Statuses: `key_fetch_failed` is a 503 (retry later), the rest 401 (lib/edges/http-errors.ts). */
+export class SignatureError extends EchobotError {
   override readonly name = 'SignatureError';
   readonly reason: SignatureErrorReason;
 
@@ -48,11 +50,6 @@ export class SignatureError extends Error {
     super(message, options);
     this.reason = reason;
   }
-}
-
-/** HTTP status the inbox should answer with: 503 asks the sender to retry, the rest are 401. */
-export function signatureErrorStatus(reason: SignatureErrorReason): 401 | 503 {
-  return reason === 'key_fetch_failed' ? 503 : 401;
 }
 
 export interface ParsedSignature {

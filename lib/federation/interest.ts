@@ -1,6 +1,6 @@
 /**
  * Interest registration messages between peer bots. The rules that apply them are production's
- * (`decideInterest` and `shouldRegister` in lib/usecases/peer-network.ts); the bench's in-memory
+ * (`decideInterest` and `shouldRegister` in lib/usecases/peer-inbound.ts and peer-outbound.ts); the bench's in-memory
  * model (bench/federation/interest-table.ts) runs the same rules.
  *
  * Encoding: exact deltas with a snapshot on a gap, not a Bloom filter. Why:
@@ -27,7 +27,7 @@
  * The receiver must check that `from` is the peer that signed the request.
  */
 import * as z from 'zod';
-import { BotUrlSchema, HandleSchema } from './addresses.ts';
+import { BotUrlSchema, HandleSchema } from '../domain/addresses.ts';
 
 export const MAX_AUTHORS_PER_MESSAGE = 50_000;
 

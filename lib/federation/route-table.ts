@@ -9,7 +9,7 @@
  * that author's bot. Those next hops form a shortest-path tree rooted at the origin, so a post
  * travels down that tree and reaches every interested bot exactly once (reverse-path forwarding,
  * as in DVMRP). When no route is known, interest falls back to split horizon (see `shouldRegister`
- * in lib/usecases/peer-network.ts).
+ * in lib/usecases/peer-inbound.ts and peer-outbound.ts).
  *
  * Adverts are full tables (`authority -> distance`), sent to a peer only when they change, with
  * split horizon: routes learnt from a peer are not advertised back to it. Infinity is 16, the
@@ -17,7 +17,7 @@
  * equally short routes go to the lexicographically smallest peer URL, so the tree is stable.
  */
 import * as z from 'zod';
-import { authorityOfBot, BotUrlSchema } from './addresses.ts';
+import { authorityOfBot, BotUrlSchema } from '../domain/addresses.ts';
 import { HOP_LIMIT_CEILING } from './envelope.ts';
 
 export const ROUTE_INFINITY = HOP_LIMIT_CEILING;

@@ -1,10 +1,5 @@
 /** What the peer network keeps in the table (lib/adapters/dynamodb/dynamo-peer-store.ts). */
 
-/** A conditional write lost a race with a concurrent update of the same peer: retry the request. */
-export class ConcurrentUpdateError extends Error {
-  override readonly name = 'ConcurrentUpdateError';
-}
-
 export type PeerSource = 'config' | 'admin' | 'inbound';
 
 /** Things the fanout function does for the peer network, written as items so the stream drives them. */

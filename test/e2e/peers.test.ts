@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBotKeyPair, parseBotKeyPair } from '../../lib/federation/bot-keys.ts';
 import { signRequest } from '../../lib/federation/http-signatures.ts';
-import { type PeerBot, startPeerBot, startPeerBots } from '../support/peer-network.ts';
+import { type PeerBot, startPeerBot, startPeerBots } from '../support/peer-bots.ts';
 import { eventually } from '../support/poll.ts';
 
 const ALICE = '+15550010001'; // on L1

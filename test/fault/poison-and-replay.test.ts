@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatEcho } from '../../lib/domain/format.ts';
 import { newId } from '../../lib/domain/ids.ts';
 import type { Member, Post } from '../../lib/domain/types.ts';
-import { createHttpApp } from '../../lib/usecases/http-app.ts';
+import { createHttpApp } from '../../lib/drivers/http-app.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { TOKEN, twilioEvent } from '../fakes/function-url-event.ts';
 import { seedMembers } from '../support/members.ts';

@@ -8,12 +8,13 @@ import { createSafeFetch } from '../../lib/federation/safe-fetch.ts';
 import type { JobQueue } from '../../lib/ports/queue.ts';
 import { remoteDirect } from '../../lib/usecases/commands/remote-direct.ts';
 import { remoteFollow } from '../../lib/usecases/commands/remote-follow.ts';
-import { deliverJob, retryDelaySeconds } from '../../lib/usecases/deliver-job.ts';
+import { deliverJob } from '../../lib/usecases/deliver-job.ts';
 import {
   fanoutFederationTask,
   fanoutToRemoteFollowers,
 } from '../../lib/usecases/federation/fanout-federation.ts';
 import { runFederationTask, type TaskRunnerDeps } from '../../lib/usecases/federation/run-task.ts';
+import { retryDelaySeconds } from '../../lib/usecases/retry-delay.ts';
 import { type FakeFediverse, startFakeFediverse } from '../fakes/fake-fediverse.ts';
 import { freshTable } from '../support/aws-local.ts';
 

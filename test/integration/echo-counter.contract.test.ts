@@ -1,5 +1,5 @@
 import { DynamoStats } from '../../lib/adapters/dynamodb/dynamo-stats.ts';
-import { PendingEchoCounts } from '../../lib/usecases/pending-echo-counts.ts';
+import { PendingEchoCounts } from '../../lib/adapters/pending-echo-counts.ts';
 import { echoCounterContract } from '../contracts/echo-counter.ts';
 import { freshTable } from '../support/aws-local.ts';
 

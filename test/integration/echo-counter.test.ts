@@ -6,7 +6,7 @@ import { notConfigured } from '../../lib/adapters/not-configured-sender.ts';
 import { SnsSmsSender } from '../../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import type { DeliveryJob } from '../../lib/domain/types.ts';
-import { createDeliverHandler } from '../../lib/usecases/deliver-queue.ts';
+import { createDeliverHandler } from '../../lib/drivers/deliver-queue.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { startFakeSns } from '../fakes/fake-sns.ts';

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import { RECIPIENTS_PER_JOB } from '../../lib/domain/recipients.ts';
 import type { Post } from '../../lib/domain/types.ts';
-import { createFanoutHandler } from '../../lib/usecases/fanout-stream.ts';
+import { createFanoutHandler } from '../../lib/drivers/fanout-stream.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
 import { startStreamPoller } from '../../local/stream-poller.ts';
 import { freshQueue, freshTable } from '../support/aws-local.ts';

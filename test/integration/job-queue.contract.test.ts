@@ -1,5 +1,5 @@
+import { BatchingQueue } from '../../lib/adapters/batching-queue.ts';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
-import { BatchingQueue } from '../../lib/usecases/batching-queue.ts';
 import { jobQueueContract } from '../contracts/job-queue.ts';
 import { freshQueue } from '../support/aws-local.ts';
 import { receiveAll } from '../support/sqs-helpers.ts';

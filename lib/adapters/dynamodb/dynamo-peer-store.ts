@@ -11,15 +11,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import {
-  ConcurrentUpdateError,
-  type PeerControlAction,
-  type PeerRecord,
-  type PeerSource,
-  type PeerStore,
-  type RelayedPost,
-  type StreamState,
-  type Wants,
+import { ConcurrentUpdateError } from '../../domain/errors.ts';
+import type {
+  PeerControlAction,
+  PeerRecord,
+  PeerSource,
+  PeerStore,
+  RelayedPost,
+  StreamState,
+  Wants,
 } from '../../ports/peer-store.ts';
 import type { Mutation } from '../../ports/store.ts';
 import { queryAll } from './query-all.ts';

@@ -1,6 +1,6 @@
+import type { HttpEvent } from '../../../lib/drivers/http-app.ts';
 import { generateBotKeyPair } from '../../../lib/federation/bot-keys.ts';
 import { verifyRequest } from '../../../lib/federation/http-signatures.ts';
-import type { HttpEvent } from '../../../lib/usecases/http-app.ts';
 import type { FakeFediverse } from '../../fakes/fake-fediverse.ts';
 import { DOMAIN, functionUrlEvent } from '../../fakes/function-url-event.ts';
 import type { Forgery, InboundRoute } from './inbound-routes.ts';

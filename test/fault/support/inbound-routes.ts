@@ -1,7 +1,7 @@
+import type { HttpEvent } from '../../../lib/drivers/http-app.ts';
 import { IM_MAX_SKEW_SECONDS, imSignature, verifyImSignature } from '../../../lib/edges/im-bridge.ts';
 import { TELEGRAM_SECRET_HEADER, verifyTelegramSecret } from '../../../lib/edges/telegram.ts';
 import { twilioSignature, verifyTwilioSignature } from '../../../lib/edges/twilio.ts';
-import type { HttpEvent } from '../../../lib/usecases/http-app.ts';
 import { DOMAIN, functionUrlEvent, TOKEN } from '../../fakes/function-url-event.ts';
 import { messageSid } from '../../support/twilio-phone.ts';
 

@@ -8,8 +8,8 @@ import { idempotencyStore } from '../../../lib/adapters/dynamodb/idempotency-sto
 import { notConfigured } from '../../../lib/adapters/not-configured-sender.ts';
 import { SnsSmsSender } from '../../../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../../../lib/adapters/sqs-queue.ts';
-import { createDeliverHandler } from '../../../lib/usecases/deliver-queue.ts';
-import { createFanoutHandler } from '../../../lib/usecases/fanout-stream.ts';
+import { createDeliverHandler } from '../../../lib/drivers/deliver-queue.ts';
+import { createFanoutHandler } from '../../../lib/drivers/fanout-stream.ts';
 import { LOCAL_AWS } from '../../../local/dynamodb-local.ts';
 import { MAX_RECEIVES } from '../../../local/queue-local.ts';
 import { startQueuePoller } from '../../../local/queue-poller.ts';

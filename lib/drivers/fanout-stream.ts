@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { BatchingQueue } from '../adapters/batching-queue.ts';
 import { peerEventFromStreamRecord } from '../edges/peer-stream-records.ts';
 import {
   federationTaskFromStreamRecord,
@@ -8,12 +9,11 @@ import {
 } from '../edges/stream-records.ts';
 import type { FederationStore } from '../ports/federation.ts';
 import type { Metrics } from '../ports/metrics.ts';
-import { BatchingQueue } from './batching-queue.ts';
-import { type FanoutDeps, fanoutPost } from './fanout-post.ts';
-import { fanoutFederationTask, fanoutToRemoteFollowers } from './federation/fanout-federation.ts';
-import { onPeerEvent } from './peer-events.ts';
-import { type PeerNetworkDeps, relayLocalPost } from './peer-network.ts';
-import { replyJob } from './reply-job.ts';
+import { type FanoutDeps, fanoutPost } from '../usecases/fanout-post.ts';
+import { fanoutFederationTask, fanoutToRemoteFollowers } from '../usecases/federation/fanout-federation.ts';
+import { onPeerEvent } from '../usecases/peer-events.ts';
+import { type PeerNetworkDeps, relayLocalPost } from '../usecases/peer-outbound.ts';
+import { replyJob } from '../usecases/reply-job.ts';
 
 export interface FanoutStreamDeps extends FanoutDeps {
   log: (event: string, fields: Record<string, unknown>) => void;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { BatchingQueue } from '../../../lib/adapters/batching-queue.ts';
 import type { DeliveryJob } from '../../../lib/domain/types.ts';
 import type { JobQueue } from '../../../lib/ports/queue.ts';
-import { BatchingQueue } from '../../../lib/usecases/batching-queue.ts';
 
 const job = (id: string): DeliveryJob => ({ id, postId: 'p', text: 't', recipients: [], attempt: 0 });
 

@@ -4,7 +4,7 @@ import { networkSnapshot } from '../../local/network-view.ts';
 import { twimlMessages } from '../../local/twilio-carrier.ts';
 import { type LocalBot, startLocalBot } from './local-bot.ts';
 
-/** What a local bot answers on `GET /dev/network` (local/peer-wiring.ts): the view's snapshot plus routes and interest. */
+/** What a local bot answers on `GET /dev/network` (local/network-snapshot.ts): the view's snapshot plus routes and interest. */
 export const networkState = networkSnapshot.extend({
   routes: z.record(z.string(), z.number()),
   interest: z.record(z.string(), z.array(z.string())),

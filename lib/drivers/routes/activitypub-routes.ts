@@ -1,5 +1,5 @@
 import { BadRequestError, NotFoundError } from '../../domain/errors.ts';
-import { bodyText, header } from '../../edges/http-request.ts';
+import { baseUrlOf, bodyText, header } from '../../edges/http-request.ts';
 import type { HttpEvent, HttpResult, Route } from '../../edges/http-router.ts';
 import {
   ACTIVITY_JSON,
@@ -18,9 +18,8 @@ import type { SafeFetch } from '../../federation/safe-fetch.ts';
 import type { FederationStore } from '../../ports/federation.ts';
 import type { Store } from '../../ports/store.ts';
 import type { TimelineReader, TimelineWriter } from '../../ports/timeline.ts';
-import { handleInbox } from '../federation/inbox.ts';
-import { actorKeyLoader, type FederationNet } from '../federation/remote-actors.ts';
-import { baseUrlOf } from './twilio-routes.ts';
+import { handleInbox } from '../../usecases/federation/inbox.ts';
+import { actorKeyLoader, type FederationNet } from '../../usecases/federation/remote-actors.ts';
 
 /** What the ActivityPub routes need; `federation` in the http app's deps. */
 export interface ActivityPubDeps {

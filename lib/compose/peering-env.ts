@@ -1,12 +1,12 @@
 import * as z from 'zod';
-import type { LocalPeerOptions } from './peer-wiring.ts';
+import type { PeerOptions } from './peering.ts';
 
 /**
  * The peer network from the environment: `ECHOBOT_PEERS` (comma-separated base URLs, the same
  * list as the CDK context `peers`), `ECHOBOT_RELAY=1` (super-peer), `ECHOBOT_ALLOW_PRIVATE=1`
  * (peers on loopback/private addresses; local runs) and `ECHOBOT_MAX_HOPS` (1-16, default 10); `ECHOBOT_PEER_MAX_ATTEMPTS` (tests: how long a down peer is retried).
  */
-export function peeringFromEnv(env: NodeJS.ProcessEnv): LocalPeerOptions {
+export function peeringFromEnv(env: NodeJS.ProcessEnv): PeerOptions {
   const peers = (env.ECHOBOT_PEERS ?? '')
     .split(',')
     .map((p) => p.trim())

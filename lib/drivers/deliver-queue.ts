@@ -2,10 +2,11 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { PendingEchoCounts } from '../adapters/pending-echo-counts.ts';
 import type { DeliveryJob } from '../domain/types.ts';
 import { parseJobMessage } from '../edges/job-message.ts';
-import { type DeliverDeps, deliverJob, retryDelaySeconds } from './deliver-job.ts';
-import { PendingEchoCounts } from './pending-echo-counts.ts';
+import { type DeliverDeps, deliverJob } from '../usecases/deliver-job.ts';
+import { retryDelaySeconds } from '../usecases/retry-delay.ts';
 
 export interface DeliverQueueDeps extends DeliverDeps {
   /** Where finished job ids are remembered (Powertools idempotency, in the same table). */

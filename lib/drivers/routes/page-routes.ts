@@ -5,6 +5,7 @@ import {
   activityPubProfileResponse,
   wantsActivityJson,
 } from '../../edges/activity-negotiation.ts';
+import { baseUrlOf } from '../../edges/http-request.ts';
 import type { HttpEvent, HttpResult, Route } from '../../edges/http-router.ts';
 import { atomFeed } from '../../pages/atom.ts';
 import { notFoundPage } from '../../pages/not-found.ts';
@@ -13,7 +14,6 @@ import { profilePage } from '../../pages/profile.ts';
 import { timelinePage } from '../../pages/timeline.ts';
 import type { Store } from '../../ports/store.ts';
 import type { TimelineReader } from '../../ports/timeline.ts';
-import { baseUrlOf } from './twilio-routes.ts';
 
 export interface PageDeps {
   store: Pick<Store, 'memberByNick' | 'getPost'>;

@@ -1,4 +1,4 @@
-import type { BotMode } from './member-commands.ts';
+import type { BotMode } from '../member-commands.ts';
 
 /** One SMS: the length list replies (WHO, FOLLOWERS, FOLLOWING) are kept within. */
 export const SMS_REPLY_CHARS = 160;

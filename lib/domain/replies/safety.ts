@@ -1,4 +1,4 @@
-import { describeQuiet, type QuietHours } from './quiet-hours.ts';
+import { describeQuiet, type QuietHours } from '../quiet-hours.ts';
 
 /** What the bot answers when a limit stops someone, and to QUIET and TZ. Never a silent drop. */
 export const SAFETY_REPLIES = {

@@ -1,9 +1,8 @@
 import { requireBearer } from '../../edges/bearer-auth.ts';
-import { header } from '../../edges/http-request.ts';
+import { baseUrlOf, header } from '../../edges/http-request.ts';
 import type { Route } from '../../edges/http-router.ts';
 import { statusPage } from '../../pages/status.ts';
-import { type StatusDeps, statusReport } from '../status-report.ts';
-import { baseUrlOf } from './twilio-routes.ts';
+import { type StatusDeps, statusReport } from '../../usecases/status-report.ts';
 
 /** `GET /status`: the operator's numbers, HTML or (with `Accept: application/json`) JSON. Bearer token only. */
 export function statusRoutes(deps: StatusDeps, publicUrl: string | undefined): Route[] {

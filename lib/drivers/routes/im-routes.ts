@@ -1,4 +1,4 @@
-import { bodyText, header, requireContentType } from '../../edges/http-request.ts';
+import { baseUrlOf, bodyText, header, requireContentType } from '../../edges/http-request.ts';
 import type { Route } from '../../edges/http-router.ts';
 import {
   IM_SIGNATURE_HEADER,
@@ -7,9 +7,8 @@ import {
   verifyImSignature,
 } from '../../edges/im-bridge.ts';
 import { assertPublicUrl } from '../../edges/public-url.ts';
-import type { HttpDeps } from '../http-app.ts';
-import { ingestMessage } from '../ingest-message.ts';
-import { baseUrlOf } from './twilio-routes.ts';
+import { ingestMessage } from '../../usecases/ingest-message.ts';
+import type { HttpDeps } from '../http-deps.ts';
 
 /**
  * `POST /webhooks/im`: the generic IM bridge (README "Bridge any chat system in an afternoon").

@@ -1,41 +1,16 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import { errorResponse, statusOf } from '../edges/http-errors.ts';
 import { createRouter, type HttpEvent, type HttpResult, type Route } from '../edges/http-router.ts';
-import type { IngestDeps } from './ingest-message.ts';
-import { type ActivityPubDeps, activityPubRoutes } from './routes/activitypub-routes.ts';
+import type { HttpDeps } from './http-deps.ts';
+import { activityPubRoutes } from './routes/activitypub-routes.ts';
 import { imRoutes } from './routes/im-routes.ts';
-import { type PageDeps, pageRoutes } from './routes/page-routes.ts';
-import { type PeerRouteDeps, peerRoutes } from './routes/peer-routes.ts';
+import { pageRoutes } from './routes/page-routes.ts';
+import { peerRoutes } from './routes/peer-routes.ts';
 import { statusRoutes } from './routes/status-routes.ts';
 import { telegramRoutes } from './routes/telegram-routes.ts';
 import { twilioRoutes } from './routes/twilio-routes.ts';
-import type { StatusDeps } from './status-report.ts';
 
 export type { HttpEvent, HttpResult } from '../edges/http-router.ts';
-
-export interface HttpDeps {
-  /** Ingest dependencies; the base URL comes from `publicUrl` or the request. */
-  ingest: Omit<IngestDeps, 'baseUrl'>;
-  /** Resolved per request but cached by the caller (SSM deployed, an env var locally). */
-  twilioAuthToken: () => Promise<string>;
-  /** Telegram's webhook secret token (`$TELEGRAM_SECRET_TOKEN`); undefined = Telegram refused with 403. */
-  telegramSecretToken?: () => Promise<string | undefined>;
-  /** The IM bridge's shared secret (`$ECHOBOT_IM_SECRET`); undefined = the bridge refused with 403. */
-  imSecret?: () => Promise<string | undefined>;
-  /** Accept IM callback URLs on private/loopback addresses (`ECHOBOT_ALLOW_PRIVATE=1`: local runs, tests). */
-  allowPrivateCallbacks?: boolean;
-  /** Public base URL that providers call; undefined means "the host the request came to". */
-  publicUrl?: string;
-  log: (level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>) => void;
-  /** The public timeline, profiles and feeds; without it `/` is a plain "running" line. */
-  pages?: PageDeps;
-  /** The operator's `/status` page; absent means no such route. */
-  status?: StatusDeps;
-  /** ActivityPub: WebFinger, NodeInfo, actors, inboxes; absent means the bot does not federate. */
-  federation?: ActivityPubDeps;
-  /** The echobot peer protocol (`/federation/key`, `/federation/peer`); absent means no peers. */
-  peers?: PeerRouteDeps;
-}
 
 /**
  * The http function: routes a Function URL (payload v2) event. Every webhook is validated,

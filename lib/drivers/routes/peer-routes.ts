@@ -1,12 +1,8 @@
-import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../domain/errors.ts';
+import { BadRequestError, ConcurrentUpdateError, ForbiddenError } from '../../domain/errors.ts';
 import { bodyText, requireContentType } from '../../edges/http-request.ts';
 import type { HttpResult, Route } from '../../edges/http-router.ts';
-import {
-  type FetchKey,
-  SignatureError,
-  signatureErrorStatus,
-  verifyRequest,
-} from '../../federation/http-signatures.ts';
+import { parseJsonBody } from '../../edges/json-body.ts';
+import { type FetchKey, SignatureError, verifyRequest } from '../../federation/http-signatures.ts';
 import {
   botOfKeyId,
   KEY_PATH,
@@ -14,8 +10,8 @@ import {
   PEER_PATH,
   PeerMessageSchema,
 } from '../../federation/peer-messages.ts';
-import { ConcurrentUpdateError, type PeerStore } from '../../ports/peer-store.ts';
-import { type PeerReceipt, receivePeerMessage } from '../peer-network.ts';
+import type { PeerStore } from '../../ports/peer-store.ts';
+import { type PeerReceipt, receivePeerMessage } from '../../usecases/peer-inbound.ts';
 
 export interface PeerRouteDeps {
   /** This bot's canonical base URL. */
@@ -60,35 +56,20 @@ export function peerRoutes(deps: PeerRouteDeps): Route[] {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(event.headers ?? {}))
           if (v !== undefined) headers[k.toLowerCase()] = v;
-        let signer: string;
-        try {
-          const verified = await verifyRequest({
-            method: 'POST',
-            path: `${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`,
-            headers,
-            body: raw,
-            now: deps.now(),
-            fetchKey: deps.fetchKey,
-          });
-          const bot = botOfKeyId(verified.keyId);
-          if (bot === undefined || bot !== verified.actorId)
-            throw new SignatureError('key_not_found', 'not a bot key');
-          signer = bot;
-        } catch (err) {
-          if (err instanceof SignatureError) {
-            if (signatureErrorStatus(err.reason) === 503) throw err;
-            throw new UnauthorizedError(`signature: ${err.reason}`);
-          }
-          throw err;
-        }
+        // A SignatureError propagates: lib/edges/http-errors.ts answers 401 (503 if the key fetch failed).
+        const verified = await verifyRequest({
+          method: 'POST',
+          path: `${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`,
+          headers,
+          body: raw,
+          now: deps.now(),
+          fetchKey: deps.fetchKey,
+        });
+        const signer = botOfKeyId(verified.keyId);
+        if (signer === undefined || signer !== verified.actorId)
+          throw new SignatureError('key_not_found', 'not a bot key');
         requireContentType(event, 'application/json');
-        let value: unknown;
-        try {
-          value = JSON.parse(raw);
-        } catch {
-          throw new BadRequestError('body is not JSON');
-        }
-        const parsed = PeerMessageSchema.safeParse(value);
+        const parsed = PeerMessageSchema.safeParse(parseJsonBody(raw));
         if (!parsed.success)
           throw new BadRequestError(`not a peer message: ${parsed.error.issues[0]?.message ?? ''}`);
         const known = await deps.peers.getPeer(signer);
@@ -113,10 +94,10 @@ export function peerRoutes(deps: PeerRouteDeps): Route[] {
         } catch (err) {
           // Two messages of one peer's interest stream raced: nothing was half-applied that a
           // retry cannot finish, so ask the sender to retry (its deliver function backs off).
-          if (!(err instanceof ConcurrentUpdateError)) throw err;
-          deps.log('warn', 'peer message raced, retry asked', { from: signer, type: parsed.data.type });
-          const busy = json(503, { error: 'busy, retry later' });
-          return { ...busy, headers: { ...busy.headers, 'retry-after': '1' } };
+          // The error's status (503, Retry-After: 1) comes from lib/edges/http-errors.ts.
+          if (err instanceof ConcurrentUpdateError)
+            deps.log('warn', 'peer message raced, retry asked', { from: signer, type: parsed.data.type });
+          throw err;
         }
         deps.log('info', 'peer message', { from: signer, type: parsed.data.type, receipt });
         return json(202, { receipt });

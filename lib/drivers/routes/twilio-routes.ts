@@ -1,8 +1,8 @@
-import { bodyText, header, publicUrlOf, requireContentType } from '../../edges/http-request.ts';
+import { baseUrlOf, bodyText, header, publicUrlOf, requireContentType } from '../../edges/http-request.ts';
 import type { Route } from '../../edges/http-router.ts';
 import { parseTwilioSms, twiml, verifyTwilioSignature } from '../../edges/twilio.ts';
-import type { HttpDeps } from '../http-app.ts';
-import { ingestMessage } from '../ingest-message.ts';
+import { ingestMessage } from '../../usecases/ingest-message.ts';
+import type { HttpDeps } from '../http-deps.ts';
 
 /** `POST /webhooks/twilio`: Twilio's inbound SMS webhook, answered with TwiML. */
 export function twilioRoutes(deps: HttpDeps): Route[] {
@@ -33,9 +33,4 @@ export function twilioRoutes(deps: HttpDeps): Route[] {
       },
     },
   ];
-}
-
-/** The bot's public base URL: configured, else the host the request came to. */
-export function baseUrlOf(event: Parameters<typeof publicUrlOf>[0], publicUrl: string | undefined): string {
-  return (publicUrl ?? `https://${event.requestContext.domainName}`).replace(/\/$/, '');
 }

@@ -1,31 +1,23 @@
 /**
- * The peer network's runtime: what the fanout function does when interest, peers or relayed posts
- * change in the table, and what the http function does with a verified peer message. Everything
- * that leaves the bot goes out as a `peer` job on the delivery queue (signed and retried by the
- * deliver function, lib/usecases/deliver-peer.ts); the http function only verifies and writes.
+ * The peer network's sending side: what the fanout function does when interest, peers or relayed
+ * posts change in the table (the receiving side, a verified peer message written, is
+ * lib/usecases/peer-inbound.ts). Everything that leaves the bot goes out as a `peer` job on the
+ * delivery queue (signed and retried by the deliver function, lib/usecases/deliver-peer.ts).
  *
  * State lives in the table (lib/adapters/dynamodb/dynamo-peer-store.ts), not in memory: each change is
  * computed per author from that author's `WANTS#` partition, so a Lambda cold start loses nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { BadRequestError, ForbiddenError } from '../domain/errors.ts';
+import { authorityOfBot, authorityOfHandle } from '../domain/addresses.ts';
 import { formatEcho } from '../domain/format.ts';
 import { activeChannels, toJobs } from '../domain/recipients.ts';
 import type { DeliveryJob, Post, Recipient } from '../domain/types.ts';
-import { authorityOfBot, authorityOfHandle } from '../federation/addresses.ts';
 import { createEnvelope, type Envelope, EnvelopeSchema } from '../federation/envelope.ts';
 import type { InterestUpdate } from '../federation/interest.ts';
 import type { PeerMessage } from '../federation/peer-messages.ts';
 import { type RouteDecision, routePost } from '../federation/relay-router.ts';
 import { type RouteAdvert, RouteTable } from '../federation/route-table.ts';
-import type {
-  PeerControlAction,
-  PeerRecord,
-  PeerStore,
-  RelayedPost,
-  StreamState,
-  Wants,
-} from '../ports/peer-store.ts';
+import type { PeerControlAction, PeerRecord, PeerStore, RelayedPost, Wants } from '../ports/peer-store.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { Store } from '../ports/store.ts';
 import type { TimelineWriter } from '../ports/timeline.ts';
@@ -58,7 +50,8 @@ export function peerJob(peer: string, message: PeerMessage, id: string): Deliver
   };
 }
 
-function sameRoutes(a: RouteTable, b: RouteTable, authorities: Iterable<string>): boolean {
+/** Whether two route tables agree on every authority given (no advert needed if they do). */
+export function sameRoutes(a: RouteTable, b: RouteTable, authorities: Iterable<string>): boolean {
   for (const auth of authorities) {
     if (a.nextHop(auth) !== b.nextHop(auth) || a.distance(auth) !== b.distance(auth)) return false;
   }
@@ -268,108 +261,4 @@ export async function handleRelayed(
   const forwarded = decision?.forwardTo.length ?? 0;
   deps.log('relayed post handled', { postId: relayed.postId, recipients: recipients.length, forwarded });
   return { recipients: recipients.length, forwarded, hopLimitReached: decision?.hopLimitReached ?? false };
-}
-
-type InterestDecision =
-  | { status: 'apply'; next: StreamState }
-  | { status: 'stale' }
-  | { status: 'gap'; next: StreamState; request: boolean };
-
-/** The receiver's sequence rules, on stored stream state (the bench's in-memory model runs them too). */
-export function decideInterest(state: StreamState | undefined, update: InterestUpdate): InterestDecision {
-  if (update.type === 'interest-snapshot') {
-    if (state && state.epoch === update.epoch && update.seq <= state.seq) return { status: 'stale' };
-    return { status: 'apply', next: { epoch: update.epoch, seq: update.seq, awaitingSnapshot: false } };
-  }
-  if (!state || state.epoch !== update.epoch) {
-    const next = state
-      ? { ...state, awaitingSnapshot: true }
-      : { epoch: update.epoch, seq: 0, awaitingSnapshot: true };
-    return { status: 'gap', next, request: !state?.awaitingSnapshot };
-  }
-  if (update.seq <= state.seq) return { status: 'stale' };
-  if (update.seq !== state.seq + 1 || state.awaitingSnapshot)
-    return { status: 'gap', next: { ...state, awaitingSnapshot: true }, request: !state.awaitingSnapshot };
-  return { status: 'apply', next: { ...state, seq: update.seq } };
-}
-
-export type PeerReceipt =
-  | 'accepted'
-  | 'duplicate'
-  | 'own-post'
-  | 'applied'
-  | 'stale'
-  | 'gap'
-  | 'snapshot-requested'
-  | 'routes';
-
-/** A verified message from `from` (the peer that signed it). Writes only; the stream does the rest. */
-export async function receivePeerMessage(
-  deps: Pick<PeerNetworkDeps, 'self' | 'peers' | 'now' | 'log'>,
-  from: string,
-  message: PeerMessage,
-): Promise<PeerReceipt> {
-  if (message.type === 'post') {
-    const { envelope, post } = message;
-    if (envelope.origin === deps.self) return 'own-post';
-    if (envelope.path.at(-1) !== from)
-      throw new BadRequestError('the envelope path does not end at the sender');
-    const fresh = await deps.peers.putRelayed({
-      postId: post.id,
-      author: post.author,
-      text: post.text,
-      createdAt: post.createdAt,
-      envelope: JSON.stringify(envelope),
-      from,
-      receivedAt: deps.now().toISOString(),
-    });
-    return fresh ? 'accepted' : 'duplicate';
-  }
-  if (message.from !== from) throw new ForbiddenError('message "from" is not the signer');
-  if (message.type === 'interest-snapshot-request') {
-    await deps.peers.control(from, 'snapshot', deps.now());
-    return 'snapshot-requested';
-  }
-  if (message.type === 'routes') {
-    const before = await deps.peers.listPeers();
-    const after = before.map((p) => (p.url === from ? { ...p, routes: message.routes } : p));
-    await deps.peers.setRoutes(from, message.routes);
-    // The peer's first advert: it may have missed ours (it was not up when we connected), so say it again.
-    if (before.find((p) => p.url === from)?.routes === undefined)
-      await deps.peers.control(from, 'connect', deps.now());
-    const a = RouteTable.fromPeers(deps.self, before);
-    const b = RouteTable.fromPeers(deps.self, after);
-    const authorities = new Set([
-      ...before.flatMap((p) => Object.keys(p.routes ?? {})),
-      ...Object.keys(message.routes),
-      ...before.map((p) => authorityOfBot(p.url)),
-    ]);
-    if (!sameRoutes(a, b, authorities)) await deps.peers.control(deps.self, 'routes-changed', deps.now());
-    return 'routes';
-  }
-  const peer = await deps.peers.getPeer(from);
-  if (!peer) throw new ForbiddenError('not a peer of this bot');
-  const state: StreamState | undefined =
-    peer.inEpoch !== undefined && peer.inSeq !== undefined
-      ? { epoch: peer.inEpoch, seq: peer.inSeq, awaitingSnapshot: peer.awaitingSnapshot ?? false }
-      : undefined;
-  const decision = decideInterest(state, message);
-  if (decision.status === 'stale') return 'stale';
-  if (decision.status === 'gap') {
-    await deps.peers.setInboundState(from, decision.next, peer.inSeq);
-    if (decision.request) await deps.peers.control(from, 'request-snapshot', deps.now());
-    return 'gap';
-  }
-  if (message.type === 'interest-snapshot') {
-    const next = new Set(message.full);
-    const current = await deps.peers.peerInterest(from);
-    for (const author of current) if (!next.has(author)) await deps.peers.setPeerWants(from, author, false);
-    const had = new Set(current);
-    for (const author of next) if (!had.has(author)) await deps.peers.setPeerWants(from, author, true);
-  } else {
-    for (const author of message.remove) await deps.peers.setPeerWants(from, author, false);
-    for (const author of message.add) await deps.peers.setPeerWants(from, author, true);
-  }
-  await deps.peers.setInboundState(from, decision.next, peer.inSeq);
-  return 'applied';
 }

@@ -1,10 +1,9 @@
-import { bodyText, header, requireContentType } from '../../edges/http-request.ts';
+import { baseUrlOf, bodyText, header, requireContentType } from '../../edges/http-request.ts';
 import type { Route } from '../../edges/http-router.ts';
 import { parseJsonBody } from '../../edges/json-body.ts';
 import { parseTelegramUpdate, TELEGRAM_SECRET_HEADER, verifyTelegramSecret } from '../../edges/telegram.ts';
-import type { HttpDeps } from '../http-app.ts';
-import { ingestMessage } from '../ingest-message.ts';
-import { baseUrlOf } from './twilio-routes.ts';
+import { ingestMessage } from '../../usecases/ingest-message.ts';
+import type { HttpDeps } from '../http-deps.ts';
 
 /**
  * `POST /webhooks/telegram`: the Bot API's webhook. Authenticated by the secret token given to
