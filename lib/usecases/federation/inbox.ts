@@ -10,12 +10,8 @@ import {
   noteText,
   PUBLIC,
 } from '../../federation/activities.ts';
-import {
-  type FetchKey,
-  SignatureError,
-  signatureErrorStatus,
-  verifyRequest,
-} from '../../federation/http-signatures.ts';
+import { type FetchKey, SignatureError, signatureErrorStatus } from '../../federation/http-signatures.ts';
+import { verifySignedRequest } from '../../federation/verify-signature.ts';
 import type { InboxWrite } from '../../ports/federation.ts';
 import type { Store } from '../../ports/store.ts';
 import type { TimelineWriter } from '../../ports/timeline.ts';
@@ -35,8 +31,8 @@ export interface InboxDeps {
 
 export interface InboxRequest {
   method: string;
-  /** Path with query string, as received. */
-  path: string;
+  /** The URL the sender addressed: the public base URL + path + query (signatures cover it). */
+  url: string;
   headers: Record<string, string | undefined>;
   body: string;
 }
@@ -69,9 +65,9 @@ export async function handleInbox(deps: InboxDeps, req: InboxRequest): Promise<I
   let signer: string;
   try {
     signer = (
-      await verifyRequest({
+      await verifySignedRequest({
         method: req.method,
-        path: req.path,
+        url: req.url,
         headers: req.headers,
         body: req.body,
         now: deps.now(),

@@ -1,5 +1,5 @@
 import { BadRequestError, NotFoundError } from '../../domain/errors.ts';
-import { bodyText, header } from '../../edges/http-request.ts';
+import { bodyText, header, publicUrlOf } from '../../edges/http-request.ts';
 import type { HttpEvent, HttpResult, Route } from '../../edges/http-router.ts';
 import {
   ACTIVITY_JSON,
@@ -95,7 +95,7 @@ export function activityPubRoutes(deps: ActivityPubDeps, publicUrl: string | und
       },
       {
         method: event.requestContext.http.method,
-        path: `${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`,
+        url: publicUrlOf(event, publicUrl),
         headers,
         body: bodyText(event),
       },

@@ -1,12 +1,7 @@
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../domain/errors.ts';
-import { bodyText, requireContentType } from '../../edges/http-request.ts';
+import { bodyText, publicUrlOf, requireContentType } from '../../edges/http-request.ts';
 import type { HttpResult, Route } from '../../edges/http-router.ts';
-import {
-  type FetchKey,
-  SignatureError,
-  signatureErrorStatus,
-  verifyRequest,
-} from '../../federation/http-signatures.ts';
+import { type FetchKey, SignatureError, signatureErrorStatus } from '../../federation/http-signatures.ts';
 import {
   botOfKeyId,
   KEY_PATH,
@@ -14,6 +9,7 @@ import {
   PEER_PATH,
   PeerMessageSchema,
 } from '../../federation/peer-messages.ts';
+import { verifySignedRequest } from '../../federation/verify-signature.ts';
 import { ConcurrentUpdateError, type PeerStore } from '../../ports/peer-store.ts';
 import { type PeerReceipt, receivePeerMessage } from '../peer-network.ts';
 
@@ -62,9 +58,10 @@ export function peerRoutes(deps: PeerRouteDeps): Route[] {
           if (v !== undefined) headers[k.toLowerCase()] = v;
         let signer: string;
         try {
-          const verified = await verifyRequest({
+          // Checked against this bot's own URL, not the Host that arrived (see verify-signature.ts).
+          const verified = await verifySignedRequest({
             method: 'POST',
-            path: `${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`,
+            url: publicUrlOf(event, deps.self),
             headers,
             body: raw,
             now: deps.now(),
