@@ -68,6 +68,7 @@ export const handler = createHttpApp({
           now: () => new Date(),
           newId,
           log,
+          authorizedFetch: process.env.ECHOBOT_AUTHORIZED_FETCH === '1',
         },
       }
     : {}),

@@ -66,6 +66,8 @@ export interface LocalNodeOptions {
   admins?: readonly Channel[];
   /** When a federation peer counts as dead (lib/usecases/federation/run-task.ts); tests shorten it. */
   deadHost?: DeadHostPolicy;
+  /** `ECHOBOT_AUTHORIZED_FETCH=1`: actor and object documents answer signed GETs only. */
+  authorizedFetch?: boolean;
   /** The peer network: `ECHOBOT_PEERS`, `ECHOBOT_RELAY`, `ECHOBOT_ALLOW_PRIVATE`, `ECHOBOT_MAX_HOPS`. */
   peering?: LocalPeerOptions;
 }
@@ -186,6 +188,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           now: () => new Date(),
           newId,
           log,
+          authorizedFetch: options.authorizedFetch ?? false,
         },
         status: {
           adminToken: async () => adminToken,
