@@ -35,5 +35,7 @@ export async function verifySignedRequest(
   const headers = new Map<string, string>();
   for (const [name, value] of Object.entries(input.headers))
     if (value !== undefined) headers.set(name.toLowerCase(), value);
+  // A covered `host` field (Fedify covers it) is the public host too, like `@authority`.
+  if (URL.canParse(input.url)) headers.set('host', new URL(input.url).host);
   return { ...(await verifyRfc9421({ ...input, headers })), scheme };
 }
