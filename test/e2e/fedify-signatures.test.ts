@@ -36,7 +36,7 @@ let guardedDirect = '';
 let fedServer: Server;
 let proxy: Server;
 let fedBase = '';
-let keyPair: CryptoKeyPair;
+let keyPair: Awaited<ReturnType<typeof generateCryptoKeyPair>>;
 let fedKeyId: URL;
 const seen: { type: string; actor?: string; text?: string }[] = [];
 /** Key ids of the signers Fedify's actor endpoint let through (it requires a signed GET). */
