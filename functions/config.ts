@@ -17,6 +17,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EchobotConf
     ...(publicUrl ? { publicUrl } : {}),
     ...(env.ECHOBOT_BASE_URL ? { federationBaseUrl: env.ECHOBOT_BASE_URL } : {}),
     allowPrivate: false,
+    authorizedFetch: env.ECHOBOT_AUTHORIZED_FETCH === '1',
     admins: parseAdmins(env.ECHOBOT_ADMINS),
     safety: safetyConfigFromEnv(),
     ...(publicUrl && env.BOT_KEY_PARAM ? { peering: { url: publicUrl, ...peeringFromEnv(env) } } : {}),

@@ -118,6 +118,8 @@ export class EchobotStack extends Stack {
         ...(config.publicUrl !== undefined ? { PUBLIC_URL: config.publicUrl } : {}),
         // Who may run MODE, KICK and BAN (functions/http.ts parses it with lib/domain/admins.ts).
         ...(config.admins !== undefined ? { ECHOBOT_ADMINS: config.admins } : {}),
+        // Actor and object documents answer signed GETs only (lib/usecases/routes/activitypub-routes.ts).
+        ...(config.authorizedFetch ? { ECHOBOT_AUTHORIZED_FETCH: '1' } : {}),
         ...peerEnvironment,
       },
     });

@@ -61,6 +61,8 @@ export interface LocalNodeOptions {
   admins?: readonly Channel[];
   /** When a federation peer counts as dead (lib/usecases/federation/run-task.ts); tests shorten it. */
   deadHost?: DeadHostPolicy;
+  /** `ECHOBOT_AUTHORIZED_FETCH=1`: actor and object documents answer signed GETs only. */
+  authorizedFetch?: boolean;
   /** The peer network: `ECHOBOT_PEERS`, `ECHOBOT_RELAY`, `ECHOBOT_ALLOW_PRIVATE`, `ECHOBOT_MAX_HOPS`. */
   peering?: PeerOptions;
 }
@@ -139,6 +141,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
         publicUrl: url,
         federationBaseUrl: url,
         allowPrivate,
+        authorizedFetch: options.authorizedFetch ?? false,
         admins: options.admins ?? [],
         safety: {
           ...(options.postRateLimit !== undefined ? { postRateLimit: options.postRateLimit } : {}),

@@ -21,6 +21,7 @@ const node = await startLocalNode({
   ...safety,
   admins: parseAdmins(process.env.ECHOBOT_ADMINS),
   peering: peeringFromEnv(process.env),
+  authorizedFetch: process.env.ECHOBOT_AUTHORIZED_FETCH === '1',
 });
 
 const generated = process.env.TWILIO_AUTH_TOKEN

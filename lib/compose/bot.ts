@@ -36,6 +36,8 @@ export interface EchobotConfig {
   federationBaseUrl?: string;
   /** `ECHOBOT_ALLOW_PRIVATE=1`: federation and IM callbacks may reach loopback/private addresses. */
   allowPrivate: boolean;
+  /** `ECHOBOT_AUTHORIZED_FETCH=1`: actor, collection and post JSON answer signed GETs only. */
+  authorizedFetch?: boolean;
   /** `ECHOBOT_ADMINS`. */
   admins: readonly Channel[];
   safety: SafetyConfig;
@@ -141,6 +143,7 @@ export function composeHttpApp(
               now,
               newId,
               log,
+              authorizedFetch: config.authorizedFetch ?? false,
             },
           }
         : {}),

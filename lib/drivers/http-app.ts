@@ -1,8 +1,9 @@
 import middy, { type MiddlewareObj } from '@middy/core';
+import { wantsActivityJson } from '../edges/activity-negotiation.ts';
 import { errorResponse, statusOf } from '../edges/http-errors.ts';
 import { createRouter, type HttpEvent, type HttpResult, type Route } from '../edges/http-router.ts';
 import type { HttpDeps } from './http-deps.ts';
-import { activityPubRoutes } from './routes/activitypub-routes.ts';
+import { activityPubRoutes, signedGetsOnly } from './routes/activitypub-routes.ts';
 import { imRoutes } from './routes/im-routes.ts';
 import { pageRoutes } from './routes/page-routes.ts';
 import { peerRoutes } from './routes/peer-routes.ts';
@@ -18,8 +19,15 @@ export type { HttpEvent, HttpResult } from '../edges/http-router.ts';
  * fast answer. `extraRoutes` lets a runtime add its own (the local node's dev routes).
  */
 export function createHttpApp(deps: HttpDeps, extraRoutes: readonly Route[] = []) {
+  // Authorized fetch covers posts as objects too: `/posts/<id>` as JSON needs a signed GET.
+  const federation = deps.federation;
+  const pages = (deps.pages ? pageRoutes(deps.pages, deps.publicUrl) : []).map((r) =>
+    federation && r.method === 'GET' && r.path === '/posts/:id'
+      ? { ...r, handler: signedGetsOnly(federation, deps.publicUrl, r.handler, wantsActivityJson) }
+      : r,
+  );
   const route = createRouter([
-    ...(deps.pages ? pageRoutes(deps.pages, deps.publicUrl) : []),
+    ...pages,
     ...(deps.status ? statusRoutes(deps.status, deps.publicUrl) : []),
     ...(deps.federation ? activityPubRoutes(deps.federation, deps.publicUrl) : []),
     {

@@ -1,5 +1,5 @@
 import { BadRequestError, NotFoundError } from '../../domain/errors.ts';
-import { baseUrlOf, bodyText, header } from '../../edges/http-request.ts';
+import { baseUrlOf, bodyText, header, publicUrlOf } from '../../edges/http-request.ts';
 import type { HttpEvent, HttpResult, Route } from '../../edges/http-router.ts';
 import {
   ACTIVITY_JSON,
@@ -15,6 +15,7 @@ import {
 import type { BotKeyPair } from '../../federation/bot-keys.ts';
 import { createKeyCache, type KeyCache } from '../../federation/key-cache.ts';
 import type { SafeFetch } from '../../federation/safe-fetch.ts';
+import { verifySignedRequest } from '../../federation/verify-signature.ts';
 import type { FederationStore } from '../../ports/federation.ts';
 import type { Store } from '../../ports/store.ts';
 import type { TimelineReader, TimelineWriter } from '../../ports/timeline.ts';
@@ -36,6 +37,12 @@ export interface ActivityPubDeps {
   /** Software version in NodeInfo. */
   version?: string;
   maxPastSeconds?: number;
+  /**
+   * `ECHOBOT_AUTHORIZED_FETCH=1`: actor documents (but the bot's own `/actor`, whose key other
+   * servers need to check our signed GETs), collections and posts as JSON answer only signed
+   * GETs (401 otherwise), as Mastodon's secure mode does. WebFinger, NodeInfo and pages stay public.
+   */
+  authorizedFetch?: boolean;
 }
 
 const json = (body: unknown, type = ACTIVITY_JSON, status = 200): HttpResult => ({
@@ -50,42 +57,92 @@ const json = (body: unknown, type = ACTIVITY_JSON, status = 200): HttpResult => 
 
 const OUTBOX_SIZE = 20;
 
+/** One key cache per deps and base URL, shared by the inboxes and the signed-GET guard. */
+const cachesByDeps = new WeakMap<ActivityPubDeps, Map<string, KeyCache>>();
+
+function netOf(deps: ActivityPubDeps, event: HttpEvent, publicUrl: string | undefined): FederationNet {
+  return {
+    baseUrl: baseUrlOf(event, publicUrl),
+    keys: deps.keys,
+    fetch: deps.fetch,
+    store: deps.store,
+    allowPrivate: deps.allowPrivate,
+  };
+}
+
+function keyCacheOf(deps: ActivityPubDeps, net: FederationNet): KeyCache {
+  let caches = cachesByDeps.get(deps);
+  if (!caches) {
+    caches = new Map();
+    cachesByDeps.set(deps, caches);
+  }
+  let cache = caches.get(net.baseUrl);
+  if (!cache) {
+    cache = createKeyCache({ load: actorKeyLoader(net) });
+    caches.set(net.baseUrl, cache);
+  }
+  return cache;
+}
+
+/**
+ * Wraps a GET handler so that, with authorized fetch on, it answers only signed requests (either
+ * scheme, any verifiable actor); `when` limits that to the requests it applies to (JSON, not
+ * the HTML a browser asks for). Responses are then `private`: a shared cache must not hand a
+ * signed answer to an unsigned request.
+ */
+export function signedGetsOnly(
+  deps: ActivityPubDeps,
+  publicUrl: string | undefined,
+  handler: Route['handler'],
+  when: (event: HttpEvent) => boolean = () => true,
+): Route['handler'] {
+  if (!deps.authorizedFetch) return handler;
+  return async (event, params) => {
+    if (!when(event)) return handler(event, params);
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(event.headers ?? {})) headers[k.toLowerCase()] = v;
+    const net = netOf(deps, event, publicUrl);
+    // A SignatureError propagates: lib/edges/http-errors.ts answers 401 (503 if the key fetch failed).
+    await verifySignedRequest({
+      method: 'GET',
+      url: publicUrlOf(event, publicUrl),
+      headers,
+      now: deps.now(),
+      fetchKey: keyCacheOf(deps, net).fetchKey,
+      ...(deps.maxPastSeconds !== undefined ? { maxPastSeconds: deps.maxPastSeconds } : {}),
+    });
+    const result = await handler(event, params);
+    return { ...result, headers: { ...result.headers, 'cache-control': 'private, max-age=60' } };
+  };
+}
+
+const wantsJsonActor = (event: HttpEvent) => {
+  const accept = (header(event, 'accept') ?? '').toLowerCase();
+  return !(accept.includes('text/html') && !accept.includes('json'));
+};
+
 /**
  * WebFinger, NodeInfo, actors (members at `/users/<nick>`, the bot at `/actor`), their outbox
  * and followers collections, and the inboxes (per actor and the shared `/inbox`). Phone numbers
  * appear nowhere: an actor is a nick, a key and URLs.
  */
 export function activityPubRoutes(deps: ActivityPubDeps, publicUrl: string | undefined): Route[] {
-  const caches = new Map<string, KeyCache>();
-  const netOf = (event: HttpEvent): FederationNet => ({
-    baseUrl: baseUrlOf(event, publicUrl),
-    keys: deps.keys,
-    fetch: deps.fetch,
-    store: deps.store,
-    allowPrivate: deps.allowPrivate,
-  });
-  const keyCache = (net: FederationNet) => {
-    let cache = caches.get(net.baseUrl);
-    if (!cache) {
-      cache = createKeyCache({ load: actorKeyLoader(net) });
-      caches.set(net.baseUrl, cache);
-    }
-    return cache;
-  };
+  const signed = (handler: Route['handler'], when?: (event: HttpEvent) => boolean) =>
+    signedGetsOnly(deps, publicUrl, handler, when);
   const member = async (nick: string) => {
     const m = await deps.members.memberByNick(nick.toLowerCase());
     if (!m) throw new NotFoundError(`no member ${nick}`);
     return m;
   };
   const inbox = async (event: HttpEvent): Promise<HttpResult> => {
-    const net = netOf(event);
+    const net = netOf(deps, event, publicUrl);
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(event.headers ?? {})) headers[k.toLowerCase()] = v;
     const outcome = await handleInbox(
       {
         net,
         members: deps.members,
-        fetchKey: keyCache(net).fetchKey,
+        fetchKey: keyCacheOf(deps, net).fetchKey,
         ...(deps.timeline ? { timeline: deps.timeline } : {}),
         now: deps.now,
         newId: deps.newId,
@@ -94,7 +151,7 @@ export function activityPubRoutes(deps: ActivityPubDeps, publicUrl: string | und
       },
       {
         method: event.requestContext.http.method,
-        path: `${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`,
+        url: publicUrlOf(event, publicUrl),
         headers,
         body: bodyText(event),
       },
@@ -109,8 +166,9 @@ export function activityPubRoutes(deps: ActivityPubDeps, publicUrl: string | und
   const emptyCollection = (path: string) => ({
     method: 'GET' as const,
     path,
-    handler: async (event: HttpEvent) =>
+    handler: signed(async (event: HttpEvent) =>
       json(orderedCollection(`${baseUrlOf(event, publicUrl)}${event.rawPath}`, [])),
+    ),
   });
 
   return [
@@ -184,7 +242,7 @@ export function activityPubRoutes(deps: ActivityPubDeps, publicUrl: string | und
     {
       method: 'GET',
       path: '/users/:nick',
-      handler: async (event, { nick = '' }) => {
+      handler: signed(async (event, { nick = '' }) => {
         const base = baseUrlOf(event, publicUrl);
         const m = await member(nick);
         const accept = (header(event, 'accept') ?? '').toLowerCase();
@@ -195,14 +253,14 @@ export function activityPubRoutes(deps: ActivityPubDeps, publicUrl: string | und
             body: '',
           };
         return json(personActor(base, m.nick, deps.keys.publicKeyPem));
-      },
+      }, wantsJsonActor),
     },
     { method: 'POST', path: '/users/:nick/inbox', handler: inbox },
     { method: 'POST', path: '/inbox', handler: inbox },
     {
       method: 'GET',
       path: '/users/:nick/outbox',
-      handler: async (event, { nick = '' }) => {
+      handler: signed(async (event, { nick = '' }) => {
         const base = baseUrlOf(event, publicUrl);
         const m = await member(nick);
         const actor = actorOf(base, m.nick);
@@ -213,19 +271,19 @@ export function activityPubRoutes(deps: ActivityPubDeps, publicUrl: string | und
           createActivity({ id: e.id, actor, text: e.text, published: e.createdAt, to: 'public' }),
         );
         return json(orderedCollection(`${actor}/outbox`, items));
-      },
+      }),
     },
     {
       method: 'GET',
       path: '/users/:nick/followers',
-      handler: async (event, { nick = '' }) => {
+      handler: signed(async (event, { nick = '' }) => {
         const m = await member(nick);
         // Followers are counted, not listed: who follows whom is the members' business.
         const total = (await deps.store.followersOf(m.id)).length;
         return json(
           orderedCollection(`${actorOf(baseUrlOf(event, publicUrl), m.nick)}/followers`, [], total),
         );
-      },
+      }),
     },
     emptyCollection('/users/:nick/following'),
   ];

@@ -1,8 +1,8 @@
 import { BadRequestError, ConcurrentUpdateError, ForbiddenError } from '../../domain/errors.ts';
-import { bodyText, requireContentType } from '../../edges/http-request.ts';
+import { bodyText, publicUrlOf, requireContentType } from '../../edges/http-request.ts';
 import type { HttpResult, Route } from '../../edges/http-router.ts';
 import { parseJsonBody } from '../../edges/json-body.ts';
-import { type FetchKey, SignatureError, verifyRequest } from '../../federation/http-signatures.ts';
+import { type FetchKey, SignatureError } from '../../federation/http-signatures.ts';
 import {
   botOfKeyId,
   KEY_PATH,
@@ -10,6 +10,7 @@ import {
   PEER_PATH,
   PeerMessageSchema,
 } from '../../federation/peer-messages.ts';
+import { verifySignedRequest } from '../../federation/verify-signature.ts';
 import type { PeerStore } from '../../ports/peer-store.ts';
 import { type PeerReceipt, receivePeerMessage } from '../../usecases/peer-inbound.ts';
 
@@ -57,9 +58,10 @@ export function peerRoutes(deps: PeerRouteDeps): Route[] {
         for (const [k, v] of Object.entries(event.headers ?? {}))
           if (v !== undefined) headers[k.toLowerCase()] = v;
         // A SignatureError propagates: lib/edges/http-errors.ts answers 401 (503 if the key fetch failed).
-        const verified = await verifyRequest({
+        // Checked against this bot's own URL, not the Host that arrived (see verify-signature.ts).
+        const verified = await verifySignedRequest({
           method: 'POST',
-          path: `${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`,
+          url: publicUrlOf(event, deps.self),
           headers,
           body: raw,
           now: deps.now(),

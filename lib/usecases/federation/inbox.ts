@@ -11,7 +11,8 @@ import {
   noteText,
   PUBLIC,
 } from '../../federation/activities.ts';
-import { type FetchKey, verifyRequest } from '../../federation/http-signatures.ts';
+import type { FetchKey } from '../../federation/http-signatures.ts';
+import { verifySignedRequest } from '../../federation/verify-signature.ts';
 import type { InboxWrite } from '../../ports/federation.ts';
 import type { Store } from '../../ports/store.ts';
 import type { TimelineWriter } from '../../ports/timeline.ts';
@@ -31,8 +32,8 @@ export interface InboxDeps {
 
 export interface InboxRequest {
   method: string;
-  /** Path with query string, as received. */
-  path: string;
+  /** The URL the sender addressed: the public base URL + path + query (signatures cover it). */
+  url: string;
   headers: Record<string, string | undefined>;
   body: string;
 }
@@ -64,9 +65,9 @@ function localNick(base: string, url: string): string | undefined {
 export async function handleInbox(deps: InboxDeps, req: InboxRequest): Promise<InboxOutcome> {
   // A SignatureError propagates: lib/edges/http-errors.ts makes it a 401 (a 503 if the key fetch failed).
   const signer = (
-    await verifyRequest({
+    await verifySignedRequest({
       method: req.method,
-      path: req.path,
+      url: req.url,
       headers: req.headers,
       body: req.body,
       now: deps.now(),
