@@ -6,7 +6,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import { RECIPIENTS_PER_JOB } from '../../lib/domain/recipients.ts';
-import type { Post } from '../../lib/domain/types.ts';
+import type { DeliveryJob, Post } from '../../lib/domain/types.ts';
 import { createFanoutHandler } from '../../lib/usecases/fanout-stream.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
 import { startStreamPoller } from '../../local/stream-poller.ts';
@@ -75,8 +75,13 @@ describe('stream -> fanout -> SQS (DynamoDB Local stream, fauxqs)', () => {
       .slice(3)
       .map((m) => m.id)
       .sort();
-    const jobs = await eventually(
-      async () => (await receiveAll(p.sqs, p.queueUrl)).map((j) => j.job),
+    // Each poll receives (and hides) what is visible, so the polls add up what they got.
+    const jobs: DeliveryJob[] = [];
+    await eventually(
+      async () => {
+        jobs.push(...(await receiveAll(p.sqs, p.queueUrl)).map((j) => j.job));
+        return jobs;
+      },
       (got) => got.flatMap((j) => j.recipients).length >= expected.length,
       'all jobs to be queued',
     );

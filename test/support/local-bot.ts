@@ -30,7 +30,8 @@ export async function startLocalBot(
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     cwd: ROOT,
     env: {
-      ...process.env,
+      // The bot's settings come from the test alone, never from the shell running it.
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ECHOBOT_'))),
       PORT: '0',
       ECHOBOT_DATA: dataDir,
       TWILIO_AUTH_TOKEN: token,
