@@ -56,7 +56,10 @@ const post = (id: string, authorId: string, authorNick: string, text: string): P
 });
 
 describe('stream -> fanout -> SQS (DynamoDB Local stream, fauxqs)', () => {
-  it('turns one post into batched jobs for every member but the author and those who unfollowed', async () => {
+  // Seeding 251 members takes ~25 s when the machine is busy: room beyond the 30 s default.
+  it('turns one post into batched jobs for every member but the author and those who unfollowed', {
+    timeout: 120_000,
+  }, async () => {
     const p = await pipeline();
     const members = await seedMembers(p.store, 251);
     const [author, quitter, stopped] = members;
