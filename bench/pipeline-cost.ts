@@ -15,13 +15,12 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../lib/adapters/dynamo-client.ts';
-import { memberToItem } from '../lib/adapters/dynamo-items.ts';
-import { key } from '../lib/adapters/dynamo-keys.ts';
-import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
-import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
-import { ensureTable } from '../lib/adapters/dynamo-table.ts';
-import { idempotencyStore } from '../lib/adapters/idempotency-store.ts';
+import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
+import { DynamoStats } from '../lib/adapters/dynamodb/dynamo-stats.ts';
+import { DynamoStore } from '../lib/adapters/dynamodb/dynamo-store.ts';
+import { ensureTable } from '../lib/adapters/dynamodb/ensure-table.ts';
+import { idempotencyStore } from '../lib/adapters/dynamodb/idempotency-store.ts';
+import { key, memberToItem } from '../lib/adapters/dynamodb/schema.ts';
 import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
 import { SnsSmsSender } from '../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
@@ -34,8 +33,8 @@ import { LOCAL_AWS } from '../local/dynamodb-local.ts';
 import { localContext } from '../local/lambda-context.ts';
 import { toSqsRecord } from '../local/queue-poller.ts';
 import { toLambdaRecord } from '../local/stream-event.ts';
-import { startFakeSns } from '../test/support/fake-sns.ts';
-import { TOKEN, twilioEvent } from '../test/support/function-url-event.ts';
+import { startFakeSns } from '../test/fakes/fake-sns.ts';
+import { TOKEN, twilioEvent } from '../test/fakes/function-url-event.ts';
 import { AwsCallCounter, type CallCounts } from './support/aws-counter.ts';
 
 export interface AwsEnv {

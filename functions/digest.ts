@@ -1,7 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { documentClient } from '../lib/adapters/dynamo-client.ts';
-import { DynamoSmsSafety } from '../lib/adapters/dynamo-safety-items.ts';
-import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
+import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
+import { DynamoSmsSafety } from '../lib/adapters/dynamodb/dynamo-sms-safety.ts';
+import { DynamoStore } from '../lib/adapters/dynamodb/dynamo-store.ts';
 import { requireEnv } from '../lib/adapters/env.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { EmfMetrics } from '../lib/adapters/powertools-metrics.ts';

@@ -1,10 +1,10 @@
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { documentClient } from '../lib/adapters/dynamo-client.ts';
-import { DynamoFederationStore } from '../lib/adapters/dynamo-federation.ts';
-import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
-import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
-import { DynamoTimeline } from '../lib/adapters/dynamo-timeline.ts';
+import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
+import { DynamoFederationStore } from '../lib/adapters/dynamodb/dynamo-federation-store.ts';
+import { DynamoStats } from '../lib/adapters/dynamodb/dynamo-stats.ts';
+import { DynamoStore } from '../lib/adapters/dynamodb/dynamo-store.ts';
+import { DynamoTimeline } from '../lib/adapters/dynamodb/dynamo-timeline.ts';
 import { requireEnv } from '../lib/adapters/env.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';

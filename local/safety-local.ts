@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoSmsSafety } from '../lib/adapters/dynamo-safety-items.ts';
+import { DynamoSmsSafety } from '../lib/adapters/dynamodb/dynamo-sms-safety.ts';
 import { OutboxAlerter } from '../lib/adapters/outbox-alerter.ts';
 import type { Senders } from '../lib/ports/sender.ts';
 import type { Store } from '../lib/ports/store.ts';

@@ -1,19 +1,15 @@
 /**
- * An in-process network of echobots built from the real federation pieces (RouteTable,
- * InterestTable, InterestOutbox, routePost): used by the simulation and by unit tests.
+ * An in-process network of echobots built from the real federation pieces (RouteTable, routePost,
+ * production's interest rules through InterestTable; InterestOutbox numbers each stream): used by the simulation and by unit tests.
  * Messages are passed in memory; timing and outages are the caller's business (simulate.ts).
  */
 import { authorityOfHandle } from '../../lib/federation/addresses.ts';
 import { createEnvelope, type Envelope } from '../../lib/federation/envelope.ts';
-import {
-  authorsCarried,
-  type InterestMessage,
-  InterestOutbox,
-  type InterestUpdate,
-} from '../../lib/federation/interest.ts';
-import { InterestTable } from '../../lib/federation/interest-table.ts';
+import { authorsCarried, type InterestMessage, type InterestUpdate } from '../../lib/federation/interest.ts';
 import { type RouteDecision, routePost } from '../../lib/federation/relay-router.ts';
 import { RouteTable } from '../../lib/federation/route-table.ts';
+import { InterestOutbox } from './interest-outbox.ts';
+import { InterestTable } from './interest-table.ts';
 
 export type InterestRouting = 'route-tree' | 'split-horizon';
 
@@ -174,8 +170,10 @@ export class FederationNetwork {
         }
         const result = receiver.interest.receive(message);
         if (result.status === 'gap') {
-          this.traffic.snapshotRequests++;
-          queue.push({ to: message.from, message: result.request });
+          if (result.request) {
+            this.traffic.snapshotRequests++;
+            queue.push({ to: message.from, message: result.request });
+          }
         } else if (result.status === 'applied' && result.changed) {
           this.dirty.add(to);
         }

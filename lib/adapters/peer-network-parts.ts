@@ -9,7 +9,7 @@ import type { PeerCommandDeps } from '../usecases/commands/peers.ts';
 import type { PeerDeliverDeps } from '../usecases/deliver-peer.ts';
 import type { PeerNetworkDeps } from '../usecases/peer-network.ts';
 import type { PeerRouteDeps } from '../usecases/routes/peer-routes.ts';
-import { DynamoPeerStore } from './dynamo-peer-items.ts';
+import { DynamoPeerStore } from './dynamodb/dynamo-peer-store.ts';
 import { HttpPeerSender } from './http-peer-sender.ts';
 import { peerDirectory } from './peer-directory.ts';
 import { peerKeyLoader } from './peer-key-loader.ts';

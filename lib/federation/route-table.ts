@@ -8,7 +8,8 @@
  * (`nick@host`), each bot can instead register interest in an author only with its next hop toward
  * that author's bot. Those next hops form a shortest-path tree rooted at the origin, so a post
  * travels down that tree and reaches every interested bot exactly once (reverse-path forwarding,
- * as in DVMRP). When no route is known, interest falls back to split horizon (see InterestTable).
+ * as in DVMRP). When no route is known, interest falls back to split horizon (see `shouldRegister`
+ * in lib/usecases/peer-network.ts).
  *
  * Adverts are full tables (`authority -> distance`), sent to a peer only when they change, with
  * split horizon: routes learnt from a peer are not advertised back to it. Infinity is 16, the

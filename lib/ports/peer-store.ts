@@ -1,4 +1,4 @@
-/** What the peer network keeps in the table (lib/adapters/dynamo-peer-items.ts). */
+/** What the peer network keeps in the table (lib/adapters/dynamodb/dynamo-peer-store.ts). */
 
 /** A conditional write lost a race with a concurrent update of the same peer: retry the request. */
 export class ConcurrentUpdateError extends Error {

@@ -4,7 +4,7 @@
  * that leaves the bot goes out as a `peer` job on the delivery queue (signed and retried by the
  * deliver function, lib/usecases/deliver-peer.ts); the http function only verifies and writes.
  *
- * State lives in the table (lib/adapters/dynamo-peer-items.ts), not in memory: each change is
+ * State lives in the table (lib/adapters/dynamodb/dynamo-peer-store.ts), not in memory: each change is
  * computed per author from that author's `WANTS#` partition, so a Lambda cold start loses nothing.
  */
 import { randomUUID } from 'node:crypto';
@@ -78,7 +78,7 @@ function advertFor(deps: PeerNetworkDeps, table: RouteTable, peer: string): Rout
  */
 export function shouldRegister(
   deps: Pick<PeerNetworkDeps, 'self' | 'relay'>,
-  table: RouteTable,
+  table: Pick<RouteTable, 'nextHop'>,
   peer: string,
   author: string,
   wants: Wants,
@@ -275,7 +275,7 @@ type InterestDecision =
   | { status: 'stale' }
   | { status: 'gap'; next: StreamState; request: boolean };
 
-/** The receiver's sequence rules (the same as InterestTable.receive), on stored stream state. */
+/** The receiver's sequence rules, on stored stream state (the bench's in-memory model runs them too). */
 export function decideInterest(state: StreamState | undefined, update: InterestUpdate): InterestDecision {
   if (update.type === 'interest-snapshot') {
     if (state && state.epoch === update.epoch && update.seq <= state.seq) return { status: 'stale' };

@@ -14,8 +14,8 @@ import { parseSignatureHeader, SignatureError } from '../../lib/federation/http-
 import { InterestMessageSchema } from '../../lib/federation/interest.ts';
 import { createHttpApp } from '../../lib/usecases/http-app.ts';
 import { localContext } from '../../local/lambda-context.ts';
+import { functionUrlEvent, TOKEN } from '../fakes/function-url-event.ts';
 import { freshTable } from '../support/aws-local.ts';
-import { functionUrlEvent, TOKEN } from '../support/function-url-event.ts';
 
 /** Hostile strings: control characters, lone surrogates, RTL marks, emoji, huge repeats. */
 const hostile = fc.oneof(

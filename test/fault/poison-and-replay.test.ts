@@ -6,7 +6,7 @@ import { newId } from '../../lib/domain/ids.ts';
 import type { Member, Post } from '../../lib/domain/types.ts';
 import { createHttpApp } from '../../lib/usecases/http-app.ts';
 import { localContext } from '../../local/lambda-context.ts';
-import { TOKEN, twilioEvent } from '../support/function-url-event.ts';
+import { TOKEN, twilioEvent } from '../fakes/function-url-event.ts';
 import { seedMembers } from '../support/members.ts';
 import { eventually } from '../support/poll.ts';
 import { messageSid } from '../support/twilio-phone.ts';

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DynamoPeerStore } from '../../lib/adapters/dynamo-peer-items.ts';
+import { DynamoPeerStore } from '../../lib/adapters/dynamodb/dynamo-peer-store.ts';
+import { idempotencyStore } from '../../lib/adapters/dynamodb/idempotency-store.ts';
 import { HttpPeerSender } from '../../lib/adapters/http-peer-sender.ts';
-import { idempotencyStore } from '../../lib/adapters/idempotency-store.ts';
 import { notConfigured } from '../../lib/adapters/not-configured-sender.ts';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import type { Channel } from '../../lib/domain/types.ts';

@@ -1,8 +1,8 @@
 import { generateBotKeyPair } from '../../../lib/federation/bot-keys.ts';
 import { verifyRequest } from '../../../lib/federation/http-signatures.ts';
 import type { HttpEvent } from '../../../lib/usecases/http-app.ts';
-import type { FakeFediverse } from '../../support/fake-fediverse.ts';
-import { DOMAIN, functionUrlEvent } from '../../support/function-url-event.ts';
+import type { FakeFediverse } from '../../fakes/fake-fediverse.ts';
+import { DOMAIN, functionUrlEvent } from '../../fakes/function-url-event.ts';
 import type { Forgery, InboundRoute } from './inbound-routes.ts';
 
 /** The local member the forged Follows target (the forgery suite seeds it). */

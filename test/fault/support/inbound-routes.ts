@@ -2,7 +2,7 @@ import { IM_MAX_SKEW_SECONDS, imSignature, verifyImSignature } from '../../../li
 import { TELEGRAM_SECRET_HEADER, verifyTelegramSecret } from '../../../lib/edges/telegram.ts';
 import { twilioSignature, verifyTwilioSignature } from '../../../lib/edges/twilio.ts';
 import type { HttpEvent } from '../../../lib/usecases/http-app.ts';
-import { DOMAIN, functionUrlEvent, TOKEN } from '../../support/function-url-event.ts';
+import { DOMAIN, functionUrlEvent, TOKEN } from '../../fakes/function-url-event.ts';
 import { messageSid } from '../../support/twilio-phone.ts';
 
 /** One forged request and what was changed to make it. */

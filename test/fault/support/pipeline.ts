@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { idempotencyStore } from '../../../lib/adapters/idempotency-store.ts';
+import { idempotencyStore } from '../../../lib/adapters/dynamodb/idempotency-store.ts';
 import { notConfigured } from '../../../lib/adapters/not-configured-sender.ts';
 import { SnsSmsSender } from '../../../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../../../lib/adapters/sqs-queue.ts';

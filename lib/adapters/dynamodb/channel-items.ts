@@ -1,8 +1,5 @@
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Mutation } from '../ports/store.ts';
-import { key } from './dynamo-keys.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import type { Mutation } from '../../ports/store.ts';
+import { expiresAfter, ITEM_TYPE, key, type TransactItem } from './schema.ts';
 
 /** The mutations of channels, codes and durable replies (kept apart from the echo pipeline's own). */
 export type ChannelMutation = Extract<
@@ -21,7 +18,7 @@ export type ChannelMutation = Extract<
 >;
 
 /** Codes are swept by TTL an hour after they stop working; reads check `expiresAtIso` themselves. */
-const ttlOf = (iso: string) => Math.floor(Date.parse(iso) / 1000) + 3600;
+const ttlOf = (iso: string) => expiresAfter(Date.parse(iso), 3600);
 
 export function channelItems(
   TableName: string,
@@ -38,7 +35,7 @@ export function channelItems(
           TableName,
           Item: {
             ...key.outbound(id),
-            type: 'reply',
+            type: ITEM_TYPE.reply,
             id,
             channel,
             text,

@@ -3,18 +3,15 @@ import {
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { BotMode } from '../domain/member-commands.ts';
-import type { TimelineEntry } from '../domain/timeline.ts';
-import type { Channel } from '../domain/types.ts';
-import type { MemberMutation, RelationKind, Relations } from '../ports/store.ts';
-import { key, TIMELINE_PK } from './dynamo-keys.ts';
-import { countAll, queryAll, skItem } from './dynamo-query.ts';
+import type { BotMode } from '../../domain/member-commands.ts';
+import type { TimelineEntry } from '../../domain/timeline.ts';
+import type { Channel } from '../../domain/types.ts';
+import type { MemberMutation, RelationKind, Relations } from '../../ports/store.ts';
 import { timelineEntryItem } from './dynamo-timeline.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { countAll, queryAll } from './query-all.ts';
+import { ITEM_TYPE, key, skItem, TIMELINE_PK, type TransactItem } from './schema.ts';
 
 const RELATION_KINDS: readonly RelationKind[] = ['follow', 'unfollow', 'off', 'block'];
 
@@ -33,7 +30,9 @@ export function memberItems(
       ];
       for (const k of items)
         add(
-          m.on ? { Put: { TableName, Item: { ...k, type: 'relation' } } } : { Delete: { TableName, Key: k } },
+          m.on
+            ? { Put: { TableName, Item: { ...k, type: ITEM_TYPE.relation } } }
+            : { Delete: { TableName, Key: k } },
         );
       return;
     }

@@ -1,60 +1,41 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { FederationTask } from '../domain/federation-task.ts';
+import type { FederationTask } from '../../domain/federation-task.ts';
 import type {
   FederationStore,
   HostHealth,
   InboxWrite,
   RemoteActor,
   RemoteFollower,
-} from '../ports/federation.ts';
-import type { Mutation } from '../ports/store.ts';
-import { INBOUND_TTL_SECONDS } from './dynamo-keys.ts';
-import { queryAll, skItem } from './dynamo-query.ts';
-
-/**
- * The ActivityPub side's items in the one table:
- *
- * | item                 | pk                        | sk           | holds                          |
- * |----------------------|---------------------------|--------------|--------------------------------|
- * | following (remote)   | `RFOLLOWING#<handle>`     | `<memberId>` | a member follows that handle   |
- * | remote follower      | `RFOLLOWER#<memberId>`    | `<actorId>`  | inbox, sharedInbox             |
- * | remote actor         | `RACTOR#<actorId>`        | `RACTOR`     | handle, inbox, sharedInbox     |
- * | handle -> actor      | `RHANDLE#<handle>`        | `RHANDLE`    | actorId                        |
- * | inbox de-duplication | `APSEEN#<activity id>`    | `APSEEN`     | expires after 30 days          |
- * | federation task      | `FEDTASK#<id>`            | `FEDTASK`    | type=fedtask, the task as JSON: the stream turns it into a job; expires after 30 days |
- * | host health          | `HOST#<host[:port]>`      | `HOST`       | failures, firstFailureAt, deadSince |
- */
-export const fedKey = {
-  following: (handle: string, memberId: string) => ({ pk: `RFOLLOWING#${handle}`, sk: memberId }),
-  follower: (memberId: string, actorId: string) => ({ pk: `RFOLLOWER#${memberId}`, sk: actorId }),
-  actor: (id: string) => ({ pk: `RACTOR#${id}`, sk: 'RACTOR' }),
-  handle: (handle: string) => ({ pk: `RHANDLE#${handle}`, sk: 'RHANDLE' }),
-  seen: (id: string) => ({ pk: `APSEEN#${id}`, sk: 'APSEEN' }),
-  task: (id: string) => ({ pk: `FEDTASK#${id}`, sk: 'FEDTASK' }),
-  host: (host: string) => ({ pk: `HOST#${host}`, sk: 'HOST' }),
-} as const;
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+} from '../../ports/federation.ts';
+import type { Mutation } from '../../ports/store.ts';
+import { queryAll } from './query-all.ts';
+import {
+  conditionFailed,
+  expiresAfter,
+  fedKey,
+  INBOUND_TTL_SECONDS,
+  ITEM_TYPE,
+  skItem,
+  type TransactItem,
+} from './schema.ts';
 
 export type FederationMutation = Extract<Mutation, { kind: 'setRemoteFollow' | 'putFederationTask' }>;
 
-const expiry = (at: number) => Math.floor(at / 1000) + INBOUND_TTL_SECONDS;
+const expiry = (at: number) => expiresAfter(at, INBOUND_TTL_SECONDS);
 
-/** The FEDTASK item: `type: 'fedtask'` is what the stream filter picks. */
+/** The FEDTASK item: `type: ITEM_TYPE.fedtask` is what the stream filter picks. */
 export function taskItem(TableName: string, task: FederationTask, expiresAt: number): TransactItem {
   return {
     Put: {
       TableName,
-      Item: { ...fedKey.task(task.id), type: 'fedtask', task: JSON.stringify(task), expiresAt },
+      Item: { ...fedKey.task(task.id), type: ITEM_TYPE.fedtask, task: JSON.stringify(task), expiresAt },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
@@ -126,11 +107,8 @@ export class DynamoFederationStore implements FederationStore {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (err) {
-      if (
-        err instanceof TransactionCanceledException &&
-        err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-      )
-        return false;
+      // The first item is the de-duplication record: its condition failing means a replay.
+      if (conditionFailed(err, 0)) return false;
       throw err;
     }
   }

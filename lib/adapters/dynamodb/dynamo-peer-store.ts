@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -8,7 +8,6 @@ import {
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -21,12 +20,18 @@ import {
   type RelayedPost,
   type StreamState,
   type Wants,
-} from '../ports/peer-store.ts';
-import type { Mutation } from '../ports/store.ts';
-import { INBOUND_TTL_SECONDS, peerKey } from './dynamo-keys.ts';
-import { queryAll, skItem } from './dynamo-query.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+} from '../../ports/peer-store.ts';
+import type { Mutation } from '../../ports/store.ts';
+import { queryAll } from './query-all.ts';
+import {
+  conditionFailed,
+  expiresAfter,
+  INBOUND_TTL_SECONDS,
+  ITEM_TYPE,
+  peerKey,
+  skItem,
+  type TransactItem,
+} from './schema.ts';
 
 const peerItem = z.object({
   url: z.string(),
@@ -59,7 +64,7 @@ const RELAY_TTL_SECONDS = INBOUND_TTL_SECONDS;
 const CONTROL_TTL_SECONDS = 24 * 3600;
 
 function ttl(at: Date, seconds: number): number {
-  return Math.floor(at.getTime() / 1000) + seconds;
+  return expiresAfter(at.getTime(), seconds);
 }
 
 /** Store.commit's items for FOLLOW / UNFOLLOW of a remote handle (the `wants` item the stream syncs from). */
@@ -74,7 +79,7 @@ export function remoteFollowItems(
       TableName,
       Item: {
         ...peerKey.wants(m.handle, `member#${m.memberId}`),
-        type: 'wants',
+        type: ITEM_TYPE.wants,
         author: m.handle,
         on,
       },
@@ -118,7 +123,7 @@ function newPeerItem(url: string, source: PeerSource, at: Date): Record<string, 
 function controlItem(peer: string, action: PeerControlAction, at: Date): Record<string, unknown> {
   return {
     ...peerKey.control(peer, `${at.toISOString()}#${randomUUID()}`),
-    type: 'peerctl',
+    type: ITEM_TYPE.peerctl,
     peer,
     action,
     expiresAt: ttl(at, CONTROL_TTL_SECONDS),
@@ -128,14 +133,6 @@ function controlItem(peer: string, action: PeerControlAction, at: Date): Record<
 function strip(item: Record<string, unknown>): Record<string, unknown> {
   const { pk: _pk, sk: _sk, ...rest } = item;
   return rest;
-}
-
-/** A transaction refused by one of its conditions (the item exists); throttling and the rest rethrow. */
-function conditionFailed(err: unknown): boolean {
-  return (
-    err instanceof TransactionCanceledException &&
-    (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')
-  );
 }
 
 export class DynamoPeerStore implements PeerStore {
@@ -295,7 +292,7 @@ export class DynamoPeerStore implements PeerStore {
           {
             Put: {
               TableName,
-              Item: { ...peerKey.wants(author, `peer#${peer}`), type: 'wants', author, on: wants },
+              Item: { ...peerKey.wants(author, `peer#${peer}`), type: ITEM_TYPE.wants, author, on: wants },
             },
           },
           wants
@@ -365,7 +362,7 @@ export class DynamoPeerStore implements PeerStore {
             {
               Put: {
                 TableName: this.table,
-                Item: { ...peerKey.relay(post.postId), type: 'relay', ...post, expiresAt },
+                Item: { ...peerKey.relay(post.postId), type: ITEM_TYPE.relay, ...post, expiresAt },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },

@@ -1,8 +1,4 @@
 import { type DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
-
-/** An item read for its sort key only (`ProjectionExpression: 'sk'`). */
-export const skItem = z.object({ sk: z.string() });
 
 /** Every item a query matches, page after page (the SDK's own paginator follows LastEvaluatedKey). */
 export async function queryAll(

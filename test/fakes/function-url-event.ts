@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { twilioSignature } from '../../lib/edges/twilio.ts';
-import { messageSid } from './twilio-phone.ts';
+import { messageSid } from '../../local/twilio-phone.ts';
 
 export const DOMAIN = 'abc123.lambda-url.us-east-1.on.aws';
 export const TOKEN = 'test-auth-token';

@@ -5,13 +5,13 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { BadRequestError } from '../domain/errors.ts';
-import type { TimelineEntry, TimelinePage } from '../domain/timeline.ts';
-import type { TimelineReader, TimelineWriter } from '../ports/timeline.ts';
-import { key, TIMELINE_PK } from './dynamo-keys.ts';
-import { countAll } from './dynamo-query.ts';
+import { BadRequestError } from '../../domain/errors.ts';
+import type { TimelineEntry, TimelinePage } from '../../domain/timeline.ts';
+import type { TimelineReader, TimelineWriter } from '../../ports/timeline.ts';
+import { countAll } from './query-all.ts';
+import { ITEM_TYPE, key, TIMELINE_PK } from './schema.ts';
 
-/** A timeline index item as stored (lib/adapters/dynamo-member-items.ts reads the same items). */
+/** A timeline index item as stored (lib/adapters/dynamodb/member-items.ts reads the same items). */
 export const timelineEntryItem = z.object({
   sk: z.string(),
   id: z.string(),
@@ -24,12 +24,12 @@ export const timelineEntryItem = z.object({
 
 /**
  * The two index items of one post (the whole timeline, and its author's list), written as plain
- * Puts so they can join the transaction that stores the post. `type: 'timeline'` keeps them out of
+ * Puts so they can join the transaction that stores the post. `type: ITEM_TYPE.timeline` keeps them out of
  * the fanout stream filter (which picks `type = post`).
  */
 export function timelineItems(entry: TimelineEntry): Record<string, unknown>[] {
   const sk = timelineSk(entry);
-  const body = { type: 'timeline', ...entry };
+  const body = { type: ITEM_TYPE.timeline, ...entry };
   return [
     { pk: TIMELINE_PK, sk, ...body },
     { ...key.authorPosts(entry.authorKey, sk), ...body },

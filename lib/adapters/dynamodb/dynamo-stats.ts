@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { EchoCounter, EchoStats } from '../ports/stats.ts';
-import { key, MEMBERS_PK } from './dynamo-keys.ts';
-import { countAll } from './dynamo-query.ts';
+import type { EchoCounter, EchoStats } from '../../ports/stats.ts';
+import { countAll } from './query-all.ts';
+import { expiresAfter, key, MEMBERS_PK } from './schema.ts';
 
 const counterItem = z.object({ sk: z.string(), n: z.number() });
 
@@ -22,7 +22,7 @@ export class DynamoStats implements EchoCounter, EchoStats {
     const day = dayOf(at);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     if (total === 0) return;
-    const expiresAt = Math.floor(at.getTime() / 1000) + KEEP_SECONDS;
+    const expiresAt = expiresAfter(at.getTime(), KEEP_SECONDS);
     const adds: Array<[string, number]> = [
       ...Object.entries(counts).filter(([, n]) => n > 0),
       [`hour#${hourOf(at)}`, total],

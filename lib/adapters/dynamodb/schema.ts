@@ -1,4 +1,16 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { Channel, Member, Post } from '../../domain/types.ts';
+import { ITEM_TYPE } from './item-types.ts';
+
+export { ITEM_TYPE, type ItemType, TTL_ATTRIBUTE } from './item-types.ts';
+
 /**
+ * The one table's schema, for every DynamoDB adapter: key builders, item shapes read back, TTL and
+ * transaction helpers. The `type` literals the stream filter picks are in ./item-types.ts (no
+ * SDK imports there, so infra/ can share them).
+ *
  * Single-table key design (attributes `pk`, `sk`; TTL attribute `expiresAt`).
  *
  * | item            | pk                      | sk            | holds                                   |
@@ -45,7 +57,7 @@
  * A member item also holds `off` (OFF: no delivery at all) and `tracks` (a string set of TRACK
  * words), so fanout reads both with the member pages it reads anyway.
  *
- * Peer network (lib/adapters/dynamo-peer-items.ts):
+ * Peer network (lib/adapters/dynamodb/dynamo-peer-store.ts):
  *
  * | item            | pk                      | sk            | holds                                   |
  * |-----------------|-------------------------|---------------|-----------------------------------------|
@@ -63,6 +75,17 @@
  * | relayed post    | `RELAY#<postId>`        | `RELAY`       | type=relay: a post from a peer; written |
  * |                 |                         |               | once (the de-duplication); 30 days      |
  * | relayed index   | `RELAYED`               | `<at>#<postId>` | the same, newest first (network view) |
+ *
+ * ActivityPub (lib/adapters/dynamodb/dynamo-federation-store.ts):
+ * | item                 | pk                        | sk           | holds                          |
+ * |----------------------|---------------------------|--------------|--------------------------------|
+ * | following (remote)   | `RFOLLOWING#<handle>`     | `<memberId>` | a member follows that handle   |
+ * | remote follower      | `RFOLLOWER#<memberId>`    | `<actorId>`  | inbox, sharedInbox             |
+ * | remote actor         | `RACTOR#<actorId>`        | `RACTOR`     | handle, inbox, sharedInbox     |
+ * | handle -> actor      | `RHANDLE#<handle>`        | `RHANDLE`    | actorId                        |
+ * | inbox de-duplication | `APSEEN#<activity id>`    | `APSEEN`     | expires after 30 days          |
+ * | federation task      | `FEDTASK#<id>`            | `FEDTASK`    | type=fedtask, the task as JSON: the stream turns it into a job; expires after 30 days |
+ * | host health          | `HOST#<host[:port]>`      | `HOST`       | failures, firstFailureAt, deadSince |
  *
  * All members share one partition so recipient resolution is one paged Query (reads scale
  * with pages of ~1 MB, not with recipients); a bot's join rate is far below a partition's
@@ -118,8 +141,114 @@ export const peerKey = {
   relayed: (sk: string) => ({ pk: 'RELAYED', sk }),
 } as const;
 
+export const fedKey = {
+  following: (handle: string, memberId: string) => ({ pk: `RFOLLOWING#${handle}`, sk: memberId }),
+  follower: (memberId: string, actorId: string) => ({ pk: `RFOLLOWER#${memberId}`, sk: actorId }),
+  actor: (id: string) => ({ pk: `RACTOR#${id}`, sk: 'RACTOR' }),
+  handle: (handle: string) => ({ pk: `RHANDLE#${handle}`, sk: 'RHANDLE' }),
+  seen: (id: string) => ({ pk: `APSEEN#${id}`, sk: 'APSEEN' }),
+  task: (id: string) => ({ pk: `FEDTASK#${id}`, sk: 'FEDTASK' }),
+  host: (host: string) => ({ pk: `HOST#${host}`, sk: 'HOST' }),
+} as const;
+
 export const MEMBERS_PK = 'MEMBERS';
 export const DIGEST_DUE_PK = 'DIGESTDUE';
 export const TIMELINE_PK = 'TIMELINE';
 export const IDEMPOTENCY_PK = 'IDEMPOTENCY#deliver';
+
+/** One item of a TransactWriteItems call. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * A transaction refused by a condition (an item exists, a counter is at its limit); throttling and
+ * the rest are not. `index` asks about one item of the transaction only, otherwise any.
+ */
+export function conditionFailed(err: unknown, index?: number): err is TransactionCanceledException {
+  if (!(err instanceof TransactionCanceledException)) return false;
+  const reasons = err.CancellationReasons ?? [];
+  if (index !== undefined) return reasons[index]?.Code === 'ConditionalCheckFailed';
+  return reasons.some((r) => r.Code === 'ConditionalCheckFailed');
+}
+
+/** Inbound de-duplication records, outbound messages, federation tasks and relayed posts: 30 days. */
 export const INBOUND_TTL_SECONDS = 30 * 24 * 3600;
+
+/** Epoch seconds of a time in milliseconds (what the TTL attribute holds). */
+export function epochSeconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
+
+/** The TTL value for an item that may go `seconds` after `atMs` (milliseconds). */
+export function expiresAfter(atMs: number, seconds: number): number {
+  return epochSeconds(atMs) + seconds;
+}
+
+/** An item read for its sort key only (`ProjectionExpression: 'sk'`). */
+export const skItem = z.object({ sk: z.string() });
+
+/** Items read back from the table are validated once here; the domain then trusts them. */
+const channelSchema = z.custom<Channel>((v) => typeof v === 'string' && /^[a-z]+:.+/.test(v));
+
+const memberItem = z.object({
+  sk: z.string(),
+  nick: z.string(),
+  channels: z.array(channelSchema),
+  optedOut: z.set(channelSchema).optional(),
+  joinedAt: z.string(),
+  off: z.boolean().optional(),
+  tracks: z.set(z.string()).optional(),
+});
+
+const postItem = z.object({
+  id: z.string(),
+  authorId: z.string(),
+  authorNick: z.string(),
+  text: z.string(),
+  createdAt: z.string(),
+});
+
+export const channelItem = z.object({
+  memberId: z.string().optional(),
+  optedOut: z.boolean().default(false),
+});
+export const inboundItem = z.object({ reply: z.string().optional(), at: z.string() });
+export const callbackItem = z.object({ url: z.string() });
+export const emailCodeItem = z.object({
+  memberId: z.string(),
+  email: z.string(),
+  code: z.string(),
+  expiresAtIso: z.string(),
+  attempts: z.number(),
+  sentAt: z.array(z.string()),
+});
+export const linkCodeItem = z.object({ code: z.string(), memberId: z.string(), expiresAtIso: z.string() });
+
+export function toMember(item: unknown): Member {
+  const m = memberItem.parse(item);
+  return {
+    id: m.sk,
+    nick: m.nick,
+    channels: m.channels,
+    optedOut: [...(m.optedOut ?? [])],
+    joinedAt: m.joinedAt,
+    ...(m.off ? { off: true } : {}),
+    ...(m.tracks && m.tracks.size > 0 ? { tracks: [...m.tracks].sort() } : {}),
+  };
+}
+
+export function toPost(item: unknown): Post {
+  return postItem.parse(item);
+}
+
+export function memberToItem(member: Member) {
+  return {
+    nick: member.nick,
+    channels: member.channels,
+    ...(member.optedOut.length > 0 ? { optedOut: new Set(member.optedOut) } : {}),
+    joinedAt: member.joinedAt,
+  };
+}
+
+export function postToItem(post: Post) {
+  return { type: ITEM_TYPE.post, ...post };
+}

@@ -5,18 +5,15 @@ import {
   GetCommand,
   PutCommand,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { SafetySettings } from '../domain/quiet-hours.ts';
-import type { Channel } from '../domain/types.ts';
-import type { DueDigest, HeldEcho, SmsSafetyStore } from '../ports/sms-safety.ts';
-import type { SafetyMutation } from '../ports/store.ts';
-import { DIGEST_DUE_PK, key } from './dynamo-keys.ts';
-import { queryAll } from './dynamo-query.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import type { SafetySettings } from '../../domain/quiet-hours.ts';
+import type { Channel } from '../../domain/types.ts';
+import type { DueDigest, HeldEcho, SmsSafetyStore } from '../../ports/sms-safety.ts';
+import type { SafetyMutation } from '../../ports/store.ts';
+import { queryAll } from './query-all.ts';
+import { DIGEST_DUE_PK, epochSeconds as epoch, key, type TransactItem } from './schema.ts';
 
 /** Day counters live as long as the status page's (40 days); rate windows and notices a little past their hour/day. */
 const KEEP_COUNTERS_SECONDS = 40 * 24 * 3600;
@@ -37,8 +34,6 @@ const heldItem = z.object({
   heldAt: z.string(),
 });
 const dueItem = z.object({ sk: z.string(), memberId: z.string(), channel: channelSchema, dueAt: z.string() });
-
-const epoch = (ms: number) => Math.floor(ms / 1000);
 
 /** The transaction items of the SMS-safety mutations, committed with the message that caused them. */
 export function safetyItems(

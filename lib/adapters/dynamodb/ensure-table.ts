@@ -5,6 +5,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { TTL_ATTRIBUTE } from './item-types.ts';
 
 /**
  * Creates the table the way infra/ declares it (pk/sk, on-demand, NEW_IMAGE stream, TTL) for
@@ -30,7 +31,7 @@ export async function ensureTable(client: DynamoDBClient, table: string): Promis
     await client.send(
       new UpdateTimeToLiveCommand({
         TableName: table,
-        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
       }),
     );
   } catch (err) {

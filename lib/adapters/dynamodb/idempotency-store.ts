@@ -1,6 +1,6 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { IDEMPOTENCY_PK } from './dynamo-keys.ts';
+import { IDEMPOTENCY_PK } from './schema.ts';
 
 /** Powertools idempotency records kept in the bot's single table, under one partition. */
 export function idempotencyStore(client: DynamoDBClient, tableName: string) {

@@ -1,18 +1,16 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { BotMode } from '../domain/member-commands.ts';
-import type { SafetySettings } from '../domain/quiet-hours.ts';
-import type { TimelineEntry } from '../domain/timeline.ts';
-import { localEntry } from '../domain/timeline.ts';
-import type { Channel, Member, Post } from '../domain/types.ts';
+import type { BotMode } from '../../domain/member-commands.ts';
+import type { SafetySettings } from '../../domain/quiet-hours.ts';
+import type { TimelineEntry } from '../../domain/timeline.ts';
+import { localEntry } from '../../domain/timeline.ts';
+import type { Channel, Member, Post } from '../../domain/types.ts';
 import type {
   ChannelState,
   CommitResult,
@@ -23,28 +21,32 @@ import type {
   PendingEmail,
   Relations,
   Store,
-} from '../ports/store.ts';
-import { type ChannelMutation, channelItems } from './dynamo-channel-items.ts';
-import { federationItems } from './dynamo-federation.ts';
+} from '../../ports/store.ts';
+import { type ChannelMutation, channelItems } from './channel-items.ts';
+import { federationItems } from './dynamo-federation-store.ts';
+import { peerAdminItems, remoteFollowItems } from './dynamo-peer-store.ts';
+import { readSafetySettings, readSmsPausedNoticed, readSmsUsed, safetyItems } from './dynamo-sms-safety.ts';
+import { timelineItems } from './dynamo-timeline.ts';
+import { DynamoMemberReads, memberItems } from './member-items.ts';
+import { queryAll } from './query-all.ts';
 import {
   callbackItem,
   channelItem,
+  conditionFailed,
   emailCodeItem,
+  expiresAfter,
+  INBOUND_TTL_SECONDS,
   inboundItem,
+  key,
   linkCodeItem,
+  MEMBERS_PK,
   memberToItem,
   postToItem,
+  skItem,
+  type TransactItem,
   toMember,
   toPost,
-} from './dynamo-items.ts';
-import { INBOUND_TTL_SECONDS, key, MEMBERS_PK } from './dynamo-keys.ts';
-import { DynamoMemberReads, memberItems } from './dynamo-member-items.ts';
-import { peerAdminItems, remoteFollowItems } from './dynamo-peer-items.ts';
-import { queryAll, skItem } from './dynamo-query.ts';
-import { readSafetySettings, readSmsPausedNoticed, readSmsUsed, safetyItems } from './dynamo-safety-items.ts';
-import { timelineItems } from './dynamo-timeline.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+} from './schema.ts';
 
 /** What each transaction item guards, so a cancellation maps back to a reason. */
 type Guard = 'duplicate' | 'nick-taken' | 'channel-taken' | 'rate-limited' | undefined;
@@ -80,8 +82,10 @@ export class DynamoStore implements Store {
       guards.push(guard);
     };
     const receivedAt = Date.parse(inbound.at);
-    const expiresAt =
-      Math.floor((Number.isFinite(receivedAt) ? receivedAt : Date.now()) / 1000) + INBOUND_TTL_SECONDS;
+    const expiresAt = expiresAfter(
+      Number.isFinite(receivedAt) ? receivedAt : Date.now(),
+      INBOUND_TTL_SECONDS,
+    );
     add(
       {
         Put: {
@@ -97,12 +101,9 @@ export class DynamoStore implements Store {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return { ok: true };
     } catch (err) {
-      if (!(err instanceof TransactionCanceledException)) throw err;
-      const reasons = err.CancellationReasons ?? [];
-      for (const [i, r] of reasons.entries()) {
-        const guard = guards[i];
-        if (r.Code === 'ConditionalCheckFailed' && guard) return { ok: false, reason: guard };
-      }
+      // The first guarded item whose condition failed names the reason (a taken nick, a rate limit, ...).
+      for (const [i, guard] of guards.entries())
+        if (guard && conditionFailed(err, i)) return { ok: false, reason: guard };
       throw err;
     }
   }

@@ -1,4 +1,9 @@
 /**
+ * The simulation's in-memory interest state of one bot (production keeps the same state in the
+ * table, lib/adapters/dynamodb/dynamo-peer-store.ts). The rules are production's, not a second
+ * model: sequence checks are `decideInterest` and what to register is `shouldRegister` (a relay's
+ * rule: every bot in the simulation passes interest on), both from lib/usecases/peer-network.ts.
+ *
  * One bot's interest table: which authors its own members follow (reference-counted per follow)
  * and, for each peer, which authors that peer registered (applied from interest messages, with
  * per-stream sequence checks). It answers three questions:
@@ -11,8 +16,9 @@
  * A peer's removal of an author only drops it from upstream interest when no other peer and no
  * member still wants it (counts, not sets).
  */
-import { authorityOfBot, authorityOfHandle } from './addresses.ts';
-import type { InterestUpdate, SnapshotRequest } from './interest.ts';
+import type { InterestUpdate, SnapshotRequest } from '../../lib/federation/interest.ts';
+import type { StreamState } from '../../lib/ports/peer-store.ts';
+import { decideInterest, shouldRegister } from '../../lib/usecases/peer-network.ts';
 
 export type NextHopFor = (authority: string) => string | undefined;
 
@@ -20,14 +26,11 @@ export type ReceiveResult =
   | { status: 'applied'; changed: boolean }
   /** An old or repeated message: ignored. */
   | { status: 'stale' }
-  /** A message is missing: the old view is kept and the caller sends this request to the peer. */
-  | { status: 'gap'; request: SnapshotRequest };
-
-interface StreamState {
-  epoch: string;
-  seq: number;
-  awaitingSnapshot: boolean;
-}
+  /**
+   * A message is missing: the old view is kept, and on the first gap of a stream the caller sends
+   * `request` to the peer (later ones wait for the snapshot already asked for).
+   */
+  | { status: 'gap'; request?: SnapshotRequest };
 
 function bump(counts: Map<string, number>, author: string, by: number): void {
   const next = (counts.get(author) ?? 0) + by;
@@ -37,17 +40,15 @@ function bump(counts: Map<string, number>, author: string, by: number): void {
 
 export class InterestTable {
   readonly self: string;
-  private readonly selfAuthority: string;
   private readonly nextHopFor: NextHopFor | undefined;
   private readonly local = new Map<string, number>();
   private readonly peers = new Map<string, Set<string>>();
-  /** author -> number of peers that registered it */
-  private readonly peerCounts = new Map<string, number>();
+  /** author -> the peers that registered it */
+  private readonly askers = new Map<string, Set<string>>();
   private readonly streams = new Map<string, StreamState>();
 
   constructor(self: string, options: { nextHopFor?: NextHopFor } = {}) {
     this.self = self;
-    this.selfAuthority = authorityOfBot(self);
     this.nextHopFor = options.nextHopFor;
   }
 
@@ -78,21 +79,15 @@ export class InterestTable {
 
   /** Applies an interest update from a peer (whose identity the caller has authenticated). */
   receive(update: InterestUpdate): ReceiveResult {
-    const state = this.streams.get(update.from);
-    const request: SnapshotRequest = { type: 'interest-snapshot-request', from: this.self };
-    if (update.type === 'interest-snapshot') {
-      if (state !== undefined && state.epoch === update.epoch && update.seq <= state.seq) {
-        return { status: 'stale' };
-      }
-      this.streams.set(update.from, { epoch: update.epoch, seq: update.seq, awaitingSnapshot: false });
+    const decision = decideInterest(this.streams.get(update.from), update);
+    if (decision.status === 'stale') return { status: 'stale' };
+    this.streams.set(update.from, decision.next);
+    if (decision.status === 'gap')
+      return decision.request
+        ? { status: 'gap', request: { type: 'interest-snapshot-request', from: this.self } }
+        : { status: 'gap' };
+    if (update.type === 'interest-snapshot')
       return { status: 'applied', changed: this.replace(update.from, update.full) };
-    }
-    if (state === undefined || state.epoch !== update.epoch)
-      return this.gap(update.from, update.epoch, request);
-    if (update.seq <= state.seq) return { status: 'stale' };
-    if (update.seq !== state.seq + 1 || state.awaitingSnapshot)
-      return this.gap(update.from, state.epoch, request);
-    state.seq = update.seq;
     let changed = false;
     for (const author of update.remove) changed = this.removePeerAuthor(update.from, author) || changed;
     for (const author of update.add) changed = this.addPeerAuthor(update.from, author) || changed;
@@ -107,29 +102,16 @@ export class InterestTable {
 
   /** What to register with `toPeer`. */
   upstreamInterest(toPeer: string): Set<string> {
+    const routes = { nextHop: (authority: string) => this.nextHopFor?.(authority) };
     const out = new Set<string>();
-    const mine = this.peers.get(toPeer);
-    const consider = (author: string): void => {
-      if (out.has(author)) return;
-      const authority = authorityOfHandle(author);
-      if (authority === this.selfAuthority) return;
-      const wanted =
-        this.local.has(author) || (this.peerCounts.get(author) ?? 0) - (mine?.has(author) ? 1 : 0) > 0;
-      if (!wanted) return;
-      const hop = this.nextHopFor?.(authority);
-      if (hop !== undefined && hop !== toPeer) return;
-      out.add(author);
-    };
-    for (const author of this.local.keys()) consider(author);
-    for (const author of this.peerCounts.keys()) consider(author);
+    for (const author of new Set([...this.local.keys(), ...this.askers.keys()])) {
+      const wants = {
+        members: this.local.has(author) ? [this.self] : [],
+        peers: [...(this.askers.get(author) ?? [])],
+      };
+      if (shouldRegister({ self: this.self, relay: true }, routes, toPeer, author, wants)) out.add(author);
+    }
     return out;
-  }
-
-  private gap(peer: string, epoch: string, request: SnapshotRequest): ReceiveResult {
-    const state = this.streams.get(peer);
-    if (state === undefined) this.streams.set(peer, { epoch, seq: 0, awaitingSnapshot: true });
-    else state.awaitingSnapshot = true;
-    return { status: 'gap', request };
   }
 
   private addPeerAuthor(peer: string, author: string): boolean {
@@ -140,14 +122,18 @@ export class InterestTable {
     }
     if (set.has(author)) return false;
     set.add(author);
-    bump(this.peerCounts, author, 1);
+    const askers = this.askers.get(author) ?? new Set<string>();
+    askers.add(peer);
+    this.askers.set(author, askers);
     return true;
   }
 
   private removePeerAuthor(peer: string, author: string): boolean {
     const set = this.peers.get(peer);
     if (set === undefined || !set.delete(author)) return false;
-    bump(this.peerCounts, author, -1);
+    const askers = this.askers.get(author);
+    askers?.delete(peer);
+    if (askers?.size === 0) this.askers.delete(author);
     if (set.size === 0) this.peers.delete(peer);
     return true;
   }
