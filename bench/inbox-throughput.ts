@@ -20,9 +20,9 @@ import { Agent, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Create, createFederation, MemoryKvStore, Person } from '@fedify/fedify';
-import { documentClient } from '../lib/adapters/dynamo-client.ts';
-import { DynamoFederationStore } from '../lib/adapters/dynamo-federation.ts';
-import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
+import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
+import { DynamoFederationStore } from '../lib/adapters/dynamodb/dynamo-federation-store.ts';
+import { DynamoStore } from '../lib/adapters/dynamodb/dynamo-store.ts';
 import { newId } from '../lib/domain/ids.ts';
 import { PUBLIC } from '../lib/federation/activities.ts';
 import { generateBotKeyPair } from '../lib/federation/bot-keys.ts';
@@ -34,7 +34,7 @@ import { handleInbox } from '../lib/usecases/federation/inbox.ts';
 import { actorKeyLoader, type FederationNet } from '../lib/usecases/federation/remote-actors.ts';
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
 import { startLocalNode } from '../local/node.ts';
-import { type FakeFediverse, startFakeFediverse } from '../test/support/fake-fediverse.ts';
+import { type FakeFediverse, startFakeFediverse } from '../test/fakes/fake-fediverse.ts';
 import { BENCH_SAFETY, percentile } from './local-node.ts';
 
 export interface InboxServerFigures {
