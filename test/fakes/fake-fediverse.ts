@@ -19,6 +19,8 @@ export interface FakeFediverse {
   keys: BotKeyPair;
   actor(nick: string): string;
   received: ReceivedPost[];
+  /** GETs of an actor document (how often its key was fetched). */
+  readonly actorFetches: number;
   /** Status the inbox answers; 202 by default. */
   inboxStatus: number;
   /** Signs a POST of `activity` to `url` as `nick`; returns headers (Date/Host/Digest/Signature). */
@@ -35,7 +37,7 @@ export async function startFakeFediverse(): Promise<FakeFediverse> {
   const keys = generateBotKeyPair();
   const received: ReceivedPost[] = [];
   let base = '';
-  const state = { inboxStatus: 202 };
+  const state = { inboxStatus: 202, actorFetches: 0 };
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
@@ -60,6 +62,7 @@ export async function startFakeFediverse(): Promise<FakeFediverse> {
     }
     const actor = /^\/users\/([a-z0-9_]+)$/.exec(url.pathname);
     if (actor?.[1]) {
+      state.actorFetches++;
       const id = `${base}/users/${actor[1]}`;
       res.writeHead(200, { 'content-type': 'application/activity+json' });
       res.end(
@@ -87,6 +90,9 @@ export async function startFakeFediverse(): Promise<FakeFediverse> {
     keys,
     actor: (nick) => `${base}/users/${nick}`,
     received,
+    get actorFetches() {
+      return state.actorFetches;
+    },
     get inboxStatus() {
       return state.inboxStatus;
     },
