@@ -68,11 +68,9 @@ function toState(item: unknown): SmsDeliveryState {
   return { ...s, ...(s.errorCode === undefined ? {} : { errorCode: s.errorCode }) };
 }
 
-function cancelledByCondition(err: unknown): boolean {
-  return (
-    err instanceof TransactionCanceledException &&
-    (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')
-  );
+/** Cancelled by our condition, or by a concurrent transaction on the same item (TransactionConflict). */
+function cancelled(err: unknown): boolean {
+  return err instanceof TransactionCanceledException;
 }
 
 export class DynamoSmsReceipts implements SmsReceiptStore {
@@ -112,7 +110,8 @@ export class DynamoSmsReceipts implements SmsReceiptStore {
         }),
       );
     } catch (err) {
-      if (!cancelledByCondition(err)) throw err;
+      // Already recorded (a retried call): nothing to do. A conflict with nothing written: retry.
+      if (!cancelled(err) || !(await this.sentSms(sms.provider, sms.messageId))) throw err;
     }
   }
 
@@ -168,9 +167,12 @@ export class DynamoSmsReceipts implements SmsReceiptStore {
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (err) {
-      if (!cancelledByCondition(err)) throw err;
-      // Another copy of this receipt (or another final receipt) got there first.
-      return { result: 'duplicate', sms: (await this.sentSms(sms.provider, sms.messageId)) ?? sms };
+      if (!cancelled(err)) throw err;
+      // Another copy of this receipt (or another final receipt) got there first; if not, the
+      // cancellation was a conflict and the caller's retry (the provider's, the queue's) applies it.
+      const now = await this.sentSms(sms.provider, sms.messageId);
+      if (now && now.state !== 'sent') return { result: 'duplicate', sms: now };
+      throw err;
     }
     const now: SmsDeliveryState = {
       ...sms,

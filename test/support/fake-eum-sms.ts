@@ -16,7 +16,7 @@ export interface EumSent {
 
 /** An answer the fake gives instead of accepting: an AWS JSON error, or a dropped connection. */
 export type EumFailure =
-  | { status: number; type: string; reason?: string; fields?: string[]; message?: string }
+  | { status: number; type: string; reason?: string; fields?: readonly string[]; message?: string }
   | { drop: true };
 
 const sendText = z
