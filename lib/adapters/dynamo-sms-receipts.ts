@@ -180,7 +180,12 @@ export class DynamoSmsReceipts implements SmsReceiptStore {
       parts,
       ...(errorCode ? { errorCode } : {}),
     };
-    return { result: 'recorded', sms: now, failStreak: await this.consecutiveFailures(sms.channel) };
+    return {
+      result: 'recorded',
+      sms: now,
+      failStreak: await this.consecutiveFailures(sms.channel),
+      extraParts: parts - sms.parts,
+    };
   }
 
   async dayCounts(day: string, top = 5): Promise<SmsDayCounts> {

@@ -24,8 +24,12 @@ export interface SmsDeliveryState extends SentSms {
 }
 
 export type ReceiptRecorded =
-  /** The first final receipt of a known SMS: counted. `failStreak`: the number's permanent failures in a row now. */
-  | { result: 'recorded'; sms: SmsDeliveryState; failStreak: number }
+  /**
+   * The first final receipt of a known SMS: counted. `failStreak`: the number's permanent
+   * failures in a row now. `extraParts`: the provider's part count minus ours (what the day's
+   * budget counter is off by; 0 when the receipt named no parts).
+   */
+  | { result: 'recorded'; sms: SmsDeliveryState; failStreak: number; extraParts: number }
   /** A pending receipt (queued, sent): nothing to count. */
   | { result: 'pending'; sms: SmsDeliveryState }
   /** The SMS already had its final receipt: nothing changed. */

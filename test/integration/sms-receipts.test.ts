@@ -44,7 +44,12 @@ describe('SMS delivery receipts in DynamoDB', () => {
     const sms = sent('sms:+14255550101');
     await receipts.recordSent(sms);
     const r = await receipts.recordReceipt(receipt(sms, { state: 'delivered', parts: 2 }));
-    expect(r).toMatchObject({ result: 'recorded', failStreak: 0, sms: { state: 'delivered', parts: 2 } });
+    expect(r).toMatchObject({
+      result: 'recorded',
+      failStreak: 0,
+      extraParts: 1,
+      sms: { state: 'delivered', parts: 2 },
+    });
     expect(await receipts.sentSms('twilio', sms.messageId)).toMatchObject({
       echoId: sms.echoId,
       memberId: 'm1',
@@ -60,7 +65,11 @@ describe('SMS delivery receipts in DynamoDB', () => {
     await receipts.recordSent(sms);
     await receipts.recordSent(sms); // a retried recordSent is one SMS
     const failed = receipt(sms, { state: 'failed', errorCode: '30006', permanent: true });
-    expect(await receipts.recordReceipt(failed)).toMatchObject({ result: 'recorded', failStreak: 1 });
+    expect(await receipts.recordReceipt(failed)).toMatchObject({
+      result: 'recorded',
+      failStreak: 1,
+      extraParts: 0,
+    });
     expect(await receipts.recordReceipt(failed)).toMatchObject({ result: 'duplicate' });
     expect(await receipts.recordReceipt(receipt(sms, { state: 'delivered' }))).toMatchObject({
       result: 'duplicate',
