@@ -1,7 +1,11 @@
+import { createServer } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EumSmsSender } from '../../lib/adapters/eum-sms-sender.ts';
 import { TwilioSmsSender } from '../../lib/adapters/twilio-sms-sender.ts';
 import { SPEND_LIMIT_RETRY_SECONDS } from '../../lib/domain/sms-outcomes.ts';
+import type { DeliveryReceipt } from '../../lib/domain/sms-receipts.ts';
+import { verifyTwilioSignature } from '../../lib/edges/twilio.ts';
+import { parseTwilioStatus } from '../../lib/edges/twilio-status.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
 import { startFakeEumSms } from '../support/fake-eum-sms.ts';
 import { startFakeTwilioApi } from '../support/fake-twilio-api.ts';
@@ -265,6 +269,46 @@ describe('Twilio sender against a loopback Messages API', async () => {
       expect(outcome).toEqual({ kind: 'sent', messageId: api.sent.at(-1)?.sid });
     } finally {
       await api.stop();
+    }
+  });
+
+  it('status callbacks come back signed with the auth token and parse to a receipt', async () => {
+    const receipts: DeliveryReceipt[] = [];
+    const receiver = createServer(async (req, res) => {
+      let raw = '';
+      for await (const chunk of req) raw += String(chunk);
+      const params = new URLSearchParams(raw);
+      const url = `http://127.0.0.1:${port}${req.url}`;
+      const signature = req.headers['x-twilio-signature'];
+      verifyTwilioSignature(authToken, url, params, typeof signature === 'string' ? signature : undefined);
+      receipts.push(parseTwilioStatus(params));
+      res.writeHead(200).end();
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    const address = receiver.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const to = someone();
+      const s = sender({ statusCallback: `http://127.0.0.1:${port}/webhooks/twilio/status` });
+      const outcome = await s.send({ to, text: 'x' });
+      if (outcome.kind !== 'sent') throw new Error('expected sent');
+      expect((await twilio.callback(outcome.messageId, 'sent')).status).toBe(200);
+      expect((await twilio.callback(outcome.messageId, 'undelivered', { errorCode: '30005' })).status).toBe(
+        200,
+      );
+      expect(receipts).toEqual([
+        { provider: 'twilio', messageId: outcome.messageId, state: 'pending', parts: 2 },
+        {
+          provider: 'twilio',
+          messageId: outcome.messageId,
+          state: 'failed',
+          errorCode: '30005',
+          permanent: true,
+          parts: 2,
+        },
+      ]);
+    } finally {
+      await new Promise<void>((r) => receiver.close(() => r()));
     }
   });
 

@@ -196,6 +196,24 @@ describe('Twilio status callbacks', () => {
     expect(() => parseTwilioStatus(callback(fields))).toThrow(message);
   });
 
+  it('any form is a receipt or a BadRequestError, never another failure', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.constantFrom('MessageSid', 'MessageStatus', 'ErrorCode', 'NumSegments', 'X'),
+          fc.string(),
+        ),
+        (fields) => {
+          try {
+            expect(parseTwilioStatus(new URLSearchParams(fields)).provider).toBe('twilio');
+          } catch (err) {
+            expect(err).toBeInstanceOf(BadRequestError);
+          }
+        },
+      ),
+    );
+  });
+
   it('tolerates any parameters Twilio adds', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.stringMatching(/^[A-Z][A-Za-z]{2,20}$/), fc.string()), (extra) => {
