@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { channelOf, E164 } from '../domain/channel.ts';
+import type { InboundMessage } from '../domain/inbound-message.ts';
 import { awsReceiptState, type DeliveryReceipt } from '../domain/sms-receipts.ts';
-import type { InboundMessage } from '../usecases/ingest-message.ts';
 
 /*
  * What AWS End User Messaging SMS publishes to SNS, as the SNS notification's `Message` string:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoSmsReceipts } from '../../lib/adapters/dynamo-sms-receipts.ts';
-import { DynamoStats } from '../../lib/adapters/dynamo-stats.ts';
+import { DynamoSmsReceipts } from '../../lib/adapters/dynamodb/dynamo-sms-receipts.ts';
+import { DynamoStats } from '../../lib/adapters/dynamodb/dynamo-stats.ts';
 import type { DeliveryReceipt } from '../../lib/domain/sms-receipts.ts';
 import type { Channel } from '../../lib/domain/types.ts';
 import { parseSmsEvent } from '../../lib/edges/aws-sms-sns.ts';

@@ -7,17 +7,17 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { SmsProviderName } from '../domain/sms-outcomes.ts';
-import type { DeliveryReceipt } from '../domain/sms-receipts.ts';
-import type { Channel } from '../domain/types.ts';
+import type { SmsProviderName } from '../../domain/sms-outcomes.ts';
+import type { DeliveryReceipt } from '../../domain/sms-receipts.ts';
+import type { Channel } from '../../domain/types.ts';
 import type {
   ReceiptRecorded,
   SentSms,
   SmsDayCounts,
   SmsDeliveryState,
   SmsReceiptStore,
-} from '../ports/sms-receipts.ts';
-import { queryAll } from './dynamo-query.ts';
+} from '../../ports/sms-receipts.ts';
+import { queryAll } from './query-all.ts';
 
 /**
  * Delivery receipts in the single table. These keys join the table's schema module at the
