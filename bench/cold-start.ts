@@ -38,6 +38,18 @@ const ENV = {
   LOG_LEVEL: 'WARN',
 };
 
+/**
+ * The caller's environment without the settings a function reads (`ECHOBOT_*`, `AWS_*`,
+ * `POWERTOOLS_*`, `NODE_OPTIONS`): a bundle imports with what ENV gives it, as from its
+ * template, whatever the shell running the bench has set (a malformed `ECHOBOT_POST_RATE_LIMIT`
+ * would otherwise fail the import).
+ */
+function runtimeEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(ECHOBOT_|AWS_|POWERTOOLS_|NODE_OPTIONS$)/.test(k)),
+  );
+}
+
 function heaviest(meta: Metafile): Array<{ pkg: string; bytes: number }> {
   const byPkg = new Map<string, number>();
   for (const output of Object.values(meta.outputs)) {
@@ -58,7 +70,7 @@ async function importMs(file: string, runs: number): Promise<number> {
   const script = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
   for (let i = 0; i < runs; i++) {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, ...ENV, NODE_OPTIONS: '' },
+      env: { ...runtimeEnv(), ...ENV },
       cwd: ROOT,
     });
     times.push(Number(stdout.trim()));

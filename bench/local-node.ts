@@ -7,10 +7,9 @@ import { Agent, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../lib/adapters/dynamo-client.ts';
-import { memberToItem } from '../lib/adapters/dynamo-items.ts';
-import { key } from '../lib/adapters/dynamo-keys.ts';
-import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
+import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
+import { DynamoStore } from '../lib/adapters/dynamodb/dynamo-store.ts';
+import { key, memberToItem } from '../lib/adapters/dynamodb/schema.ts';
 import { readOutbox } from '../lib/adapters/outbox-sender.ts';
 import { formatEcho } from '../lib/domain/format.ts';
 import type { Member } from '../lib/domain/types.ts';
@@ -20,6 +19,13 @@ import { type LocalNode, startLocalNode } from '../local/node.ts';
 import { messageSid } from '../local/twilio-phone.ts';
 
 const TOKEN = 'bench-twilio-token';
+
+/**
+ * The bench posts hundreds of times as one member, so it sets the safety limits it needs itself
+ * (the node never reads them from the environment, but say so here): no per-member post rate
+ * limit (`ECHOBOT_POST_RATE_LIMIT` 0), no SMS budget, the default part limit (echoes are short).
+ */
+export const BENCH_SAFETY = { postRateLimit: 0 } as const;
 const phone = (i: number) => `+1555${String(i).padStart(7, '0')}`;
 
 export const percentile = (sorted: readonly number[], p: number) =>
@@ -27,7 +33,7 @@ export const percentile = (sorted: readonly number[], p: number) =>
 
 async function withNode<T>(run: (node: LocalNode, store: DynamoStore) => Promise<T>): Promise<T> {
   const dataDir = await mkdtemp(join(tmpdir(), 'echobot-bench-'));
-  const node = await startLocalNode({ port: 0, dataDir, twilioAuthToken: TOKEN });
+  const node = await startLocalNode({ port: 0, dataDir, twilioAuthToken: TOKEN, ...BENCH_SAFETY });
   const doc = documentClient({ ...LOCAL_AWS, endpoint: node.dynamoEndpoint });
   try {
     return await run(node, new DynamoStore(doc, node.tableName));
@@ -200,7 +206,10 @@ export interface IngestFigures {
 export async function ingestThroughput(options: {
   requests: number;
   concurrency: number;
+  /** Requests sent to each server before measuring (default 100). */
+  warmUp?: number;
 }): Promise<IngestFigures> {
+  const warmUp = options.warmUp ?? 100;
   const bareServer = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -216,8 +225,8 @@ export async function ingestThroughput(options: {
       await seed(node, store, 0, 2);
       const build = (n: number, tag: string) =>
         Array.from({ length: n }, (_, i) => signedPost(node.url, phone(0), `${tag} ${i}`));
-      await load(node.port, '/webhooks/twilio', build(100, 'warm-up'), options.concurrency);
-      await load(barePort, '/webhooks/twilio', build(100, 'warm-up bare'), options.concurrency);
+      await load(node.port, '/webhooks/twilio', build(warmUp, 'warm-up'), options.concurrency);
+      await load(barePort, '/webhooks/twilio', build(warmUp, 'warm-up bare'), options.concurrency);
       const bare = await load(
         barePort,
         '/webhooks/twilio',
@@ -230,7 +239,14 @@ export async function ingestThroughput(options: {
         build(options.requests, 'ingest'),
         options.concurrency,
       );
-      await node.settle(300_000);
+      if (!(await node.settle(300_000))) throw new Error('node did not settle');
+      // Every measured webhook must have been a post, echoed to the one follower (not, say, a
+      // rate-limit reply answered 200 with nothing stored).
+      const echoes = (await readOutbox(node.outboxFile)).filter(
+        (l) => l.kind === 'echo' && l.text.startsWith(formatEcho('m0', 'ingest ')),
+      ).length;
+      if (echoes !== options.requests)
+        throw new Error(`${echoes} echoes of ${options.requests} ingested posts`);
       return { node: measured, bare, ratio: measured.perSecond / bare.perSecond };
     });
   } finally {

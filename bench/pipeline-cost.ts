@@ -15,27 +15,26 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../lib/adapters/dynamo-client.ts';
-import { memberToItem } from '../lib/adapters/dynamo-items.ts';
-import { key } from '../lib/adapters/dynamo-keys.ts';
-import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
-import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
-import { ensureTable } from '../lib/adapters/dynamo-table.ts';
-import { idempotencyStore } from '../lib/adapters/idempotency-store.ts';
+import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
+import { DynamoStats } from '../lib/adapters/dynamodb/dynamo-stats.ts';
+import { DynamoStore } from '../lib/adapters/dynamodb/dynamo-store.ts';
+import { ensureTable } from '../lib/adapters/dynamodb/ensure-table.ts';
+import { idempotencyStore } from '../lib/adapters/dynamodb/idempotency-store.ts';
+import { key, memberToItem } from '../lib/adapters/dynamodb/schema.ts';
 import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
 import { SnsSmsSender } from '../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { newId } from '../lib/domain/ids.ts';
 import type { Member } from '../lib/domain/types.ts';
-import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
-import { createFanoutHandler } from '../lib/usecases/fanout-stream.ts';
-import { createHttpApp } from '../lib/usecases/http-app.ts';
+import { createDeliverHandler } from '../lib/drivers/deliver-queue.ts';
+import { createFanoutHandler } from '../lib/drivers/fanout-stream.ts';
+import { createHttpApp } from '../lib/drivers/http-app.ts';
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
 import { localContext } from '../local/lambda-context.ts';
 import { toSqsRecord } from '../local/queue-poller.ts';
 import { toLambdaRecord } from '../local/stream-event.ts';
-import { startFakeSns } from '../test/support/fake-sns.ts';
-import { TOKEN, twilioEvent } from '../test/support/function-url-event.ts';
+import { startFakeSns } from '../test/fakes/fake-sns.ts';
+import { TOKEN, twilioEvent } from '../test/fakes/function-url-event.ts';
 import { AwsCallCounter, type CallCounts } from './support/aws-counter.ts';
 
 export interface AwsEnv {
@@ -148,7 +147,8 @@ export async function runPipeline(
   // Ingest: one signed webhook per post.
   const ingest: PhaseFigures = { counts: {}, handlerMs: 0, invocations: 0 };
   const http = createHttpApp({
-    ingest: { store, now: () => new Date(), newId },
+    // No per-member rate limit: a cost run posts up to 10 times per author (set, not inherited).
+    ingest: { store, now: () => new Date(), newId, postRateLimit: 0 },
     twilioAuthToken: async () => TOKEN,
     log,
   });

@@ -9,16 +9,16 @@
  */
 import { createServer } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '../lib/adapters/dynamo-client.ts';
-import { DynamoFederationStore } from '../lib/adapters/dynamo-federation.ts';
-import { DynamoPeerStore } from '../lib/adapters/dynamo-peer-items.ts';
-import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
-import { ensureTable } from '../lib/adapters/dynamo-table.ts';
+import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
+import { DynamoFederationStore } from '../lib/adapters/dynamodb/dynamo-federation-store.ts';
+import { DynamoPeerStore } from '../lib/adapters/dynamodb/dynamo-peer-store.ts';
+import { DynamoStore } from '../lib/adapters/dynamodb/dynamo-store.ts';
+import { ensureTable } from '../lib/adapters/dynamodb/ensure-table.ts';
 import { HttpPeerSender } from '../lib/adapters/http-peer-sender.ts';
 import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
+import { authorityOfBot } from '../lib/domain/addresses.ts';
 import { newId } from '../lib/domain/ids.ts';
 import type { DeliveryJob, Member } from '../lib/domain/types.ts';
-import { authorityOfBot } from '../lib/federation/addresses.ts';
 import { generateBotKeyPair } from '../lib/federation/bot-keys.ts';
 import { createSafeFetch } from '../lib/federation/safe-fetch.ts';
 import type { InboxWrite } from '../lib/ports/federation.ts';
@@ -26,9 +26,9 @@ import type { JobQueue } from '../lib/ports/queue.ts';
 import { deliverJob } from '../lib/usecases/deliver-job.ts';
 import { fanoutToRemoteFollowers } from '../lib/usecases/federation/fanout-federation.ts';
 import { runFederationTask, type TaskRunnerDeps } from '../lib/usecases/federation/run-task.ts';
-import { relayLocalPost } from '../lib/usecases/peer-network.ts';
+import { relayLocalPost } from '../lib/usecases/peer-outbound.ts';
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
-import { type FakeFediverse, startFakeFediverse } from '../test/support/fake-fediverse.ts';
+import { type FakeFediverse, startFakeFediverse } from '../test/fakes/fake-fediverse.ts';
 
 export interface RemoteServerFigures {
   server: string;

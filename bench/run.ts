@@ -1,8 +1,14 @@
 /**
  * `npm run bench [-- --quick]`: the figures behind the README's Performance section. Prints a
- * table and writes bench/results/bench.json. Loopback only; about 5-10 minutes on 2 cores
- * (`--quick`: smaller cases, for a smoke run). Not part of `npm test`; the counting middleware
- * has its own test (test/integration/bench-counter.test.ts).
+ * table and writes bench/results/bench.json (`--quick`: smaller cases of every section, about
+ * 2-3 minutes, for CI; written to bench/results/bench-quick.json, git-ignored, so it never
+ * replaces the committed full run). Loopback only; a full run takes about 10 minutes on 2 cores.
+ *
+ * Every section checks the invariants its figures rest on (every echo delivered, one POST per
+ * shared inbox, ...) and a section that throws is reported; the run then exits 1 and writes no
+ * results. Performance targets are printed, never enforced here. The bench sets the limits it
+ * needs itself (BENCH_SAFETY: no per-member post rate limit) and ignores the caller's ECHOBOT_*
+ * settings, so it runs the same in any shell.
  */
 process.env.LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'ERROR';
 
@@ -15,14 +21,10 @@ import { startQueueLocal } from '../local/queue-local.ts';
 import { coldStart } from './cold-start.ts';
 import { costModel, PRICES, smsParts, sumSqsRequests } from './cost-model.ts';
 import { runFederationSimulation } from './federation/simulate.ts';
+import { type InboxFigures, inboxThroughput } from './inbox-throughput.ts';
 import { echoLatency, ingestThroughput } from './local-node.ts';
 import { type PipelineRun, runPipeline, stopFakeSns } from './pipeline-cost.ts';
-import {
-  measurePeerRelay,
-  measureRemoteEchoes,
-  type PeerRelayFigures,
-  type RemoteEchoFigures,
-} from './remote-echoes.ts';
+import { measurePeerRelay, measureRemoteEchoes } from './remote-echoes.ts';
 import { callsOf, sumCounts } from './support/aws-counter.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
@@ -35,16 +37,29 @@ const row = (figure: string, value: string, target = '') => {
 };
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 const usd = (n: number) => `$${n.toFixed(2)}`;
+const sections: Array<{ name: string; ms: number; error?: string }> = [];
+/** Runs one section; a failure is reported and fails the run at the end, the other sections still run. */
+async function section<T>(name: string, run: () => Promise<T>): Promise<T | undefined> {
+  console.log(name);
+  const start = Date.now();
+  try {
+    const result = await run();
+    sections.push({ name, ms: Date.now() - start });
+    return result;
+  } catch (err) {
+    const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    console.error(`  FAILED: ${error}`);
+    sections.push({ name, ms: Date.now() - start, error });
+    return undefined;
+  }
+}
+/** An invariant of a section's figures (a correctness property, not a performance target). */
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`bench check failed: ${what}`);
+}
 
-// (a) Fanout cost per echo, and (b) the cost model, against DynamoDB Local and fauxqs.
-console.log('(a) fanout cost per echo');
-const dynamo = await startDynamoLocal();
-const queue = await startQueueLocal();
-const env = { dynamoEndpoint: dynamo.endpoint, sqs: queue.sqs, queueUrl: queue.queueUrl };
+// (a) Fanout cost per echo, (b) the cost model and the remote echoes, against DynamoDB Local and fauxqs.
 const fanout: Array<ReturnType<typeof fanoutFigures>> = [];
-let costRun: PipelineRun;
-let remote: RemoteEchoFigures;
-let peerRelay: PeerRelayFigures;
 function fanoutFigures(r: PipelineRun) {
   const echoPath = sumCounts(r.fanout.counts, r.deliver.counts);
   return {
@@ -71,126 +86,206 @@ function fanoutFigures(r: PipelineRun) {
     counts: { ingest: r.ingest.counts, fanout: r.fanout.counts, deliver: r.deliver.counts },
   };
 }
-try {
-  for (const n of quick ? [10, 1000] : [10, 1000, 10_000]) {
-    const r = await runPipeline(env, { members: n + 1, posts: 1 });
-    const x = fanoutFigures(r);
-    fanout.push(x);
-    row(`N=${n}: SNS Publish per SMS`, f(x.snsPublishPerSms), 'exactly 1');
-    row(
-      `N=${n}: SQS requests per echo`,
-      `${f(x.sqsRequestsPerEcho, 4)} (${x.sqsRequests} for ${x.echoes} echoes, ${x.jobs} jobs)`,
-      '<= 0.01',
-    );
-    row(
-      `N=${n}: table reads`,
-      `fanout ${x.recipientPages} member page(s) + ${x.ruleReads} rule read(s) (${f(x.fanoutReadUnits, 1)} RRU); deliver ${x.deliverBatchGets} BatchGet (${f(x.deliverReadUnitsPerEcho)} RRU/echo)`,
-      'scale with pages',
-    );
+const pipeline = await section('(a) fanout cost per echo, (b) cost model, remote echoes', async () => {
+  const dynamo = await startDynamoLocal();
+  try {
+    const queue = await startQueueLocal();
+    try {
+      const env = { dynamoEndpoint: dynamo.endpoint, sqs: queue.sqs, queueUrl: queue.queueUrl };
+      for (const n of quick ? [10, 300] : [10, 1000, 10_000]) {
+        const r = await runPipeline(env, { members: n + 1, posts: 1 });
+        const x = fanoutFigures(r);
+        check(x.echoes === n, `N=${n}: ${x.echoes} echoes of ${n}`);
+        check(x.snsPublishPerSms === 1, `N=${n}: ${x.snsPublishPerSms} SNS Publish per SMS`);
+        fanout.push(x);
+        row(`N=${n}: SNS Publish per SMS`, f(x.snsPublishPerSms), 'exactly 1');
+        row(
+          `N=${n}: SQS requests per echo`,
+          `${f(x.sqsRequestsPerEcho, 4)} (${x.sqsRequests} for ${x.echoes} echoes, ${x.jobs} jobs)`,
+          '<= 0.01',
+        );
+        row(
+          `N=${n}: table reads`,
+          `fanout ${x.recipientPages} member page(s) + ${x.ruleReads} rule read(s) (${f(x.fanoutReadUnits, 1)} RRU); deliver ${x.deliverBatchGets} BatchGet (${f(x.deliverReadUnitsPerEcho)} RRU/echo)`,
+          'scale with pages',
+        );
+      }
+      console.log('(b) cost model');
+      const costPosts = quick ? 30 : 100;
+      const costRun = await runPipeline(env, { members: 11, posts: costPosts });
+      check(costRun.echoes === costPosts * 10, `cost run: ${costRun.echoes} echoes of ${costPosts * 10}`);
+      console.log('(b) remote echoes: ActivityPub servers and peers');
+      const remote = await measureRemoteEchoes(
+        dynamo.endpoint,
+        quick
+          ? {
+              servers: [
+                { followers: 300, shared: true },
+                { followers: 120, shared: true },
+                { followers: 10, shared: false },
+              ],
+              localPosts: 2,
+            }
+          : undefined,
+      );
+      check(
+        remote.postsPerPeerServer === 1,
+        `${remote.postsPerPeerServer} POSTs per shared-inbox server per post`,
+      );
+      const peerRelay = await measurePeerRelay(dynamo.endpoint);
+      check(
+        peerRelay.postsPerPost === peerRelay.interestedPeers && peerRelay.postsToOthers === 0,
+        `peer relay: ${peerRelay.postsPerPost} POSTs per post to ${peerRelay.interestedPeers} interested peers, ${peerRelay.postsToOthers} to the others`,
+      );
+      return { costRun, remote, peerRelay };
+    } finally {
+      await stopFakeSns();
+      await queue.stop();
+    }
+  } finally {
+    await dynamo.stop();
   }
-  console.log('(b) cost model');
-  costRun = await runPipeline(env, { members: 11, posts: quick ? 30 : 100 });
-  console.log('(a) remote echoes: ActivityPub servers and peers');
-  remote = await measureRemoteEchoes(dynamo.endpoint);
-  peerRelay = await measurePeerRelay(dynamo.endpoint);
-} finally {
-  await stopFakeSns();
-  await queue.stop();
-  await dynamo.stop();
-}
-const cost = costModel(costRun);
-for (const l of cost.lines) console.log(`    ${l.item}: $${f(l.perPost * 1e6)} per M posts`);
-row(
-  'per M posts, 10 non-SMS recipients each (echo path requests)',
-  usd(cost.echoPathPerMillionPosts),
-  '<= $2',
-);
-row('  same, one SQS message + invocation per echo', usd(cost.oneCallPerEchoPerMillionPosts), '~ $16');
-row(
-  '  ratio (one call per echo / batched)',
-  f(cost.oneCallPerEchoPerMillionPosts / cost.echoPathPerMillionPosts, 1),
-);
-row(
-  '  echo path Lambda duration, as measured here',
-  usd(cost.echoPathDurationPerMillionPosts),
-  'machine-bound',
-);
-row('  with ingest (webhook reads + transaction), requests', usd(cost.withIngestPerMillionPosts));
+});
+let cost: ReturnType<typeof costModel> | undefined;
 const sms = {
   shortEcho: smsParts('alice: hello everyone'),
   longEcho: smsParts(`alice: ${'x'.repeat(280)}`),
   emojiEcho: smsParts(`alice: ${'😀'.repeat(40)}`),
 };
-row(
-  'SMS parts per echo',
-  `${sms.shortEcho} (short), ${sms.longEcho} (280 GSM chars), ${sms.emojiEcho} (40 emoji); x $${PRICES.smsPartUs}/part (US, before carrier fees)`,
-  'separate',
-);
-row(
-  'remote echoes: POSTs per shared-inbox server per post',
-  `${f(remote.postsPerPeerServer)} (${remote.peerServers} servers, ${remote.remoteFollowers} remote followers, ${remote.localPosts} posts, ${remote.posts} POSTs)`,
-  '1',
-);
-for (const s of remote.servers.filter((x) => !x.sharedInbox))
+if (pipeline) {
+  const { remote, peerRelay } = pipeline;
+  cost = costModel(pipeline.costRun);
+  for (const l of cost.lines) console.log(`    ${l.item}: $${f(l.perPost * 1e6)} per M posts`);
   row(
-    '  server without a shared inbox, POSTs per post',
-    `${f(s.postsPerPost, 0)} (${s.followers} followers: one per follower inbox)`,
+    'per M posts, 10 non-SMS recipients each (echo path requests)',
+    usd(cost.echoPathPerMillionPosts),
+    '<= $2',
   );
-row('  POSTs per remote follower per post', f(remote.postsPerRemoteFollower, 4), 'never 1');
-row(
-  'peer relay: POSTs per post',
-  `${f(peerRelay.postsPerPost)} to ${peerRelay.interestedPeers} interested peers, ${peerRelay.postsToOthers} to ${peerRelay.otherPeers} others (${peerRelay.localPosts} posts)`,
-  '1 per interested peer',
-);
-
-// (c) Echo latency and (d) ingest on the local node.
-console.log('(c) echo latency on the local node');
-const latency = await echoLatency(
-  quick
-    ? [
-        { followers: 1, samples: 10 },
-        { followers: 100, samples: 5 },
-      ]
-    : [
-        { followers: 1, samples: 20 },
-        { followers: 100, samples: 10 },
-        { followers: 10_000, samples: 3 },
-      ],
-);
-for (const l of latency)
+  row('  same, one SQS message + invocation per echo', usd(cost.oneCallPerEchoPerMillionPosts), '~ $16');
   row(
-    `echo latency, ${l.followers} follower(s)`,
-    `p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms (${l.samples} posts)`,
-  );
-console.log('(d) ingest');
-const ingest = await ingestThroughput({ requests: quick ? 300 : 600, concurrency: 16 });
-row(
-  'ingest, signed webhooks',
-  `${f(ingest.node.perSecond, 0)}/s, p99 ${f(ingest.node.p99Ms, 1)} ms; bare Node server ${f(ingest.bare.perSecond, 0)}/s, p99 ${f(ingest.bare.p99Ms, 1)} ms`,
-);
-row('  ratio (node / bare)', f(ingest.ratio, 3));
-
-console.log('(e) cold start');
-const bundles = await coldStart({ runs: quick ? 3 : 7 });
-for (const b of bundles)
-  row(
-    `${b.fn} bundle, ${b.variant}`,
-    `${f(b.bytes / 1024, 1)} KiB, import ${f(b.importMs, 0)} ms`,
-    '<= 300 KB',
-  );
-
-console.log('(f) federation at scale');
-const federation = runFederationSimulation(quick ? { bots: 60, posts: 500 } : {});
-for (const t of federation.topologies) {
-  row(
-    `federation ${t.topology}: completeness`,
-    `${f(t.routed.completeness * 100)} %, ${f(t.routed.messagesPerInterestedReached)} msgs per interested bot reached, hops mean ${f(t.routed.hops.mean)} max ${t.routed.hops.max}`,
+    '  ratio (one call per echo / batched)',
+    f(cost.oneCallPerEchoPerMillionPosts / cost.echoPathPerMillionPosts, 1),
   );
   row(
-    `  ${t.outage.downBots} bots down (20%) and back`,
-    `during ${f(t.outage.completenessDuringOutage * 100)} %, after ${f(t.outage.completeness * 100)} %, dups ${t.outage.duplicatesReceived}`,
+    '  echo path Lambda duration, as measured here',
+    usd(cost.echoPathDurationPerMillionPosts),
+    'machine-bound',
+  );
+  row('  with ingest (webhook reads + transaction), requests', usd(cost.withIngestPerMillionPosts));
+  row(
+    'SMS parts per echo',
+    `${sms.shortEcho} (short), ${sms.longEcho} (280 GSM chars), ${sms.emojiEcho} (40 emoji); x $${PRICES.smsPartUs}/part (US, before carrier fees)`,
+    'separate',
+  );
+  row(
+    'remote echoes: POSTs per shared-inbox server per post',
+    `${f(remote.postsPerPeerServer)} (${remote.peerServers} servers, ${remote.remoteFollowers} remote followers, ${remote.localPosts} posts, ${remote.posts} POSTs)`,
+    '1',
+  );
+  for (const s of remote.servers.filter((x) => !x.sharedInbox))
+    row(
+      '  server without a shared inbox, POSTs per post',
+      `${f(s.postsPerPost, 0)} (${s.followers} followers: one per follower inbox)`,
+    );
+  row('  POSTs per remote follower per post', f(remote.postsPerRemoteFollower, 4), 'never 1');
+  row(
+    'peer relay: POSTs per post',
+    `${f(peerRelay.postsPerPost)} to ${peerRelay.interestedPeers} interested peers, ${peerRelay.postsToOthers} to ${peerRelay.otherPeers} others (${peerRelay.localPosts} posts)`,
+    '1 per interested peer',
   );
 }
+
+// (c) Echo latency and (d) ingest on the local node.
+const latency = await section('(c) echo latency on the local node', async () => {
+  const figures = await echoLatency(
+    quick
+      ? [
+          { followers: 1, samples: 10 },
+          { followers: 100, samples: 5 },
+        ]
+      : [
+          { followers: 1, samples: 20 },
+          { followers: 100, samples: 10 },
+          { followers: 10_000, samples: 3 },
+        ],
+  );
+  for (const l of figures)
+    row(
+      `echo latency, ${l.followers} follower(s)`,
+      `p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms (${l.samples} posts)`,
+    );
+  return figures;
+});
+
+const ingest = await section('(d) ingest', async () => {
+  const figures = await ingestThroughput(
+    quick ? { requests: 100, concurrency: 16, warmUp: 30 } : { requests: 600, concurrency: 16 },
+  );
+  row(
+    'ingest, signed webhooks',
+    `${f(figures.node.perSecond, 0)}/s, p99 ${f(figures.node.p99Ms, 1)} ms; bare Node server ${f(figures.bare.perSecond, 0)}/s, p99 ${f(figures.bare.p99Ms, 1)} ms`,
+  );
+  row('  ratio (node / bare)', f(figures.ratio, 3));
+  return figures;
+});
+
+const bundles = await section('(e) cold start', async () => {
+  const figures = await coldStart({ runs: quick ? 1 : 7 });
+  for (const b of figures) {
+    check(b.bytes > 0 && Number.isFinite(b.importMs), `${b.fn} (${b.variant}) did not build or import`);
+    row(
+      `${b.fn} bundle, ${b.variant}`,
+      `${f(b.bytes / 1024, 1)} KiB, import ${f(b.importMs, 0)} ms`,
+      '<= 300 KB',
+    );
+  }
+  return figures;
+});
+
+const federation = await section('(f) federation at scale', async () => {
+  const result = runFederationSimulation(quick ? { bots: 60, posts: 500 } : {});
+  for (const t of result.topologies) {
+    check(
+      t.routed.completeness === 1 && t.routed.duplicatesReceived === 0,
+      `federation ${t.topology}: completeness ${t.routed.completeness}, dups ${t.routed.duplicatesReceived}`,
+    );
+    check(
+      t.outage.completeness === 1 && t.outage.duplicatesReceived === 0,
+      `federation ${t.topology} after the outage: completeness ${t.outage.completeness}, dups ${t.outage.duplicatesReceived}`,
+    );
+    row(
+      `federation ${t.topology}: completeness`,
+      `${f(t.routed.completeness * 100)} %, ${f(t.routed.messagesPerInterestedReached)} msgs per interested bot reached, hops mean ${f(t.routed.hops.mean)} max ${t.routed.hops.max}`,
+    );
+    row(
+      `  ${t.outage.downBots} bots down (20%) and back`,
+      `during ${f(t.outage.completenessDuringOutage * 100)} %, after ${f(t.outage.completeness * 100)} %, dups ${t.outage.duplicatesReceived}`,
+    );
+  }
+  return result.topologies.map((t) => ({ topology: t.topology, routed: t.routed, outage: t.outage }));
+});
+
+const inbox: InboxFigures | undefined = await section(
+  '(g) ActivityPub inbox: echobot beside Fedify',
+  async () => {
+    const figures = await inboxThroughput(
+      quick
+        ? { deliveries: 60, concurrency: 16, breakdownDeliveries: 20, warmUp: 20 }
+        : { deliveries: 500, concurrency: 16, breakdownDeliveries: 100 },
+    );
+    const server = (s: InboxFigures['echobot']) =>
+      `${f(s.perSecond, 0)}/s, p50 ${f(s.p50Ms, 0)} ms, p99 ${f(s.p99Ms, 0)} ms; ${s.actorFetches} actor fetch(es)`;
+    row(`inbox, ${figures.echobot.deliveries} signed Create{Note}: echobot`, server(figures.echobot));
+    row('  Fedify (in-memory KV), same client', server(figures.fedify));
+    row('  ratio (echobot / Fedify)', f(figures.ratio, 2), '>= 1.0');
+    const b = figures.breakdown;
+    row(
+      '  echobot per delivery, one at a time',
+      `${f(b.totalMs, 1)} ms: ${b.store.map((c) => `${c.call} ${f(c.msPerDelivery, 1)}`).join(', ')} (DynamoDB); key fetch ${f(b.keyFetchMsPerDelivery, 1)}; rest ${f(b.restMsPerDelivery, 1)} (signature verify alone ${f(b.verifyMs, 2)})`,
+    );
+    return figures;
+  },
+);
 
 const machine = {
   cpus: cpus().length,
@@ -206,7 +301,14 @@ for (const [a, b, c] of rows) console.log(`${a.padEnd(width)}  ${b}${c ? `  [${c
 console.log(
   `\n${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${Math.round(elapsedMs / 1000)} s${quick ? ' (quick)' : ''}`,
 );
+for (const s of sections)
+  console.log(`  ${s.name}: ${Math.round(s.ms / 1000)} s${s.error ? '  FAILED' : ''}`);
 
+const failed = sections.filter((s) => s.error);
+if (failed.length > 0) {
+  console.error(`\nbench FAILED in ${failed.map((s) => s.name).join('; ')}: no results written`);
+  process.exit(1);
+}
 const out = join(import.meta.dirname, 'results', quick ? 'bench-quick.json' : 'bench.json');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(
@@ -218,19 +320,17 @@ writeFileSync(
       quick,
       machine,
       prices: PRICES,
+      sections: sections.map(({ name, ms }) => ({ name, ms })),
       table: rows.map(([figure, value, target]) => ({ figure, value, target })),
       fanout,
-      cost: { ...cost, smsParts: sms },
-      remoteEchoes: remote,
-      peerRelay,
+      cost: cost ? { ...cost, smsParts: sms } : undefined,
+      remoteEchoes: pipeline?.remote,
+      peerRelay: pipeline?.peerRelay,
       latency,
       ingest,
       coldStart: bundles,
-      federation: federation.topologies.map((t) => ({
-        topology: t.topology,
-        routed: t.routed,
-        outage: t.outage,
-      })),
+      federation,
+      inbox,
     },
     null,
     2,

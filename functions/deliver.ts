@@ -2,18 +2,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { documentClient } from '../lib/adapters/dynamo-client.ts';
-import { DynamoFederationStore } from '../lib/adapters/dynamo-federation.ts';
-import { DynamoSmsSafety } from '../lib/adapters/dynamo-safety-items.ts';
-import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
-import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
+import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
+import { idempotencyStore } from '../lib/adapters/dynamodb/idempotency-store.ts';
 import { requireEnv } from '../lib/adapters/env.ts';
-import { idempotencyStore } from '../lib/adapters/idempotency-store.ts';
 import { ImBridgeSender } from '../lib/adapters/im-bridge-sender.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
 import { EmfMetrics } from '../lib/adapters/powertools-metrics.ts';
-import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
 import { SesEmailSender } from '../lib/adapters/ses-email-sender.ts';
 import { SnsAlerter } from '../lib/adapters/sns-alerter.ts';
 import { SnsSmsSender } from '../lib/adapters/sns-sms-sender.ts';
@@ -21,41 +16,42 @@ import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { botKeyFromSsm } from '../lib/adapters/ssm-bot-key.ts';
 import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
 import { DEFAULT_TELEGRAM_API_URL, TelegramSender } from '../lib/adapters/telegram-sender.ts';
-import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
-import { federationRunner } from '../lib/usecases/federation/runtime.ts';
-import { createSmsGate } from '../lib/usecases/sms-gate.ts';
-import { peerNetworkFromEnv } from './peer-network.ts';
+import { composeCore, composeDeliver } from '../lib/compose/bot.ts';
+import { composeSmsSafety } from '../lib/compose/sms-safety.ts';
+import { systemClock } from '../lib/ports/clock.ts';
+import { configFromEnv } from './config.ts';
 
-const table = requireEnv('TABLE_NAME');
-const dynamo = new DynamoDBClient({});
+const config = configFromEnv();
 const smsType = process.env.SMS_TYPE === 'Promotional' ? 'Promotional' : 'Transactional';
-const { info, log } = createLogger('echobot-deliver');
-// One DynamoDB client for everything this function reads and writes.
-const doc = documentClient();
-const store = new DynamoStore(doc, table);
-const peering = peerNetworkFromEnv({ doc: doc, table, store, log });
-const mailFrom = process.env.MAIL_FROM;
+const { log } = createLogger('echobot-deliver');
+const botKey = await botKeyFromSsm(process.env.BOT_KEY_PARAM, log);
+const core = composeCore(config, {
+  doc: documentClient(),
+  ...(botKey ? { botKey } : {}),
+  log,
+  now: systemClock,
+  metrics: new EmfMetrics(),
+});
+const { store } = core;
 const sns = new SNSClient({});
-const metrics = new EmfMetrics();
-const safetyConfig = safetyConfigFromEnv();
-const gate = createSmsGate({
-  safety: new DynamoSmsSafety(doc, table),
-  ...(safetyConfig.smsMaxSegments !== undefined ? { maxSegments: safetyConfig.smsMaxSegments } : {}),
-  ...(safetyConfig.smsDailyBudget !== undefined ? { dailyBudget: safetyConfig.smsDailyBudget } : {}),
+const sms = new SnsSmsSender(sns, smsType);
+const mailFrom = process.env.MAIL_FROM;
+const { gate } = composeSmsSafety({
+  config: config.safety,
+  safety: core.smsSafety,
+  store,
+  sms,
   ...(process.env.ALERT_TOPIC_ARN ? { alerter: new SnsAlerter(sns, process.env.ALERT_TOPIC_ARN) } : {}),
   botUrl: process.env.PUBLIC_URL ?? 'echobot',
-  log: info,
-  now: () => new Date(),
-  metrics,
+  log: core.info,
+  now: systemClock,
+  ...(core.platform.metrics ? { metrics: core.platform.metrics } : {}),
 });
-const botKey = await botKeyFromSsm(process.env.BOT_KEY_PARAM, log);
-const baseUrl = process.env.ECHOBOT_BASE_URL;
 
-export const handler = createDeliverHandler({
-  store,
+export const handler = composeDeliver(core, {
   queue: new SqsJobQueue(new SQSClient({}), requireEnv('DELIVERY_QUEUE_URL')),
   senders: {
-    sms: new SnsSmsSender(sns, smsType),
+    sms,
     telegram: new TelegramSender(
       requiredSecret(process.env.TELEGRAM_BOT_TOKEN_PARAM, 'the Telegram bot token'),
       process.env.TELEGRAM_API_URL || DEFAULT_TELEGRAM_API_URL,
@@ -67,23 +63,7 @@ export const handler = createDeliverHandler({
     }),
     email: mailFrom ? new SesEmailSender(new SESv2Client({}), mailFrom) : notConfigured('mail (MAIL_FROM)'),
   },
-  idempotency: idempotencyStore(dynamo, table),
-  log: info,
-  echoCounter: new DynamoStats(doc, table),
   smsGate: gate,
-  metrics,
-  // Without the key (or the base URL) federation jobs fail and retry until the operator sets it.
-  ...(botKey && baseUrl
-    ? {
-        federation: federationRunner({
-          baseUrl,
-          keys: botKey,
-          store: new DynamoFederationStore(doc, table),
-          allowPrivate: false,
-          now: () => new Date(),
-          log: info,
-        }),
-      }
-    : {}),
-  ...(peering ? { peers: peering.deliver } : {}),
+  // Powertools' persistence layer takes a plain DynamoDB client.
+  idempotency: idempotencyStore(new DynamoDBClient({}), config.table),
 });

@@ -1,27 +1,22 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { documentClient } from '../lib/adapters/dynamo-client.ts';
-import { DynamoFederationStore } from '../lib/adapters/dynamo-federation.ts';
-import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
-import { DynamoTimeline } from '../lib/adapters/dynamo-timeline.ts';
+import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
 import { requireEnv } from '../lib/adapters/env.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { EmfMetrics } from '../lib/adapters/powertools-metrics.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
-import { createFanoutHandler } from '../lib/usecases/fanout-stream.ts';
-import { peerNetworkFromEnv } from './peer-network.ts';
+import { composeCore, composeFanout } from '../lib/compose/bot.ts';
+import { systemClock } from '../lib/ports/clock.ts';
+import { configFromEnv } from './config.ts';
 
-const table = requireEnv('TABLE_NAME');
-const doc = documentClient();
-const store = new DynamoStore(doc, table);
-const queue = new SqsJobQueue(new SQSClient({}), requireEnv('DELIVERY_QUEUE_URL'));
-const { info, log } = createLogger('echobot-fanout');
-const peering = peerNetworkFromEnv({ doc, table, store, timeline: new DynamoTimeline(doc, table), log });
-
-export const handler = createFanoutHandler({
-  store,
-  queue,
-  log: info,
+// The fanout never signs anything: it needs no bot key.
+const core = composeCore(configFromEnv(), {
+  doc: documentClient(),
+  log: createLogger('echobot-fanout').log,
+  now: systemClock,
   metrics: new EmfMetrics(),
-  federation: new DynamoFederationStore(doc, table),
-  ...(peering ? { peerNetwork: peering.network(queue) } : {}),
 });
+
+export const handler = composeFanout(
+  core,
+  new SqsJobQueue(new SQSClient({}), requireEnv('DELIVERY_QUEUE_URL')),
+);

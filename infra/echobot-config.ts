@@ -26,6 +26,11 @@ export interface EchobotConfig {
   readonly peers?: string;
   /** `ECHOBOT_RELAY=1`: this bot is a super-peer (context `relay`: true). */
   readonly relay: boolean;
+  /**
+   * `ECHOBOT_AUTHORIZED_FETCH=1` for the http function (context `authorizedFetch`: true): actor,
+   * collection and post documents answer signed GETs only, as in Mastodon's secure mode.
+   */
+  readonly authorizedFetch: boolean;
 }
 
 export const DEFAULT_TWILIO_AUTH_TOKEN_PARAM = '/echobot/twilio-auth-token';
@@ -112,10 +117,14 @@ export const readEchobotConfig = (scope: Construct): EchobotConfig => {
   }
   const relayValue: unknown = scope.node.tryGetContext('relay');
   const relay = relayValue === true || relayValue === 'true' || relayValue === '1';
+  const authorizedFetchValue: unknown = scope.node.tryGetContext('authorizedFetch');
+  const authorizedFetch =
+    authorizedFetchValue === true || authorizedFetchValue === 'true' || authorizedFetchValue === '1';
 
   return {
     twilioAuthTokenParam,
     relay,
+    authorizedFetch,
     ...(peerList.length > 0 ? { peers: peerList.join(',') } : {}),
     adminTokenParam,
     botKeyParam,

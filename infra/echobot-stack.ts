@@ -6,6 +6,11 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import {
+  CHANGE_STREAM_TYPES,
+  INSERT_STREAM_TYPES,
+  TTL_ATTRIBUTE,
+} from '../lib/adapters/dynamodb/item-types.ts';
 import { type ChannelConfig, readChannelConfig } from './channel-config.ts';
 import { EchobotAlarms } from './echobot-alarms.ts';
 import { EchobotChannels } from './echobot-channels.ts';
@@ -53,7 +58,7 @@ export class EchobotStack extends Stack {
       billing: Billing.onDemand(),
       dynamoStream: StreamViewType.NEW_IMAGE,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: 'expiresAt',
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       encryption: TableEncryptionV2.awsManagedKey(),
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -85,7 +90,7 @@ export class EchobotStack extends Stack {
       parameterName: config.botKeyParam,
     });
 
-    // The peer network (functions/peer-network.ts) runs where the bot has a public URL: its identity.
+    // The peer network (lib/compose/peering.ts, configured by functions/config.ts) runs where the bot has a public URL: its identity.
     const peerNetwork = config.publicUrl !== undefined;
     const peerEnvironment: Record<string, string> = peerNetwork
       ? {
@@ -113,6 +118,8 @@ export class EchobotStack extends Stack {
         ...(config.publicUrl !== undefined ? { PUBLIC_URL: config.publicUrl } : {}),
         // Who may run MODE, KICK and BAN (functions/http.ts parses it with lib/domain/admins.ts).
         ...(config.admins !== undefined ? { ECHOBOT_ADMINS: config.admins } : {}),
+        // Actor and object documents answer signed GETs only (lib/usecases/routes/activitypub-routes.ts).
+        ...(config.authorizedFetch ? { ECHOBOT_AUTHORIZED_FETCH: '1' } : {}),
         ...peerEnvironment,
       },
     });
@@ -161,13 +168,13 @@ export class EchobotStack extends Stack {
             // federation tasks (FEDTASK items, type=fedtask) become federation jobs. Peer network:
             // relayed posts (type=relay) and control items (type=peerctl) too.
             dynamodb: {
-              NewImage: { type: { S: FilterRule.or('post', 'reply', 'fedtask', 'relay', 'peerctl') } },
+              NewImage: { type: { S: FilterRule.or(...INSERT_STREAM_TYPES) } },
             },
           }),
           // Peer network: interest changes (`WANTS#` items, kept with on=false on unfollow).
           FilterCriteria.filter({
             eventName: FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: { NewImage: { type: { S: FilterRule.isEqual('wants') } } },
+            dynamodb: { NewImage: { type: { S: FilterRule.or(...CHANGE_STREAM_TYPES) } } },
           }),
         ],
       }),

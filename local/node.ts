@@ -4,38 +4,33 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { documentClient } from '../lib/adapters/dynamo-client.ts';
-import { DynamoFederationStore } from '../lib/adapters/dynamo-federation.ts';
-import { DynamoStats } from '../lib/adapters/dynamo-stats.ts';
-import { DynamoStore } from '../lib/adapters/dynamo-store.ts';
-import { ensureTable } from '../lib/adapters/dynamo-table.ts';
-import { DynamoTimeline } from '../lib/adapters/dynamo-timeline.ts';
-import { idempotencyStore } from '../lib/adapters/idempotency-store.ts';
+import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
+import { ensureTable } from '../lib/adapters/dynamodb/ensure-table.ts';
+import { idempotencyStore } from '../lib/adapters/dynamodb/idempotency-store.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
+import { OutboxAlerter } from '../lib/adapters/outbox-alerter.ts';
 import { OutboxSender, readOutbox } from '../lib/adapters/outbox-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { SqsQueueDepth } from '../lib/adapters/sqs-queue-depth.ts';
+import { composeCore, composeDeliver, composeFanout, composeHttpApp } from '../lib/compose/bot.ts';
+import type { PeerOptions } from '../lib/compose/peering.ts';
+import { composeSmsSafety } from '../lib/compose/sms-safety.ts';
 import { channelOf } from '../lib/domain/channel.ts';
-import { newId } from '../lib/domain/ids.ts';
 import type { Channel } from '../lib/domain/types.ts';
 import { loadOrCreateBotKeyPair } from '../lib/federation/bot-keys.ts';
-import { createSafeFetch } from '../lib/federation/safe-fetch.ts';
-import type { RetryDelay } from '../lib/usecases/deliver-job.ts';
-import { createDeliverHandler } from '../lib/usecases/deliver-queue.ts';
-import { createFanoutHandler } from '../lib/usecases/fanout-stream.ts';
+import { systemClock } from '../lib/ports/clock.ts';
 import type { DeadHostPolicy } from '../lib/usecases/federation/run-task.ts';
-import { federationRunner } from '../lib/usecases/federation/runtime.ts';
-import { createHttpApp } from '../lib/usecases/http-app.ts';
+import type { RetryDelay } from '../lib/usecases/retry-delay.ts';
 import { channelSenders, type LocalChannelOptions } from './channel-senders.ts';
 import { ConsoleFeed, serveConsoleEvents } from './console/console-feed.ts';
 import { consoleRoutes } from './console/console-routes.ts';
+import { startDigestTimer } from './digest-timer.ts';
 import { LOCAL_AWS, startDynamoLocal } from './dynamodb-local.ts';
 import { readBody, TooLargeError, toFunctionUrlEvent, writeResult } from './http-event.ts';
 import { localContext } from './lambda-context.ts';
-import { type LocalPeerOptions, localPeerNetwork } from './peer-wiring.ts';
+import { networkSnapshotOf } from './network-snapshot.ts';
 import { startQueueLocal } from './queue-local.ts';
 import { startQueuePoller } from './queue-poller.ts';
-import { localSafety } from './safety-local.ts';
 import { startStreamPoller } from './stream-poller.ts';
 import { twimlMessages } from './twilio-carrier.ts';
 
@@ -66,8 +61,10 @@ export interface LocalNodeOptions {
   admins?: readonly Channel[];
   /** When a federation peer counts as dead (lib/usecases/federation/run-task.ts); tests shorten it. */
   deadHost?: DeadHostPolicy;
+  /** `ECHOBOT_AUTHORIZED_FETCH=1`: actor and object documents answer signed GETs only. */
+  authorizedFetch?: boolean;
   /** The peer network: `ECHOBOT_PEERS`, `ECHOBOT_RELAY`, `ECHOBOT_ALLOW_PRIVATE`, `ECHOBOT_MAX_HOPS`. */
-  peering?: LocalPeerOptions;
+  peering?: PeerOptions;
 }
 
 export interface LocalNode {
@@ -120,7 +117,6 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const queueLocal = await startQueueLocal({ dataDir: join(options.dataDir, 'queue') });
     cleanups.push(() => queueLocal.stop());
 
-    const store = new DynamoStore(documentClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint }), TABLE);
     const queue = new SqsJobQueue(queueLocal.sqs, queueLocal.queueUrl);
     const outbox = new OutboxSender(outboxFile);
 
@@ -135,71 +131,44 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const port = typeof address === 'object' && address ? address.port : options.port;
     const url = (options.publicUrl ?? `http://${host}:${port}`).replace(/\/$/, '');
 
-    const doc = documentClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
-    const timeline = new DynamoTimeline(doc, TABLE);
-    const stats = new DynamoStats(doc, TABLE);
     const consoleFeed = new ConsoleFeed();
-    // ActivityPub: the bot's key pair lives in the data directory (mode 600), made on first start.
-    const keys = await loadOrCreateBotKeyPair(join(options.dataDir, 'bot-key.json'));
-    const federationStore = new DynamoFederationStore(doc, TABLE);
     const allowPrivate = options.channels?.allowPrivate ?? false;
-    const safeFetch = createSafeFetch({ allowPrivate });
-    const peering = await localPeerNetwork({
-      url,
-      dataDir: options.dataDir,
-      doc,
-      table: TABLE,
-      store,
-      queue,
-      timeline,
-      options: { allowPrivate: options.channels?.allowPrivate ?? false, ...options.peering },
-      log,
-      info,
-    });
-    const httpApp = createHttpApp(
+    // The same composition as the Lambda functions, with the local stand-ins. The bot's key pair
+    // lives in the data directory (mode 600), made on first start and read once here.
+    const core = composeCore(
       {
-        ingest: {
-          store,
-          now: () => new Date(),
-          newId,
-          admins: options.admins ?? [],
-          ...(options.postRateLimit !== undefined ? { postRateLimit: options.postRateLimit } : {}),
-          ...(options.smsDailyBudget !== undefined ? { smsDailyBudget: options.smsDailyBudget } : {}),
-          federation: federationStore,
-          peers: peering.commands,
-        },
-        peers: peering.routes,
-        twilioAuthToken: async () => token,
-        telegramSecretToken: async () => options.channels?.telegramSecretToken,
-        imSecret: async () => options.channels?.imSecret,
-        allowPrivateCallbacks: options.channels?.allowPrivate ?? false,
+        table: TABLE,
         publicUrl: url,
-        log,
-        pages: { store, timeline, now: () => new Date() },
-        federation: {
-          keys,
-          fetch: safeFetch,
-          store: federationStore,
-          members: store,
-          timeline,
-          allowPrivate,
-          now: () => new Date(),
-          newId,
-          log,
-        },
-        status: {
-          adminToken: async () => adminToken,
-          stats,
-          timeline,
-          queueDepth: new SqsQueueDepth(queueLocal.sqs, queueLocal.queueUrl, queueLocal.dlqUrl),
-          peers: peering.directory,
+        federationBaseUrl: url,
+        allowPrivate,
+        authorizedFetch: options.authorizedFetch ?? false,
+        admins: options.admins ?? [],
+        safety: {
+          ...(options.postRateLimit !== undefined ? { postRateLimit: options.postRateLimit } : {}),
+          ...(options.smsMaxSegments !== undefined ? { smsMaxSegments: options.smsMaxSegments } : {}),
           ...(options.smsDailyBudget !== undefined ? { smsDailyBudget: options.smsDailyBudget } : {}),
-          smsUsedOn: (day) => store.smsUsedOn(day),
-          now: () => new Date(),
         },
+        peering: { url, allowPrivate, ...options.peering },
       },
+      {
+        // One document client for everything this node reads and writes.
+        doc: documentClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint }),
+        botKey: await loadOrCreateBotKeyPair(join(options.dataDir, 'bot-key.json')),
+        log,
+        now: systemClock,
+      },
+    );
+    const { store, timeline } = core;
+    const peering = core.peering;
+    if (!peering) throw new Error('the local node always has a peer network');
+    const httpApp = composeHttpApp(core, {
+      twilioAuthToken: async () => token,
+      telegramSecretToken: async () => options.channels?.telegramSecretToken,
+      imSecret: async () => options.channels?.imSecret,
+      adminToken: async () => adminToken,
+      queueDepth: new SqsQueueDepth(queueLocal.sqs, queueLocal.queueUrl, queueLocal.dlqUrl),
       // Local only: the console drives this node through its own signed webhook routes.
-      consoleRoutes({
+      extraRoutes: consoleRoutes({
         url,
         twilioAuthToken: token,
         feed: consoleFeed,
@@ -207,38 +176,32 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           ? { telegramSecret: options.channels.telegramSecretToken }
           : {}),
       }),
-    );
-    const senders = channelSenders(options.channels ?? {}, store, outbox);
-    const safety = localSafety({ doc, table: TABLE, outboxFile, url, options, senders, store, log: info });
-    cleanups.push(async () => safety.stop());
-    const fanout = createFanoutHandler({
-      store,
-      queue,
-      log: info,
-      federation: federationStore,
-      peerNetwork: peering.network,
     });
-    const deliver = createDeliverHandler({
+    const senders = channelSenders(options.channels ?? {}, store, outbox);
+    // The operator's budget alert is written to the outbox as channel `operator`.
+    const safety = composeSmsSafety({
+      config: core.config.safety,
+      safety: core.smsSafety,
       store,
+      sms: senders.sms,
+      alerter: new OutboxAlerter(outboxFile),
+      botUrl: url,
+      log: info,
+      now: systemClock,
+    });
+    const digests = startDigestTimer(safety.runDigests, options.digestIntervalMs ?? 60_000, info);
+    cleanups.push(async () => digests.stop());
+    const fanout = composeFanout(core, queue);
+    const deliver = composeDeliver(core, {
       queue,
       senders,
       smsGate: safety.gate,
       idempotency: idempotencyStore(dynamo.client, TABLE),
-      log: info,
       ...(options.retryDelay ? { retryDelay: options.retryDelay } : {}),
-      echoCounter: stats,
-      federation: federationRunner({
-        baseUrl: url,
-        keys,
-        store: federationStore,
-        allowPrivate,
-        fetch: safeFetch,
-        now: () => new Date(),
-        log: info,
-        ...(options.deadHost ? { deadHost: options.deadHost } : {}),
-      }),
-      peers: peering.deliver,
+      ...(options.deadHost ? { deadHost: options.deadHost } : {}),
     });
+    const snapshot = () =>
+      networkSnapshotOf({ self: peering.self, relay: peering.relay, peers: peering.peers, store, timeline });
 
     let settle: (timeoutMs?: number) => Promise<boolean> = async () => false;
     server.on('request', async (req, res) => {
@@ -261,7 +224,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
         }
         if (path === '/dev/network' && req.method === 'GET') {
           res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-          res.end(JSON.stringify(await peering.snapshot()));
+          res.end(JSON.stringify(await snapshot()));
           return;
         }
         if (path === '/dev/digests' && req.method === 'POST') {

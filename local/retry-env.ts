@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { RetryDelay } from '../lib/usecases/deliver-job.ts';
+import type { RetryDelay } from '../lib/usecases/retry-delay.ts';
 
 const seconds = z.coerce.number().int().min(0).max(900);
 

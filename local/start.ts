@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
+import { peeringFromEnv } from '../lib/compose/peering-env.ts';
 import { parseAdmins } from '../lib/domain/admins.ts';
 import { localChannelOptions } from './channel-env.ts';
 import { startLocalNode } from './node.ts';
-import { peeringFromEnv } from './peer-env.ts';
 import { retryDelayFromEnv } from './retry-env.ts';
 
 /** `npm start`: one whole bot on this machine. Configuration by environment, as documented in README.md. */
@@ -21,6 +21,7 @@ const node = await startLocalNode({
   ...safety,
   admins: parseAdmins(process.env.ECHOBOT_ADMINS),
   peering: peeringFromEnv(process.env),
+  authorizedFetch: process.env.ECHOBOT_AUTHORIZED_FETCH === '1',
 });
 
 const generated = process.env.TWILIO_AUTH_TOKEN

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { setTelegramWebhook } from '../lib/adapters/telegram-webhook.ts';
+import { setTelegramWebhook } from '../lib/adapters/telegram-set-webhook.ts';
 
 /**
  * `npm run telegram:webhook [-- --url <webhook url> | --stack <name>]`: points the Telegram bot

@@ -1,24 +1,21 @@
 /**
- * An in-process network of echobots built from the real federation pieces (RouteTable,
- * InterestTable, InterestOutbox, routePost): used by the simulation and by unit tests.
- * Messages are passed in memory; timing is the caller's business (simulate.ts).
+ * An in-process network of echobots built from the real federation pieces (RouteTable, routePost,
+ * production's interest rules through InterestTable; InterestOutbox numbers each stream): used by
+ * the simulation and by unit tests. Messages are passed in memory; timing is the caller's
+ * business (simulate.ts).
  *
  * Like production (lib/usecases/peer-network.ts), a bot that is not a relay (a leaf, a plain
  * bot) advertises only itself and never forwards a post it received. A bot can be taken down
  * (it neither sends nor receives control messages); its neighbours route around it once they
  * notice (`noticeDown`, as a failed send or a missed heartbeat would tell them).
  */
-import { authorityOfHandle } from '../../lib/federation/addresses.ts';
+import { authorityOfHandle } from '../../lib/domain/addresses.ts';
 import { createEnvelope, type Envelope } from '../../lib/federation/envelope.ts';
-import {
-  authorsCarried,
-  type InterestMessage,
-  InterestOutbox,
-  type InterestUpdate,
-} from '../../lib/federation/interest.ts';
-import { InterestTable } from '../../lib/federation/interest-table.ts';
+import { authorsCarried, type InterestMessage, type InterestUpdate } from '../../lib/federation/interest.ts';
 import { type RouteDecision, rerouteAfterFailure, routePost } from '../../lib/federation/relay-router.ts';
 import { type RouteAdvert, RouteTable } from '../../lib/federation/route-table.ts';
+import { InterestOutbox } from './interest-outbox.ts';
+import { InterestTable } from './interest-table.ts';
 
 export type InterestRouting = 'route-tree' | 'split-horizon';
 
@@ -192,8 +189,10 @@ export class FederationNetwork {
         }
         const result = receiver.interest.receive(message);
         if (result.status === 'gap') {
-          this.traffic.snapshotRequests++;
-          queue.push({ to: message.from, message: result.request });
+          if (result.request) {
+            this.traffic.snapshotRequests++;
+            queue.push({ to: message.from, message: result.request });
+          }
         } else if (result.status === 'applied' && result.changed) {
           this.dirty.add(to);
         }

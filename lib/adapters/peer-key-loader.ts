@@ -1,5 +1,5 @@
+import { canonicalBotUrl } from '../domain/addresses.ts';
 import { assertPublicUrl } from '../edges/public-url.ts';
-import { canonicalBotUrl } from '../federation/addresses.ts';
 import type { KeyLoader } from '../federation/key-cache.ts';
 import { botOfKeyId, PeerKeySchema } from '../federation/peer-messages.ts';
 

@@ -50,5 +50,30 @@ export class PermanentSendError extends EchobotError {
 
 /** A dependency is briefly unavailable (a peer's key could not be fetched): the caller should retry. */
 export class UnavailableError extends EchobotError {
-  override readonly name = 'UnavailableError';
+  override readonly name: string = 'UnavailableError';
+  constructor(
+    message: string,
+    /** Sent as `Retry-After` when set. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A conditional write lost a race with a concurrent update of the same peer: retry the request. */
+export class ConcurrentUpdateError extends UnavailableError {
+  override readonly name = 'ConcurrentUpdateError';
+  constructor(message: string) {
+    super(message, 1);
+  }
+}
+
+/** No recipient of a job could be reached: the whole message is retried by the queue. */
+export class JobFailedError extends EchobotError {
+  override readonly name = 'JobFailedError';
+}
+
+/** A peer stayed unreachable for every attempt: the queue moves the job to the DLQ. */
+export class PeerUnreachableError extends EchobotError {
+  override readonly name = 'PeerUnreachableError';
 }

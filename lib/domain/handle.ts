@@ -2,7 +2,7 @@
  * A remote author's handle as members type it: `carol@other.example`, `@carol@other.example`,
  * `alice@127.0.0.1:8787`, any case. Canonical form: lower-case, no leading `@`, `nick@host[:port]`
  * where `host[:port]` is the authority of the author's server (the same grammar as
- * lib/federation/addresses.ts, repeated here because the domain imports nothing above it).
+ * lib/domain/addresses.ts, repeated here because the domain imports nothing above it).
  */
 const NICK = '[a-z0-9_](?:[a-z0-9_.-]{0,62}[a-z0-9_])?';
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';

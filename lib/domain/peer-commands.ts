@@ -3,7 +3,7 @@
  * Parsed here and joined into `Command` in commands.ts. (`FOLLOW nick@host` is parsed there; the
  * follow goes through peers or ActivityPub as lib/usecases/commands/remote-follow.ts decides.)
  */
-import { canonicalBotUrl } from '../federation/addresses.ts';
+import { canonicalBotUrl } from './addresses.ts';
 
 export type PeerCommand =
   | { kind: 'peerAdd'; url: string }

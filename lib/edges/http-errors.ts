@@ -10,6 +10,7 @@ import {
   UnavailableError,
   UnsupportedMediaTypeError,
 } from '../domain/errors.ts';
+import { SignatureError } from '../federation/http-signatures.ts';
 
 /** The one place typed errors become HTTP statuses. Anything unknown is a 500 without details. */
 export function statusOf(err: unknown): number {
@@ -21,18 +22,26 @@ export function statusOf(err: unknown): number {
   if (err instanceof PayloadTooLargeError) return 413;
   if (err instanceof UnsupportedMediaTypeError) return 415;
   if (err instanceof UnavailableError) return 503;
+  // A key that could not be fetched asks the sender to retry; every other signature fault is a 401.
+  if (err instanceof SignatureError) return err.reason === 'key_fetch_failed' ? 503 : 401;
   return 500;
 }
 
 export function errorResponse(err: unknown): APIGatewayProxyStructuredResultV2 {
   const statusCode = statusOf(err);
-  const error =
-    (statusCode < 500 || statusCode === 503) && err instanceof EchobotError ? err.message : 'internal error';
+  const shown = (statusCode < 500 || statusCode === 503) && err instanceof EchobotError;
+  const error = !shown
+    ? 'internal error'
+    : err instanceof SignatureError
+      ? `signature: ${err.reason}: ${err.message}`
+      : err.message;
+  const retryAfter = err instanceof UnavailableError ? err.retryAfterSeconds : undefined;
   return {
     statusCode,
     headers: {
       'content-type': 'application/json; charset=utf-8',
       ...(statusCode === 401 ? { 'www-authenticate': 'Bearer realm="echobot"' } : {}),
+      ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}),
     },
     body: JSON.stringify({ error }),
   };

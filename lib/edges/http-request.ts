@@ -33,3 +33,8 @@ export function publicUrlOf(event: APIGatewayProxyEventV2, publicBaseUrl: string
   const base = publicBaseUrl?.replace(/\/$/, '') ?? `https://${event.requestContext.domainName}`;
   return `${base}${event.rawPath}${query}`;
 }
+
+/** The bot's public base URL: configured, else the host the request came to. */
+export function baseUrlOf(event: Parameters<typeof publicUrlOf>[0], publicUrl: string | undefined): string {
+  return (publicUrl ?? `https://${event.requestContext.domainName}`).replace(/\/$/, '');
+}

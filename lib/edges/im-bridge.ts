@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { channelOf } from '../domain/channel.ts';
 import { BadRequestError, ForbiddenError } from '../domain/errors.ts';
-import type { InboundMessage } from '../usecases/ingest-message.ts';
+import type { InboundMessage } from '../domain/inbound-message.ts';
 import { parseJsonBody } from './json-body.ts';
 
 /*

@@ -1,5 +1,6 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import * as z from 'zod';
+import { ITEM_TYPE } from '../adapters/dynamodb/item-types.ts';
 import type { PeerControlAction, RelayedPost } from '../ports/peer-store.ts';
 
 const s = z.object({ S: z.string() });
@@ -30,12 +31,12 @@ export function peerEventFromStreamRecord(record: DynamoDBRecord): PeerStreamEve
   if (record.eventName === 'REMOVE') return undefined;
   const image = record.dynamodb?.NewImage;
   const type = image?.type?.S;
-  if (type === 'wants') {
+  if (type === ITEM_TYPE.wants) {
     const author = image?.author?.S;
     if (!author) throw new Error('malformed wants item');
     return { kind: 'wants', author };
   }
-  if (type === 'relay' && record.eventName === 'INSERT') {
+  if (type === ITEM_TYPE.relay && record.eventName === 'INSERT') {
     const r = relayImage.parse(image);
     return {
       kind: 'relay',
@@ -50,7 +51,7 @@ export function peerEventFromStreamRecord(record: DynamoDBRecord): PeerStreamEve
       },
     };
   }
-  if (type === 'peerctl' && record.eventName === 'INSERT') {
+  if (type === ITEM_TYPE.peerctl && record.eventName === 'INSERT') {
     const c = controlImage.parse(image);
     return { kind: 'control', peer: c.peer.S, action: c.action.S };
   }

@@ -1,5 +1,6 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import * as z from 'zod';
+import { ITEM_TYPE } from '../adapters/dynamodb/item-types.ts';
 import { parseChannel } from '../domain/channel.ts';
 import type { FederationTask } from '../domain/federation-task.ts';
 import type { Post } from '../domain/types.ts';
@@ -10,7 +11,7 @@ const s = z.object({ S: z.string() });
 
 /** The NewImage of a post item as DynamoDB Streams delivers it (attribute-value JSON). */
 const postImage = z.object({
-  type: z.object({ S: z.literal('post') }),
+  type: z.object({ S: z.literal(ITEM_TYPE.post) }),
   id: s,
   authorId: s,
   authorNick: s,
@@ -23,7 +24,7 @@ export function postFromStreamRecord(record: DynamoDBRecord): Post | undefined {
   if (record.eventName !== 'INSERT') return undefined;
   const image = postImage.safeParse(record.dynamodb?.NewImage);
   if (!image.success) {
-    if (record.dynamodb?.NewImage?.type?.S === 'post')
+    if (record.dynamodb?.NewImage?.type?.S === ITEM_TYPE.post)
       throw new Error(`malformed post item: ${image.error.message}`);
     return undefined;
   }
@@ -33,7 +34,7 @@ export function postFromStreamRecord(record: DynamoDBRecord): Post | undefined {
 
 /** The NewImage of a durable outbound message (`OUTMSG#...`, type=reply). */
 const outboundImage = z.object({
-  type: z.object({ S: z.literal('reply') }),
+  type: z.object({ S: z.literal(ITEM_TYPE.reply) }),
   id: s,
   channel: s,
   text: s,
@@ -43,7 +44,7 @@ const outboundImage = z.object({
 /** A new outbound-message stream record -> the message; anything else is undefined. */
 export function outboundFromStreamRecord(record: DynamoDBRecord): OutboundRecord | undefined {
   if (record.eventName !== 'INSERT') return undefined;
-  if (record.dynamodb?.NewImage?.type?.S !== 'reply') return undefined;
+  if (record.dynamodb?.NewImage?.type?.S !== ITEM_TYPE.reply) return undefined;
   const image = outboundImage.safeParse(record.dynamodb?.NewImage);
   if (!image.success) throw new Error(`malformed outbound item: ${image.error.message}`);
   const { id, channel, text, memberId } = image.data;
@@ -59,7 +60,7 @@ export function outboundFromStreamRecord(record: DynamoDBRecord): OutboundRecord
 export function federationTaskFromStreamRecord(record: DynamoDBRecord): FederationTask | undefined {
   if (record.eventName !== 'INSERT') return undefined;
   const image = record.dynamodb?.NewImage;
-  if (image?.type?.S !== 'fedtask') return undefined;
+  if (image?.type?.S !== ITEM_TYPE.fedtask) return undefined;
   const raw = image.task?.S;
   let value: unknown;
   try {

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { channelOf } from '../domain/channel.ts';
 import { BadRequestError, ForbiddenError } from '../domain/errors.ts';
-import type { InboundMessage } from '../usecases/ingest-message.ts';
+import type { InboundMessage } from '../domain/inbound-message.ts';
 
 /** Telegram puts the secret given to setWebhook in this header on every update. */
 export const TELEGRAM_SECRET_HEADER = 'x-telegram-bot-api-secret-token';

@@ -21,7 +21,7 @@
  * `hops === path.length` and `path[0] === origin`. `nextHop` refuses once `hops === maxHops`.
  */
 import * as z from 'zod';
-import { BotUrlSchema, HandleSchema, HttpUrlSchema } from './addresses.ts';
+import { BotUrlSchema, HandleSchema, HttpUrlSchema } from '../domain/addresses.ts';
 
 export const ECHOBOT_NAMESPACE = 'urn:echobot:ns#';
 export const ENVELOPE_KEY = 'echobot:envelope';

@@ -3,7 +3,7 @@
  * one of our peers or reachable through them (a route in the route table built from their
  * adverts); otherwise ActivityPub (WebFinger + Follow), which reaches any fediverse server.
  */
-import { authorityOfBot, authorityOfHandle } from './addresses.ts';
+import { authorityOfBot, authorityOfHandle } from '../domain/addresses.ts';
 import { RouteTable } from './route-table.ts';
 
 export type FollowPath = 'peers' | 'activitypub';

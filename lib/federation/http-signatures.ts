@@ -7,8 +7,8 @@
  * which node:crypto does natively. Fedify (@fedify/fedify) implements the same draft plus
  * RFC 9421 with "double-knocking", but it is a whole framework (document loaders, JSON-LD,
  * Temporal, its own key model) for what is ~250 lines here; pulling it in would grow every
- * Lambda bundle and hide the rejection reasons the router maps to HTTP statuses. Revisit if we
- * must *send* RFC 9421 signatures to servers that stop accepting the cavage draft.
+ * Lambda bundle and hide the rejection reasons the router maps to HTTP statuses. RFC 9421
+ * lives next door (lib/federation/rfc9421.ts), built on `structured-headers`.
  *
  * Clock window (defaults, both configurable): a Date at most 1 hour old and at most 5 minutes
  * in the future. Mastodon accepts 12 hours past / 1 hour future, but every sender we know of
@@ -22,6 +22,7 @@
  * digest) happens before the key is fetched, so a hostile request never costs a network call.
  */
 import { createHash, createPublicKey, createSign, createVerify } from 'node:crypto';
+import { EchobotError } from '../domain/errors.ts';
 
 export type SignatureErrorReason =
   /** The Signature header, or a header it lists or that must be signed, is absent from the request. */
@@ -40,7 +41,8 @@ export type SignatureErrorReason =
   | 'key_fetch_failed'
   | 'bad_signature';
 
-export class SignatureError extends Error {
+/** Statuses: `key_fetch_failed` is a 503 (retry later), the rest 401 (lib/edges/http-errors.ts). */
+export class SignatureError extends EchobotError {
   override readonly name = 'SignatureError';
   readonly reason: SignatureErrorReason;
 
@@ -48,11 +50,6 @@ export class SignatureError extends Error {
     super(message, options);
     this.reason = reason;
   }
-}
-
-/** HTTP status the inbox should answer with: 503 asks the sender to retry, the rest are 401. */
-export function signatureErrorStatus(reason: SignatureErrorReason): 401 | 503 {
-  return reason === 'key_fetch_failed' ? 503 : 401;
 }
 
 export interface ParsedSignature {
@@ -277,8 +274,14 @@ export type FetchKey = (keyId: string, options: { refresh: boolean }) => Promise
 
 export interface VerifyRequestInput {
   method: string;
-  /** Path with query string, exactly as received. */
-  path: string;
+  /** Path with query string, exactly as received; ignored when `url` is given. */
+  path?: string;
+  /**
+   * The URL the request was addressed to, as its sender saw it: the public base URL, path and
+   * query. When given, its host is the signed `host` and its path the `(request-target)`,
+   * whatever Host header arrived (a CDN or proxy in front of a Function URL rewrites it).
+   */
+  url?: string;
   /** Request headers with lower-cased names. */
   headers: Readonly<Record<string, string | undefined>>;
   body?: Body | null;
@@ -356,14 +359,44 @@ async function getKey(fetchKey: FetchKey, keyId: string, refresh: boolean): Prom
 }
 
 /**
- * Verifies a signed request. Resolves with the key id and its owner, or rejects with a
- * SignatureError naming the reason. A signature that fails with a cached key is retried once
- * with a freshly fetched key (the sender may have rotated it).
+ * RSASSA-PKCS1-v1_5 SHA-256 over `base` with the key `keyId` names (both schemes use it; an
+ * RSA key allows nothing else). A signature that fails with a cached key is retried once with a
+ * freshly fetched key (the sender may have rotated it).
+ */
+export async function verifyWithRefetch(
+  fetchKey: FetchKey,
+  keyId: string,
+  base: string,
+  signature: Buffer,
+): Promise<VerifiedRequest> {
+  const first = await getKey(fetchKey, keyId, false);
+  if (verifyWith(first.publicKeyPem, base, signature)) return { keyId, actorId: first.actorId };
+  if (first.fromCache === false) throw new SignatureError('bad_signature', 'signature does not verify');
+  const fresh = await getKey(fetchKey, keyId, true);
+  if (verifyWith(fresh.publicKeyPem, base, signature)) return { keyId, actorId: fresh.actorId };
+  throw new SignatureError('bad_signature', 'signature does not verify, even with a refetched key');
+}
+
+/**
+ * Verifies a draft-cavage signed request. Resolves with the key id and its owner, or rejects
+ * with a SignatureError naming the reason. Inbound requests go through `verifySignedRequest`
+ * (lib/federation/verify-signature.ts), which picks this or RFC 9421.
  */
 export async function verifyRequest(input: VerifyRequestInput): Promise<VerifiedRequest> {
   const headers = new Map<string, string>();
+  let path = input.path ?? '/';
   for (const [name, value] of Object.entries(input.headers)) {
     if (value !== undefined) headers.set(name.toLowerCase(), value);
+  }
+  if (input.url !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(input.url);
+    } catch (cause) {
+      throw new SignatureError('bad_format', `not a URL: ${input.url}`, { cause });
+    }
+    headers.set('host', url.host);
+    path = `${url.pathname}${url.search}`;
   }
   const parsed = parseSignatureHeader(signatureValue(headers));
   if (parsed.algorithm !== undefined && !ACCEPTED_ALGORITHMS.includes(parsed.algorithm)) {
@@ -381,7 +414,7 @@ export async function verifyRequest(input: VerifyRequestInput): Promise<Verified
       throw new SignatureError('missing_header', `no ${name} header`);
     }
   }
-  const base = signingString(parsed.headers, input.method, input.path, (n) => headers.get(n), parsed);
+  const base = signingString(parsed.headers, input.method, path, (n) => headers.get(n), parsed);
   checkDate(
     headers.get('date') ?? '',
     parsed,
@@ -392,14 +425,5 @@ export async function verifyRequest(input: VerifyRequestInput): Promise<Verified
   const digest = headers.get('digest');
   if (digest !== undefined) checkDigest(digest, body ?? '');
 
-  const first = await getKey(input.fetchKey, parsed.keyId, false);
-  if (verifyWith(first.publicKeyPem, base, parsed.signature)) {
-    return { keyId: parsed.keyId, actorId: first.actorId };
-  }
-  if (first.fromCache === false) throw new SignatureError('bad_signature', 'signature does not verify');
-  const fresh = await getKey(input.fetchKey, parsed.keyId, true);
-  if (verifyWith(fresh.publicKeyPem, base, parsed.signature)) {
-    return { keyId: parsed.keyId, actorId: fresh.actorId };
-  }
-  throw new SignatureError('bad_signature', 'signature does not verify, even with a refetched key');
+  return verifyWithRefetch(input.fetchKey, parsed.keyId, base, parsed.signature);
 }

@@ -1,5 +1,7 @@
 /**
- * Interest registration messages and the sender side of one interest stream (this bot -> one peer).
+ * Interest registration messages between peer bots. The rules that apply them are production's
+ * (`decideInterest` and `shouldRegister` in lib/usecases/peer-inbound.ts and peer-outbound.ts); the bench's in-memory
+ * model (bench/federation/interest-table.ts) runs the same rules.
  *
  * Encoding: exact deltas with a snapshot on a gap, not a Bloom filter. Why:
  * - Exact sets mean no false positives: a relay never forwards a post nobody asked for, which is
@@ -25,7 +27,7 @@
  * The receiver must check that `from` is the peer that signed the request.
  */
 import * as z from 'zod';
-import { BotUrlSchema, HandleSchema } from './addresses.ts';
+import { BotUrlSchema, HandleSchema } from '../domain/addresses.ts';
 
 export const MAX_AUTHORS_PER_MESSAGE = 50_000;
 
@@ -76,50 +78,5 @@ export function authorsCarried(message: InterestMessage): number {
       return message.full.length;
     case 'interest-snapshot-request':
       return 0;
-  }
-}
-
-/** The sender side of one stream: remembers what it registered and numbers its messages. */
-export class InterestOutbox {
-  readonly from: string;
-  readonly epoch: string;
-  private seq = 0;
-  private sent = new Set<string>();
-
-  constructor(from: string, epoch: string) {
-    this.from = from;
-    this.epoch = epoch;
-  }
-
-  get registered(): ReadonlySet<string> {
-    return this.sent;
-  }
-
-  /** The message that moves the peer's view to `next`, or null when nothing changed. */
-  update(next: ReadonlySet<string>): InterestUpdate | null {
-    if (this.seq === 0) return this.snapshotOf(next);
-    const add = [...next].filter((a) => !this.sent.has(a)).sort();
-    const remove = [...this.sent].filter((a) => !next.has(a)).sort();
-    if (add.length === 0 && remove.length === 0) return null;
-    this.seq += 1;
-    this.sent = new Set(next);
-    return { type: 'interest-delta', from: this.from, epoch: this.epoch, seq: this.seq, add, remove };
-  }
-
-  /** A full snapshot of what is registered now (the answer to a snapshot request). */
-  snapshot(): InterestSnapshot {
-    return this.snapshotOf(this.sent);
-  }
-
-  private snapshotOf(next: ReadonlySet<string>): InterestSnapshot {
-    this.seq += 1;
-    this.sent = new Set(next);
-    return {
-      type: 'interest-snapshot',
-      from: this.from,
-      epoch: this.epoch,
-      seq: this.seq,
-      full: [...next].sort(),
-    };
   }
 }

@@ -1,10 +1,10 @@
 /**
  * What echobots say to each other on `POST /federation/peer` (signed with the bot key; see
- * lib/usecases/routes/peer-routes.ts): interest messages (interest.ts), route adverts
+ * lib/drivers/routes/peer-routes.ts): interest messages (interest.ts), route adverts
  * (route-table.ts) and posts wrapped in the multi-hop envelope (envelope.ts).
  */
 import * as z from 'zod';
-import { authorityOfBot, authorityOfHandle, HandleSchema, HttpUrlSchema } from './addresses.ts';
+import { authorityOfBot, authorityOfHandle, HandleSchema, HttpUrlSchema } from '../domain/addresses.ts';
 import { EnvelopeSchema } from './envelope.ts';
 import { InterestMessageSchema } from './interest.ts';
 import { RouteAdvertSchema } from './route-table.ts';

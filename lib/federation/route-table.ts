@@ -8,7 +8,8 @@
  * (`nick@host`), each bot can instead register interest in an author only with its next hop toward
  * that author's bot. Those next hops form a shortest-path tree rooted at the origin, so a post
  * travels down that tree and reaches every interested bot exactly once (reverse-path forwarding,
- * as in DVMRP). When no route is known, interest falls back to split horizon (see InterestTable).
+ * as in DVMRP). When no route is known, interest falls back to split horizon (see `shouldRegister`
+ * in lib/usecases/peer-inbound.ts and peer-outbound.ts).
  *
  * Adverts are full tables (`authority -> distance`), sent to a peer only when they change, with
  * split horizon: routes learnt from a peer are not advertised back to it. Infinity is 16, the
@@ -22,7 +23,7 @@
  * re-registered along the new next hops, so posts take the live route instead of waiting.
  */
 import * as z from 'zod';
-import { authorityOfBot, BotUrlSchema } from './addresses.ts';
+import { authorityOfBot, BotUrlSchema } from '../domain/addresses.ts';
 import { HOP_LIMIT_CEILING } from './envelope.ts';
 
 export const ROUTE_INFINITY = HOP_LIMIT_CEILING;

@@ -1,9 +1,4 @@
-/** What the peer network keeps in the table (lib/adapters/dynamo-peer-items.ts). */
-
-/** A conditional write lost a race with a concurrent update of the same peer: retry the request. */
-export class ConcurrentUpdateError extends Error {
-  override readonly name = 'ConcurrentUpdateError';
-}
+/** What the peer network keeps in the table (lib/adapters/dynamodb/dynamo-peer-store.ts). */
 
 export type PeerSource = 'config' | 'admin' | 'inbound';
 

@@ -30,7 +30,7 @@ export type Mutation =
   | FederationMutation
   | PeerMutation;
 
-/** The SMS-safety changes (lib/adapters/dynamo-safety-items.ts writes them). */
+/** The SMS-safety changes (lib/adapters/dynamodb/dynamo-sms-safety.ts writes them). */
 export type SafetyMutation =
   /** Counts one post in the member's hour window (`YYYY-MM-DDTHH`, UTC); fails with `rate-limited` at `limit`. */
   | { kind: 'countPost'; memberId: string; hour: string; limit: number }
@@ -50,7 +50,7 @@ export type RelationKind = 'follow' | 'unfollow' | 'off' | 'block';
 /** A relation kind -> the ids on the other side. */
 export type Relations = Record<RelationKind, Set<string>>;
 
-/** The command set's changes (written by lib/adapters/dynamo-member-items.ts). */
+/** The command set's changes (written by lib/adapters/dynamodb/member-items.ts). */
 export type MemberMutation =
   | { kind: 'setRelation'; relation: RelationKind; authorId: string; memberId: string; on: boolean }
   /** `OFF` / `ON`: all delivery for this member. */
@@ -62,14 +62,14 @@ export type MemberMutation =
   | { kind: 'removeMember'; member: Member; ban: boolean }
   | { kind: 'setMode'; mode: BotMode };
 
-/** Federation's changes (written by lib/adapters/dynamo-federation.ts). */
+/** Federation's changes (written by lib/adapters/dynamodb/dynamo-federation-store.ts). */
 export type FederationMutation =
   /** A member follows (or stops following) a remote author by handle. */
   | { kind: 'setRemoteFollow'; handle: string; memberId: string; following: boolean }
   /** Work for the open web (lib/domain/federation-task.ts); the stream turns it into a job. */
   | { kind: 'putFederationTask'; task: FederationTask };
 
-/** The peer network's changes (written by lib/adapters/dynamo-peer-items.ts). */
+/** The peer network's changes (written by lib/adapters/dynamodb/dynamo-peer-store.ts). */
 export type PeerMutation =
   /** A member follows (or stops following) a remote author `nick@host`: the interest peers are told. */
   | { kind: 'followRemote'; memberId: string; handle: string }

@@ -1,5 +1,5 @@
 import { splitChannel } from '../domain/channel.ts';
-import { PermanentSendError } from '../domain/errors.ts';
+import { JobFailedError, PermanentSendError } from '../domain/errors.ts';
 import type { FederationTask } from '../domain/federation-task.ts';
 import { stillDeliverable } from '../domain/recipients.ts';
 import type { DeliveryJob, OutboundMessage, Recipient } from '../domain/types.ts';
@@ -10,6 +10,7 @@ import type { EchoCounter } from '../ports/stats.ts';
 import type { Store } from '../ports/store.ts';
 import { deliverPeerJob, type PeerDeliverDeps } from './deliver-peer.ts';
 import { recordOptOut } from './record-opt-out.ts';
+import { type RetryDelay, retryDelaySeconds } from './retry-delay.ts';
 import type { SmsGate } from './sms-gate.ts';
 
 export interface DeliverDeps {
@@ -31,11 +32,6 @@ export interface DeliverDeps {
   peers?: PeerDeliverDeps;
 }
 
-export interface RetryDelay {
-  baseSeconds: number;
-  maxSeconds: number;
-}
-
 export interface DeliverOutcome {
   sent: number;
   /** Recipients no longer deliverable (opted out, left) at send time. */
@@ -50,21 +46,8 @@ export interface DeliverOutcome {
   overBudget?: number;
 }
 
-/** Thrown when no recipient of a job could be reached: the whole message is retried by the queue. */
-export class JobFailedError extends Error {
-  override readonly name = 'JobFailedError';
-}
-
 /** Parallel sends per job: enough to hide provider latency, few enough to stay polite. */
 const CONCURRENCY = 8;
-
-/** Delay before the n-th retry of a job's failed part: 30 s doubling, capped at SQS's 15 min. */
-export function retryDelaySeconds(
-  attempt: number,
-  delay: RetryDelay = { baseSeconds: 30, maxSeconds: 900 },
-): number {
-  return Math.min(delay.maxSeconds, 900, delay.baseSeconds * 2 ** Math.max(0, attempt - 1));
-}
 
 /**
  * Sends one job's echoes. Opt-outs are re-checked at send time. If some recipients fail,

@@ -1,9 +1,9 @@
-import { PermanentSendError } from '../domain/errors.ts';
+import { PeerUnreachableError, PermanentSendError } from '../domain/errors.ts';
 import type { DeliveryJob } from '../domain/types.ts';
 import type { PeerSender } from '../ports/peer-sender.ts';
 import type { PeerStore } from '../ports/peer-store.ts';
 import type { JobQueue } from '../ports/queue.ts';
-import { type RetryDelay, retryDelaySeconds } from './deliver-job.ts';
+import { type RetryDelay, retryDelaySeconds } from './retry-delay.ts';
 
 export interface PeerDeliverDeps {
   sender: PeerSender;
@@ -11,11 +11,6 @@ export interface PeerDeliverDeps {
   store?: PeerStore;
   /** Attempts before a job is given up to the dead-letter queue; default 12 (about 2.5 h at the default backoff). */
   maxAttempts?: number;
-}
-
-/** Thrown when a peer stayed unreachable for every attempt: the queue moves the job to the DLQ. */
-export class PeerUnreachableError extends Error {
-  override readonly name = 'PeerUnreachableError';
 }
 
 export const DEFAULT_PEER_ATTEMPTS = 12;

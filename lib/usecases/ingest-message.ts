@@ -1,48 +1,13 @@
 import { parseCommand } from '../domain/commands.ts';
-import { REPLIES } from '../domain/format.ts';
-import { MEMBER_REPLIES } from '../domain/member-replies.ts';
-import { SAFETY_REPLIES } from '../domain/safety-replies.ts';
+import type { InboundMessage } from '../domain/inbound-message.ts';
+import { REPLIES } from '../domain/replies/core.ts';
+import { MEMBER_REPLIES } from '../domain/replies/member.ts';
+import { SAFETY_REPLIES } from '../domain/replies/safety.ts';
 import { cleanText } from '../domain/text.ts';
-import type { Channel } from '../domain/types.ts';
-import type { FederationStore } from '../ports/federation.ts';
-import type { Mutation, Store } from '../ports/store.ts';
+import type { Mutation } from '../ports/store.ts';
 import { answersWhileOptedOut, decide } from './commands/index.ts';
-import type { PeerCommandDeps } from './commands/peers.ts';
 import { postRateLimit } from './commands/post.ts';
-
-/** One message as every provider edge hands it over. */
-export interface InboundMessage {
-  /** `twilio`, `telegram`, ... : with `messageId` it makes the de-duplication key. */
-  provider: string;
-  messageId: string;
-  channel: Channel;
-  text: string;
-  /**
-   * `inline`: the edge answers in the webhook response (Twilio's TwiML). `queue`: the reply is a
-   * durable outbound item committed with the de-duplication record and sent by the deliver function.
-   */
-  replyBy?: 'inline' | 'queue';
-  /** An IM bridge's callback URL for this sender, already checked to be public. */
-  callback?: string;
-}
-
-export interface IngestDeps {
-  store: Store;
-  /** The bot's public base URL; post ids are URLs under it. */
-  baseUrl: string;
-  now: () => Date;
-  newId: () => string;
-  /** Channels allowed to run operators' commands (`ECHOBOT_ADMINS`); none when absent. */
-  admins?: readonly Channel[];
-  /** `ECHOBOT_POST_RATE_LIMIT`: posts per member per UTC hour; default 30, 0 = no limit. */
-  postRateLimit?: number;
-  /** `ECHOBOT_SMS_DAILY_BUDGET`: when today's SMS parts reached it, a post's author is told (once a day). */
-  smsDailyBudget?: number;
-  /** Remote follows (ActivityPub); absent = this bot does not federate (remote FOLLOW and D are answered so). */
-  federation?: Pick<FederationStore, 'isFollowingRemote'>;
-  /** The peer network (PEER commands, FOLLOW nick@host through peers); absent = no peers. */
-  peers?: PeerCommandDeps;
-}
+import type { IngestDeps } from './ingest-deps.ts';
 
 export interface IngestResult {
   /** What to answer the sender, if anything. */

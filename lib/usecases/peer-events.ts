@@ -1,5 +1,5 @@
 import type { PeerStreamEvent } from '../edges/peer-stream-records.ts';
-import { handleRelayed, onControl, type PeerNetworkDeps, syncAuthor } from './peer-network.ts';
+import { handleRelayed, onControl, type PeerNetworkDeps, syncAuthor } from './peer-outbound.ts';
 
 /** One peer-network stream record, as the fanout function handles it. */
 export async function onPeerEvent(deps: PeerNetworkDeps, event: PeerStreamEvent): Promise<void> {

@@ -1,5 +1,5 @@
 import { isQuiet, quietEndsAt } from '../domain/quiet-hours.ts';
-import { BUDGET_ALERT } from '../domain/safety-replies.ts';
+import { BUDGET_ALERT } from '../domain/replies/safety.ts';
 import { countSms, fitSms } from '../domain/sms-segments.ts';
 import type { OutboundMessage, Recipient } from '../domain/types.ts';
 import type { Metrics } from '../ports/metrics.ts';

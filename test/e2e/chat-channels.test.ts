@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imSignedHeaders } from '../../lib/edges/im-bridge.ts';
+import { startFakeImBridge } from '../fakes/fake-im-bridge.ts';
+import { startFakeTelegram } from '../fakes/fake-telegram.ts';
 import { postIm, postTelegram, telegramText } from '../support/chat-clients.ts';
-import { startFakeImBridge } from '../support/fake-im-bridge.ts';
-import { startFakeTelegram } from '../support/fake-telegram.ts';
 import { type LocalBot, startLocalBot } from '../support/local-bot.ts';
 
 const TG_SECRET = 'tg-secret-token_123';

@@ -1,14 +1,14 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DynamoFederationStore } from '../../lib/adapters/dynamo-federation.ts';
+import { DynamoFederationStore } from '../../lib/adapters/dynamodb/dynamo-federation-store.ts';
 import { newId } from '../../lib/domain/ids.ts';
+import { createHttpApp } from '../../lib/drivers/http-app.ts';
 import { generateBotKeyPair } from '../../lib/federation/bot-keys.ts';
 import { createSafeFetch } from '../../lib/federation/safe-fetch.ts';
-import { createHttpApp } from '../../lib/usecases/http-app.ts';
 import { localContext } from '../../local/lambda-context.ts';
+import { startFakeFediverse } from '../fakes/fake-fediverse.ts';
+import { TOKEN } from '../fakes/function-url-event.ts';
 import { freshTable } from '../support/aws-local.ts';
-import { startFakeFediverse } from '../support/fake-fediverse.ts';
-import { TOKEN } from '../support/function-url-event.ts';
 import { AP_TARGET_NICK, activityPubRoute } from './support/activitypub-route.ts';
 import { IM_SECRET, INBOUND_ROUTES, TELEGRAM_SECRET } from './support/inbound-routes.ts';
 

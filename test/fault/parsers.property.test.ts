@@ -6,16 +6,16 @@ import { parseCommand } from '../../lib/domain/commands.ts';
 import { EchobotError } from '../../lib/domain/errors.ts';
 import { newId } from '../../lib/domain/ids.ts';
 import { cleanText } from '../../lib/domain/text.ts';
+import { createHttpApp } from '../../lib/drivers/http-app.ts';
 import { parseJobMessage } from '../../lib/edges/job-message.ts';
 import { postFromStreamRecord } from '../../lib/edges/stream-records.ts';
 import { parseTwilioSms } from '../../lib/edges/twilio.ts';
 import { readEnvelope } from '../../lib/federation/envelope.ts';
 import { parseSignatureHeader, SignatureError } from '../../lib/federation/http-signatures.ts';
 import { InterestMessageSchema } from '../../lib/federation/interest.ts';
-import { createHttpApp } from '../../lib/usecases/http-app.ts';
 import { localContext } from '../../local/lambda-context.ts';
+import { functionUrlEvent, TOKEN } from '../fakes/function-url-event.ts';
 import { freshTable } from '../support/aws-local.ts';
-import { functionUrlEvent, TOKEN } from '../support/function-url-event.ts';
 
 /** Hostile strings: control characters, lone surrogates, RTL marks, emoji, huge repeats. */
 const hostile = fc.oneof(

@@ -27,6 +27,7 @@ describe('echobot CDK context', () => {
       botKeyParam: DEFAULT_BOT_KEY_PARAM,
       logLevel: 'INFO',
       relay: false,
+      authorizedFetch: false,
     });
     expect(cdkJsonContext().twilioAuthTokenParam).toBe(DEFAULT_TWILIO_AUTH_TOKEN_PARAM);
   });
@@ -64,6 +65,7 @@ describe('echobot CDK context', () => {
         admins: '+15550001111, telegram:42',
         peers: 'https://b.example, https://c.example',
         relay: true,
+        authorizedFetch: true,
       },
     });
     const template = Template.fromStack(stack);
@@ -78,6 +80,7 @@ describe('echobot CDK context', () => {
         ECHOBOT_ADMINS: '+15550001111,telegram:42',
         ECHOBOT_PEERS: 'https://b.example,https://c.example',
         ECHOBOT_RELAY: '1',
+        ECHOBOT_AUTHORIZED_FETCH: '1',
       }),
     });
     // The peer network runs in all three functions: same identity, peers and key everywhere.

@@ -161,6 +161,8 @@ describe('EchobotStack', () => {
             PUBLIC_URL: Match.absent(),
             // No admins unless the operator names them (CDK context "admins").
             ECHOBOT_ADMINS: Match.absent(),
+            // Actor and object documents stay public unless context "authorizedFetch" is true.
+            ECHOBOT_AUTHORIZED_FETCH: Match.absent(),
           },
         },
         MemorySize: 512,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoFederationStore } from '../../lib/adapters/dynamo-federation.ts';
+import { DynamoFederationStore } from '../../lib/adapters/dynamodb/dynamo-federation-store.ts';
 import { notConfigured } from '../../lib/adapters/not-configured-sender.ts';
 import type { DeliveryJob, Member } from '../../lib/domain/types.ts';
 import { generateBotKeyPair } from '../../lib/federation/bot-keys.ts';
@@ -8,14 +8,15 @@ import { createSafeFetch } from '../../lib/federation/safe-fetch.ts';
 import type { JobQueue } from '../../lib/ports/queue.ts';
 import { remoteDirect } from '../../lib/usecases/commands/remote-direct.ts';
 import { remoteFollow } from '../../lib/usecases/commands/remote-follow.ts';
-import { deliverJob, retryDelaySeconds } from '../../lib/usecases/deliver-job.ts';
+import { deliverJob } from '../../lib/usecases/deliver-job.ts';
 import {
   fanoutFederationTask,
   fanoutToRemoteFollowers,
 } from '../../lib/usecases/federation/fanout-federation.ts';
 import { runFederationTask, type TaskRunnerDeps } from '../../lib/usecases/federation/run-task.ts';
+import { retryDelaySeconds } from '../../lib/usecases/retry-delay.ts';
+import { type FakeFediverse, startFakeFediverse } from '../fakes/fake-fediverse.ts';
 import { freshTable } from '../support/aws-local.ts';
-import { type FakeFediverse, startFakeFediverse } from '../support/fake-fediverse.ts';
 
 const BASE = 'https://bot.example';
 const senders = {

@@ -1,15 +1,15 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoFederationStore } from '../../lib/adapters/dynamo-federation.ts';
-import { DynamoTimeline } from '../../lib/adapters/dynamo-timeline.ts';
+import { DynamoFederationStore } from '../../lib/adapters/dynamodb/dynamo-federation-store.ts';
+import { DynamoTimeline } from '../../lib/adapters/dynamodb/dynamo-timeline.ts';
 import { newId } from '../../lib/domain/ids.ts';
+import { createHttpApp } from '../../lib/drivers/http-app.ts';
 import { generateBotKeyPair } from '../../lib/federation/bot-keys.ts';
 import { createSafeFetch } from '../../lib/federation/safe-fetch.ts';
-import { createHttpApp } from '../../lib/usecases/http-app.ts';
 import { localContext } from '../../local/lambda-context.ts';
+import { type FakeFediverse, startFakeFediverse } from '../fakes/fake-fediverse.ts';
+import { DOMAIN, functionUrlEvent, TOKEN, twilioEvent } from '../fakes/function-url-event.ts';
 import { freshTable } from '../support/aws-local.ts';
-import { type FakeFediverse, startFakeFediverse } from '../support/fake-fediverse.ts';
-import { DOMAIN, functionUrlEvent, TOKEN, twilioEvent } from '../support/function-url-event.ts';
 import { messageSid } from '../support/twilio-phone.ts';
 
 const BASE = `https://${DOMAIN}`;

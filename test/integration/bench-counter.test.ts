@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { AwsCallCounter, callsOf } from '../../bench/support/aws-counter.ts';
-import { DynamoStore } from '../../lib/adapters/dynamo-store.ts';
+import { DynamoStore } from '../../lib/adapters/dynamodb/dynamo-store.ts';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import { fanoutPost } from '../../lib/usecases/fanout-post.ts';
 import { freshQueue, freshTable } from '../support/aws-local.ts';

@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImBridgeSender } from '../../lib/adapters/im-bridge-sender.ts';
@@ -6,8 +5,9 @@ import { SesEmailSender } from '../../lib/adapters/ses-email-sender.ts';
 import { TelegramSender } from '../../lib/adapters/telegram-sender.ts';
 import { PermanentSendError } from '../../lib/domain/errors.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
-import { startFakeImBridge } from '../support/fake-im-bridge.ts';
-import { startFakeTelegram } from '../support/fake-telegram.ts';
+import { startFakeImBridge } from '../fakes/fake-im-bridge.ts';
+import { startFakeSes } from '../fakes/fake-ses.ts';
+import { startFakeTelegram } from '../fakes/fake-telegram.ts';
 
 const TOKEN = '999:secret-bot-token';
 let telegram: Awaited<ReturnType<typeof startFakeTelegram>>;
@@ -115,25 +115,10 @@ describe('ImBridgeSender against a loopback bridge', () => {
 
 describe('SesEmailSender against a loopback SES v2 endpoint', () => {
   it('sends one SendEmail from the configured address, and maps MessageRejected to a refusal', async () => {
-    const calls: Array<{ path: string; body: unknown }> = [];
-    const server = createServer(async (req, res) => {
-      let body = '';
-      for await (const chunk of req) body += String(chunk);
-      const json: unknown = JSON.parse(body);
-      calls.push({ path: req.url ?? '', body: json });
-      if (body.includes('reject@')) {
-        res.writeHead(400, { 'content-type': 'application/json', 'x-amzn-errortype': 'MessageRejected' });
-        res.end(JSON.stringify({ message: 'Email address is not verified.' }));
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ MessageId: 'm-1' }));
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
+    const fake = await startFakeSes();
+    const calls = fake.calls;
     try {
-      const ses = new SESv2Client({ ...LOCAL_AWS, endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 });
+      const ses = new SESv2Client({ ...LOCAL_AWS, endpoint: fake.endpoint, maxAttempts: 1 });
       const sender = new SesEmailSender(ses, 'bot@mail.example.org');
       await sender.send({
         channel: 'email:ann@example.com',
@@ -157,7 +142,7 @@ describe('SesEmailSender against a loopback SES v2 endpoint', () => {
       );
       expect(err).toMatchObject({ reason: 'rejected' });
     } finally {
-      await new Promise<void>((r) => server.close(() => r()));
+      await fake.stop();
     }
   });
 });

@@ -5,7 +5,7 @@ import { createRouter } from '../../lib/edges/http-router.ts';
 import { verifyTwilioSignature } from '../../lib/edges/twilio.ts';
 import { ConsoleFeed } from '../../local/console/console-feed.ts';
 import { consoleRoutes } from '../../local/console/console-routes.ts';
-import { functionUrlEvent } from '../support/function-url-event.ts';
+import { functionUrlEvent } from '../fakes/function-url-event.ts';
 
 /** A loopback stand-in for the node's webhook routes: records what the console sends. */
 let server: Server;

@@ -1,16 +1,16 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, describe, expect, it } from 'vitest';
-import { idempotencyStore } from '../../lib/adapters/idempotency-store.ts';
+import { idempotencyStore } from '../../lib/adapters/dynamodb/idempotency-store.ts';
 import { notConfigured } from '../../lib/adapters/not-configured-sender.ts';
 import { SnsSmsSender } from '../../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import type { DeliveryJob, Member } from '../../lib/domain/types.ts';
-import { retryDelaySeconds } from '../../lib/usecases/deliver-job.ts';
-import { createDeliverHandler } from '../../lib/usecases/deliver-queue.ts';
+import { createDeliverHandler } from '../../lib/drivers/deliver-queue.ts';
+import { retryDelaySeconds } from '../../lib/usecases/retry-delay.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
 import { localContext } from '../../local/lambda-context.ts';
+import { startFakeSns } from '../fakes/fake-sns.ts';
 import { freshQueue, freshTable } from '../support/aws-local.ts';
-import { startFakeSns } from '../support/fake-sns.ts';
 import { seedMembers } from '../support/members.ts';
 import { countCommands, receiveAll, sqsEvent } from '../support/sqs-helpers.ts';
 

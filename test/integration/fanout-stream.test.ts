@@ -6,8 +6,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import { RECIPIENTS_PER_JOB } from '../../lib/domain/recipients.ts';
-import type { Post } from '../../lib/domain/types.ts';
-import { createFanoutHandler } from '../../lib/usecases/fanout-stream.ts';
+import type { DeliveryJob, Post } from '../../lib/domain/types.ts';
+import { createFanoutHandler } from '../../lib/drivers/fanout-stream.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
 import { startStreamPoller } from '../../local/stream-poller.ts';
 import { freshQueue, freshTable } from '../support/aws-local.ts';
@@ -56,7 +56,10 @@ const post = (id: string, authorId: string, authorNick: string, text: string): P
 });
 
 describe('stream -> fanout -> SQS (DynamoDB Local stream, fauxqs)', () => {
-  it('turns one post into batched jobs for every member but the author and those who unfollowed', async () => {
+  // Seeding 251 members takes ~25 s when the machine is busy: room beyond the 30 s default.
+  it('turns one post into batched jobs for every member but the author and those who unfollowed', {
+    timeout: 120_000,
+  }, async () => {
     const p = await pipeline();
     const members = await seedMembers(p.store, 251);
     const [author, quitter, stopped] = members;
@@ -75,8 +78,13 @@ describe('stream -> fanout -> SQS (DynamoDB Local stream, fauxqs)', () => {
       .slice(3)
       .map((m) => m.id)
       .sort();
-    const jobs = await eventually(
-      async () => (await receiveAll(p.sqs, p.queueUrl)).map((j) => j.job),
+    // Each poll receives (and hides) what is visible, so the polls add up what they got.
+    const jobs: DeliveryJob[] = [];
+    await eventually(
+      async () => {
+        jobs.push(...(await receiveAll(p.sqs, p.queueUrl)).map((j) => j.job));
+        return jobs;
+      },
       (got) => got.flatMap((j) => j.recipients).length >= expected.length,
       'all jobs to be queued',
     );

@@ -1,11 +1,11 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../lib/domain/ids.ts';
-import { createHttpApp } from '../../lib/usecases/http-app.ts';
+import { createHttpApp } from '../../lib/drivers/http-app.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { twimlMessages } from '../../local/twilio-carrier.ts';
+import { DOMAIN, functionUrlEvent, TOKEN, twilioEvent } from '../fakes/function-url-event.ts';
 import { freshTable } from '../support/aws-local.ts';
-import { DOMAIN, functionUrlEvent, TOKEN, twilioEvent } from '../support/function-url-event.ts';
 import { messageSid } from '../support/twilio-phone.ts';
 
 async function app() {

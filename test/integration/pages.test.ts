@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoStats } from '../../lib/adapters/dynamo-stats.ts';
-import { DynamoTimeline } from '../../lib/adapters/dynamo-timeline.ts';
+import { DynamoStats } from '../../lib/adapters/dynamodb/dynamo-stats.ts';
+import { DynamoTimeline } from '../../lib/adapters/dynamodb/dynamo-timeline.ts';
 import { newId } from '../../lib/domain/ids.ts';
+import { createHttpApp } from '../../lib/drivers/http-app.ts';
 import { noPeers } from '../../lib/ports/peers.ts';
-import { createHttpApp } from '../../lib/usecases/http-app.ts';
 import { localContext } from '../../local/lambda-context.ts';
+import { DOMAIN, functionUrlEvent, TOKEN, twilioEvent } from '../fakes/function-url-event.ts';
 import { parseAtom } from '../support/atom.ts';
 import { freshTable } from '../support/aws-local.ts';
-import { DOMAIN, functionUrlEvent, TOKEN, twilioEvent } from '../support/function-url-event.ts';
 
 const BASE = `https://${DOMAIN}`;
 const ADMIN = 'operator-token-123';

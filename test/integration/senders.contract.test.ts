@@ -1,54 +1,101 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { ImBridgeSender } from '../../lib/adapters/im-bridge-sender.ts';
 import { OutboxSender, readOutbox } from '../../lib/adapters/outbox-sender.ts';
+import { SesEmailSender } from '../../lib/adapters/ses-email-sender.ts';
 import { SnsSmsSender } from '../../lib/adapters/sns-sms-sender.ts';
+import { TelegramSender } from '../../lib/adapters/telegram-sender.ts';
 import { PermanentSendError } from '../../lib/domain/errors.ts';
-import type { Sender } from '../../lib/ports/sender.ts';
+import type { Channel } from '../../lib/domain/types.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
-import { startFakeSns } from '../support/fake-sns.ts';
-
-interface Harness {
-  sender: Sender;
-  /** What the far end received, as [to, text] pairs. */
-  received(): Promise<Array<[string, string]>>;
-}
-
-function senderContract(name: string, make: () => Promise<Harness>) {
-  describe(`Sender contract: ${name}`, () => {
-    it('delivers each message once, to the channel’s address, with the text as given', async () => {
-      const h = await make();
-      await h.sender.send({
-        channel: 'sms:+15550001111',
-        text: 'alice: héllo 👋',
-        kind: 'echo',
-        postId: 'p1',
-      });
-      await h.sender.send({ channel: 'sms:+15550002222', text: 'welcome', kind: 'reply' });
-      expect(await h.received()).toEqual([
-        ['+15550001111', 'alice: héllo 👋'],
-        ['+15550002222', 'welcome'],
-      ]);
-    });
-  });
-}
+import { senderContract } from '../contracts/sender.ts';
+import { startFakeImBridge } from '../fakes/fake-im-bridge.ts';
+import { startFakeSes } from '../fakes/fake-ses.ts';
+import { startFakeSns } from '../fakes/fake-sns.ts';
+import { startFakeTelegram } from '../fakes/fake-telegram.ts';
 
 const sns = await startFakeSns();
 afterAll(() => sns.stop());
 
+const sms = (n: number): Channel => `sms:+1555000${String(n).repeat(4)}`;
+
 senderContract('SNS SMS (loopback SNS endpoint)', async () => {
   sns.published.length = 0;
   const sender = new SnsSmsSender(new SNSClient({ ...LOCAL_AWS, endpoint: sns.endpoint, maxAttempts: 1 }));
-  return { sender, received: async () => sns.published.map((p) => [p.phoneNumber, p.message]) };
+  return {
+    sender,
+    channel: sms,
+    received: async () => sns.published.map((p) => [p.phoneNumber, p.message]),
+  };
 });
 
 senderContract('outbox file (local node)', async () => {
   const file = join(await mkdtemp(join(tmpdir(), 'outbox-')), 'outbox.jsonl');
   return {
     sender: new OutboxSender(file),
+    channel: sms,
     received: async () => (await readOutbox(file)).map((l) => [l.to, l.text]),
+  };
+});
+
+const TELEGRAM_TOKEN = '999:contract-token';
+const telegram = await startFakeTelegram(TELEGRAM_TOKEN);
+afterAll(() => telegram.stop());
+
+senderContract('Telegram (loopback Bot API)', async () => {
+  telegram.sent.length = 0;
+  return {
+    sender: new TelegramSender(async () => TELEGRAM_TOKEN, telegram.url),
+    channel: (n) => `telegram:${1000 + n}`,
+    received: async () => telegram.sent.map((m) => [m.chatId, m.text]),
+  };
+});
+
+const bridge = await startFakeImBridge('contract-secret');
+afterAll(() => bridge.stop());
+
+senderContract('IM bridge (loopback bridge)', async () => {
+  bridge.received.length = 0;
+  return {
+    sender: new ImBridgeSender({
+      secret: async () => 'contract-secret',
+      callbackOf: async () => bridge.callback,
+      allowPrivate: true,
+    }),
+    channel: (n) => `im:user${n}`,
+    received: async () => bridge.received.map((m) => [m.to, m.text]),
+  };
+});
+
+const ses = await startFakeSes();
+afterAll(() => ses.stop());
+/** The part of a SendEmail request the recipient reads as the message: the body above the footer. */
+const sendEmail = z.object({
+  Destination: z.object({ ToAddresses: z.tuple([z.string()]) }),
+  Content: z.object({ Simple: z.object({ Body: z.object({ Text: z.object({ Data: z.string() }) }) }) }),
+});
+
+senderContract('SES email (loopback SES v2 endpoint)', async () => {
+  ses.calls.length = 0;
+  return {
+    sender: new SesEmailSender(
+      new SESv2Client({ ...LOCAL_AWS, endpoint: ses.endpoint, maxAttempts: 1 }),
+      'bot@mail.example.org',
+    ),
+    channel: (n) => `email:user${n}@example.com`,
+    received: async () =>
+      ses.calls.map((c) => {
+        const mail = sendEmail.parse(c.body);
+        return [
+          mail.Destination.ToAddresses[0],
+          mail.Content.Simple.Body.Text.Data.split('\n\n--\n')[0] ?? '',
+        ];
+      }),
   };
 });
 

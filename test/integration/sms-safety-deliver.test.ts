@@ -1,6 +1,6 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DynamoSmsSafety } from '../../lib/adapters/dynamo-safety-items.ts';
+import { DynamoSmsSafety } from '../../lib/adapters/dynamodb/dynamo-sms-safety.ts';
 import { notConfigured } from '../../lib/adapters/not-configured-sender.ts';
 import { SnsSmsSender } from '../../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
@@ -11,8 +11,8 @@ import { deliverJob } from '../../lib/usecases/deliver-job.ts';
 import { sendDueDigests } from '../../lib/usecases/send-digests.ts';
 import { createSmsGate } from '../../lib/usecases/sms-gate.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
+import { startFakeSns } from '../fakes/fake-sns.ts';
 import { freshQueue, freshTable } from '../support/aws-local.ts';
-import { startFakeSns } from '../support/fake-sns.ts';
 import { seedMembers } from '../support/members.ts';
 import { receiveAll } from '../support/sqs-helpers.ts';
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileOffsetStore } from '../../lib/adapters/file-offset-store.ts';
 import { TelegramPoller } from '../../lib/adapters/telegram-poller.ts';
 import { parseTelegramUpdate } from '../../lib/edges/telegram.ts';
-import { startFakeTelegram } from '../support/fake-telegram.ts';
+import { startFakeTelegram } from '../fakes/fake-telegram.ts';
 import { eventually } from '../support/poll.ts';
 
 const TOKEN = '123456:poller-token';

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setTelegramWebhook } from '../../lib/adapters/telegram-webhook.ts';
-import { startFakeTelegram } from '../support/fake-telegram.ts';
+import { setTelegramWebhook } from '../../lib/adapters/telegram-set-webhook.ts';
+import { startFakeTelegram } from '../fakes/fake-telegram.ts';
 
 const TOKEN = '123456:test-bot-token';
 let telegram: Awaited<ReturnType<typeof startFakeTelegram>>;

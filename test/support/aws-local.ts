@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
-import { documentClient } from '../../lib/adapters/dynamo-client.ts';
-import { DynamoStore } from '../../lib/adapters/dynamo-store.ts';
-import { ensureTable } from '../../lib/adapters/dynamo-table.ts';
+import { documentClient } from '../../lib/adapters/dynamodb/document-client.ts';
+import { DynamoStore } from '../../lib/adapters/dynamodb/dynamo-store.ts';
+import { ensureTable } from '../../lib/adapters/dynamodb/ensure-table.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
 
 export function uniqueName(prefix: string): string {

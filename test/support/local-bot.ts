@@ -2,11 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { outboxLine } from '../../lib/adapters/outbox-sender.ts';
 import { sendSms } from './twilio-phone.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const WATCHDOG = pathToFileURL(join(import.meta.dirname, 'exit-with-parent.ts')).href;
 
 export interface LocalBot {
   url: string;
@@ -27,17 +29,19 @@ export async function startLocalBot(
 ): Promise<LocalBot> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'echobot-e2e-')));
   const token = 'e2e-twilio-token';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+  // exit-with-parent: the bot stops when this process goes, however a test ends.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', WATCHDOG, 'local/start.ts'], {
     cwd: ROOT,
     env: {
-      ...process.env,
+      // The bot's settings come from the test alone, never from the shell running it.
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ECHOBOT_'))),
       PORT: '0',
       ECHOBOT_DATA: dataDir,
       TWILIO_AUTH_TOKEN: token,
       LOG_LEVEL: 'WARN',
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
   const url = await new Promise<string>((resolveUrl, reject) => {

@@ -1,4 +1,4 @@
-import { MEMBER_REPLIES } from '../../domain/member-replies.ts';
+import { MEMBER_REPLIES } from '../../domain/replies/member.ts';
 import type { CommandContext, Decision } from './decision.ts';
 import { toggleRelation } from './relations.ts';
 

@@ -1,6 +1,6 @@
 import type { Channel, Member } from '../../domain/types.ts';
 import type { Mutation } from '../../ports/store.ts';
-import type { IngestDeps } from '../ingest-message.ts';
+import type { IngestDeps } from '../ingest-deps.ts';
 
 /** Who sent a command, on which channel, and what the bot knows about them. */
 export interface CommandContext {

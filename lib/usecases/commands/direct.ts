@@ -1,5 +1,5 @@
 import { echoChannels } from '../../domain/echo-channels.ts';
-import { MEMBER_REPLIES } from '../../domain/member-replies.ts';
+import { MEMBER_REPLIES } from '../../domain/replies/member.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 import { isDecision, memberAndAuthor } from './relations.ts';
 

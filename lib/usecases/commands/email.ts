@@ -1,7 +1,7 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { channelOf, splitChannel } from '../../domain/channel.ts';
-import { CHANNEL_REPLIES } from '../../domain/channel-replies.ts';
-import { REPLIES } from '../../domain/format.ts';
+import { CHANNEL_REPLIES } from '../../domain/replies/channel.ts';
+import { REPLIES } from '../../domain/replies/core.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 
 /** A code works for an hour; at most 3 are mailed per member per hour, and 5 wrong tries void it. */

@@ -1,4 +1,4 @@
-import { REPLIES } from '../../domain/format.ts';
+import { REPLIES } from '../../domain/replies/core.ts';
 import type { Mutation } from '../../ports/store.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 import { isDecision, memberAndAuthor, relation } from './relations.ts';

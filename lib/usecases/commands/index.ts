@@ -1,5 +1,5 @@
 import type { Command } from '../../domain/commands.ts';
-import { REPLIES } from '../../domain/format.ts';
+import { REPLIES } from '../../domain/replies/core.ts';
 import { block } from './block.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 import { deliveryAll, deliveryFrom } from './delivery.ts';

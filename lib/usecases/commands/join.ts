@@ -1,5 +1,5 @@
-import { REPLIES } from '../../domain/format.ts';
-import { MEMBER_REPLIES } from '../../domain/member-replies.ts';
+import { REPLIES } from '../../domain/replies/core.ts';
+import { MEMBER_REPLIES } from '../../domain/replies/member.ts';
 import type { Member } from '../../domain/types.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 

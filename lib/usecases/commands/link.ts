@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { LINK_ALPHABET, LINK_CODE_LENGTH } from '../../domain/channel-commands.ts';
-import { CHANNEL_REPLIES } from '../../domain/channel-replies.ts';
-import { REPLIES } from '../../domain/format.ts';
+import { CHANNEL_REPLIES } from '../../domain/replies/channel.ts';
+import { REPLIES } from '../../domain/replies/core.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 
 const LINK_TTL_MS = 15 * 60_000;

@@ -1,6 +1,6 @@
-import { REPLIES } from '../../domain/format.ts';
 import type { BotMode } from '../../domain/member-commands.ts';
-import { MEMBER_REPLIES, nickListReply } from '../../domain/member-replies.ts';
+import { REPLIES } from '../../domain/replies/core.ts';
+import { MEMBER_REPLIES, nickListReply } from '../../domain/replies/member.ts';
 import { followersOf, followingOf, sortedNicks } from '../../domain/social.ts';
 import type { Member } from '../../domain/types.ts';
 import type { Store } from '../../ports/store.ts';

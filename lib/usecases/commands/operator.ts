@@ -1,7 +1,7 @@
 import { echoChannels } from '../../domain/echo-channels.ts';
-import { REPLIES } from '../../domain/format.ts';
 import type { BotMode } from '../../domain/member-commands.ts';
-import { MEMBER_REPLIES } from '../../domain/member-replies.ts';
+import { REPLIES } from '../../domain/replies/core.ts';
+import { MEMBER_REPLIES } from '../../domain/replies/member.ts';
 import { isAdmin } from './admin.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 

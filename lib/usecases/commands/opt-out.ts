@@ -1,4 +1,4 @@
-import { REPLIES } from '../../domain/format.ts';
+import { REPLIES } from '../../domain/replies/core.ts';
 import { type CommandContext, type Decision, memberIdOf, reply } from './decision.ts';
 
 /** STOP and its synonyms: one confirmation; a second STOP is silent (already opted out). */

@@ -1,35 +1,9 @@
 import { BadRequestError } from '../../domain/errors.ts';
+import { PEER_REPLIES } from '../../domain/replies/peer.ts';
 import { assertPublicUrl } from '../../edges/public-url.ts';
-import type { FollowPath } from '../../federation/follow-route.ts';
-import type { PeerStore } from '../../ports/peer-store.ts';
+import type { PeerCommandDeps } from '../ingest-deps.ts';
 import { isAdmin } from './admin.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
-
-export interface PeerCommandDeps {
-  store: PeerStore;
-  /** This bot's canonical base URL. */
-  self: string;
-  /** `ECHOBOT_ALLOW_PRIVATE=1`: loopback and private peer URLs are allowed (local runs). */
-  allowPrivate: boolean;
-  /** FOLLOW nick@host: peers or ActivityPub (lib/federation/follow-route.ts). */
-  followVia: (handle: string) => Promise<FollowPath>;
-}
-
-export const PEER_REPLIES = {
-  notAdmin: () => 'Only the bot’s operators can change its peers.',
-  noPeers: () => 'This bot has no peer network.',
-  added: (url: string) =>
-    `Peered with ${url}. Interest and posts flow once it lists this bot too (a super-peer accepts any bot).`,
-  already: (url: string) => `${url} is already a peer.`,
-  removed: (url: string) => `${url} is no longer a peer.`,
-  unknown: (url: string) => `${url} is not a peer.`,
-  self: () => 'That is this bot.',
-  refused: (reason: string) => `That peer URL was refused: ${reason}`,
-  list: (lines: string[]) =>
-    lines.length === 0
-      ? 'No peers yet. PEER ADD <url> adds one.'
-      : `Peers (${lines.length}): ${lines.join('; ')}`,
-} as const;
 
 async function guard(ctx: CommandContext): Promise<{ deps: PeerCommandDeps } | { refusal: Decision }> {
   if (!isAdmin(ctx)) return { refusal: reply(PEER_REPLIES.notAdmin()) };

@@ -1,8 +1,8 @@
-import { REPLIES } from '../../domain/format.ts';
-import { SAFETY_REPLIES } from '../../domain/safety-replies.ts';
+import { REPLIES } from '../../domain/replies/core.ts';
+import { SAFETY_REPLIES } from '../../domain/replies/safety.ts';
 import { charCount, MAX_POST_CHARS } from '../../domain/text.ts';
 import type { Mutation } from '../../ports/store.ts';
-import type { IngestDeps } from '../ingest-message.ts';
+import type { IngestDeps } from '../ingest-deps.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 
 /** Posts a member may make per UTC hour unless `ECHOBOT_POST_RATE_LIMIT` says otherwise. */

@@ -1,6 +1,6 @@
-import { REPLIES } from '../../domain/format.ts';
 import { DEFAULT_ZONE, hh, localMinutes, type QuietHours } from '../../domain/quiet-hours.ts';
-import { SAFETY_REPLIES } from '../../domain/safety-replies.ts';
+import { REPLIES } from '../../domain/replies/core.ts';
+import { SAFETY_REPLIES } from '../../domain/replies/safety.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 
 /** QUIET 22-7: no SMS echoes in those hours of the member's zone; they come as one digest after. */

@@ -1,4 +1,4 @@
-import { REPLIES } from '../../domain/format.ts';
+import { REPLIES } from '../../domain/replies/core.ts';
 import type { Member } from '../../domain/types.ts';
 import type { Mutation, RelationKind } from '../../ports/store.ts';
 import type { CommandContext, Decision } from './decision.ts';

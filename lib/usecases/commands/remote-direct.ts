@@ -1,6 +1,6 @@
-import { FEDERATION_REPLIES } from '../../domain/federation-replies.ts';
-import { REPLIES } from '../../domain/format.ts';
 import { handleAuthority } from '../../domain/handle.ts';
+import { REPLIES } from '../../domain/replies/core.ts';
+import { FEDERATION_REPLIES } from '../../domain/replies/federation.ts';
 import { charCount, MAX_POST_CHARS } from '../../domain/text.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 

@@ -1,21 +1,12 @@
-import { REPLIES } from '../../domain/format.ts';
-import { authorityOfBot, authorityOfHandle } from '../../federation/addresses.ts';
+import { authorityOfBot, authorityOfHandle } from '../../domain/addresses.ts';
+import { REPLIES } from '../../domain/replies/core.ts';
+import { REMOTE_FOLLOW_REPLIES } from '../../domain/replies/peer.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
-
-export const REMOTE_FOLLOW_REPLIES = {
-  followed: (handle: string) => `You will get ${handle}'s posts.`,
-  already: (handle: string) => `You already get ${handle}'s posts.`,
-  unfollowed: (handle: string) => `You will no longer get ${handle}'s posts.`,
-  notFollowing: (handle: string) => `You already don't get ${handle}'s posts.`,
-  local: (nick: string) => `${nick} is a member here: FOLLOW ${nick}.`,
-  unreachable: (handle: string) =>
-    `No peer of this bot knows where ${handle} lives yet. Try again in a minute, or ask the operator to add a peer.`,
-} as const;
 
 /**
  * FOLLOW / UNFOLLOW nick@host through the peer network: one `followRemote` item per member and
  * handle. Its stream record makes the fanout function register (or drop) interest with the peers
- * (lib/usecases/peer-network.ts), and relayed posts by that author are echoed to the member.
+ * (lib/usecases/peer-outbound.ts), and relayed posts by that author are echoed to the member.
  */
 export async function followViaPeers(
   ctx: CommandContext,

@@ -1,6 +1,6 @@
-import { FEDERATION_REPLIES } from '../../domain/federation-replies.ts';
-import { REPLIES } from '../../domain/format.ts';
 import { handleAuthority, handleNick } from '../../domain/handle.ts';
+import { REPLIES } from '../../domain/replies/core.ts';
+import { FEDERATION_REPLIES } from '../../domain/replies/federation.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 import { follow } from './follow.ts';
 import { followViaPeers } from './remote-follow-peers.ts';

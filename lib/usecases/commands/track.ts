@@ -1,5 +1,5 @@
-import { REPLIES } from '../../domain/format.ts';
-import { MAX_TRACKS, MEMBER_REPLIES } from '../../domain/member-replies.ts';
+import { REPLIES } from '../../domain/replies/core.ts';
+import { MAX_TRACKS, MEMBER_REPLIES } from '../../domain/replies/member.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 
 /** `TRACK <word>` / `UNTRACK <word>`: at most MAX_TRACKS words a member. */

@@ -1,6 +1,7 @@
-import { BadRequestError, NotFoundError, UnauthorizedError, UnavailableError } from '../../domain/errors.ts';
+import { BadRequestError, NotFoundError, UnauthorizedError } from '../../domain/errors.ts';
 import type { FederationTask } from '../../domain/federation-task.ts';
 import { charCount } from '../../domain/text.ts';
+import { parseJsonBody } from '../../edges/json-body.ts';
 import {
   acceptActivity,
   actorOf,
@@ -10,12 +11,8 @@ import {
   noteText,
   PUBLIC,
 } from '../../federation/activities.ts';
-import {
-  type FetchKey,
-  SignatureError,
-  signatureErrorStatus,
-  verifyRequest,
-} from '../../federation/http-signatures.ts';
+import type { FetchKey } from '../../federation/http-signatures.ts';
+import { verifySignedRequest } from '../../federation/verify-signature.ts';
 import type { InboxWrite } from '../../ports/federation.ts';
 import type { Store } from '../../ports/store.ts';
 import type { TimelineWriter } from '../../ports/timeline.ts';
@@ -35,8 +32,8 @@ export interface InboxDeps {
 
 export interface InboxRequest {
   method: string;
-  /** Path with query string, as received. */
-  path: string;
+  /** The URL the sender addressed: the public base URL + path + query (signatures cover it). */
+  url: string;
   headers: Record<string, string | undefined>;
   body: string;
 }
@@ -66,32 +63,19 @@ function localNick(base: string, url: string): string | undefined {
  * replayed or retried delivery has no second effect.
  */
 export async function handleInbox(deps: InboxDeps, req: InboxRequest): Promise<InboxOutcome> {
-  let signer: string;
-  try {
-    signer = (
-      await verifyRequest({
-        method: req.method,
-        path: req.path,
-        headers: req.headers,
-        body: req.body,
-        now: deps.now(),
-        fetchKey: deps.fetchKey,
-        ...(deps.maxPastSeconds !== undefined ? { maxPastSeconds: deps.maxPastSeconds } : {}),
-      })
-    ).actorId;
-  } catch (err) {
-    if (err instanceof SignatureError) {
-      if (signatureErrorStatus(err.reason) === 503) throw new UnavailableError(`signature: ${err.message}`);
-      throw new UnauthorizedError(`signature: ${err.reason}: ${err.message}`);
-    }
-    throw err;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(req.body);
-  } catch {
-    throw new BadRequestError('body is not JSON');
-  }
+  // A SignatureError propagates: lib/edges/http-errors.ts makes it a 401 (a 503 if the key fetch failed).
+  const signer = (
+    await verifySignedRequest({
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+      body: req.body,
+      now: deps.now(),
+      fetchKey: deps.fetchKey,
+      ...(deps.maxPastSeconds !== undefined ? { maxPastSeconds: deps.maxPastSeconds } : {}),
+    })
+  ).actorId;
+  const json = parseJsonBody(req.body);
   const type = typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
   if (typeof type === 'string' && IGNORED_TYPES.includes(type)) return 'ignored';
   const parsed = InboxActivitySchema.safeParse(json);

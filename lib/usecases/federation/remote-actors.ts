@@ -10,7 +10,7 @@ import {
   WebfingerSchema,
 } from '../../federation/activities.ts';
 import type { BotKeyPair } from '../../federation/bot-keys.ts';
-import { signRequest } from '../../federation/http-signatures.ts';
+import { type SchemeMemory, signedFetch } from '../../federation/double-knock.ts';
 import type { KeyLoader } from '../../federation/key-cache.ts';
 import type { SafeFetch } from '../../federation/safe-fetch.ts';
 import type { FederationStore, RemoteActor } from '../../ports/federation.ts';
@@ -24,6 +24,8 @@ export interface FederationNet {
   store: FederationStore;
   /** Plain http for loopback/private hosts, allowed only with `ECHOBOT_ALLOW_PRIVATE=1`. */
   allowPrivate: boolean;
+  /** Which signature scheme each server took (lib/federation/double-knock.ts); default: per process. */
+  schemes?: SchemeMemory;
 }
 
 export class RemoteError extends Error {
@@ -44,16 +46,23 @@ export function schemeFor(authority: string, allowPrivate: boolean): 'http' | 'h
   return allowPrivate && local ? 'http' : 'https';
 }
 
-/** A signed GET (Mastodon's "authorized fetch" needs one), as the bot's own actor. */
+/**
+ * A signed GET as the bot's own actor, so servers in "authorized fetch" (secure) mode answer:
+ * draft-cavage over `(request-target)` (with the query), `host` and `date` first, as Mastodon
+ * wants, RFC 9421 on a 400/401 (double-knocking).
+ */
 async function signedGet(net: FederationNet, url: string, accept: string) {
-  const actor = botActorOf(net.baseUrl);
-  const headers = signRequest({
-    method: 'GET',
+  const res = await signedFetch(
+    {
+      fetch: net.fetch,
+      keyId: keyIdOf(botActorOf(net.baseUrl)),
+      privateKeyPem: net.keys.privateKeyPem,
+      now: () => new Date(),
+      ...(net.schemes ? { memory: net.schemes } : {}),
+    },
     url,
-    keyId: keyIdOf(actor),
-    privateKeyPem: net.keys.privateKeyPem,
-  });
-  const res = await net.fetch(url, { method: 'GET', headers: { ...headers, accept } });
+    { method: 'GET', headers: { accept } },
+  );
   if (res.status === 404 || res.status === 410) throw new RemoteError(`${url}: ${res.status}`, true);
   if (res.status !== 200)
     throw new RemoteError(

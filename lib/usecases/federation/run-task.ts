@@ -6,7 +6,7 @@ import {
   keyIdOf,
   undoActivity,
 } from '../../federation/activities.ts';
-import { signRequest } from '../../federation/http-signatures.ts';
+import { signedFetch } from '../../federation/double-knock.ts';
 import { type FederationNet, RemoteError, resolveHandle } from './remote-actors.ts';
 
 /**
@@ -45,22 +45,21 @@ async function post(
     deps.log('delivery skipped: dead host', { host, inbox, deadSince: health.deadSince });
     return 'skipped-dead-host';
   }
-  const headers = signRequest({
-    method: 'POST',
-    url: inbox,
-    body: activity,
-    keyId: keyIdOf(actor),
-    privateKeyPem: deps.keys.privateKeyPem,
-    now: deps.now(),
-  });
   let status: number;
   try {
+    // Double-knocked: draft-cavage first, RFC 9421 on a 400/401 (lib/federation/double-knock.ts).
     status = (
-      await deps.fetch(inbox, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/activity+json' },
-        body: activity,
-      })
+      await signedFetch(
+        {
+          fetch: deps.fetch,
+          keyId: keyIdOf(actor),
+          privateKeyPem: deps.keys.privateKeyPem,
+          now: deps.now,
+          ...(deps.schemes ? { memory: deps.schemes } : {}),
+        },
+        inbox,
+        { method: 'POST', body: activity, headers: { 'content-type': 'application/activity+json' } },
+      )
     ).status;
   } catch (err) {
     await failed(deps, host, `${inbox}: ${String(err)}`);

@@ -1,8 +1,9 @@
+import type { HttpEvent } from '../../../lib/drivers/http-app.ts';
 import { generateBotKeyPair } from '../../../lib/federation/bot-keys.ts';
 import { verifyRequest } from '../../../lib/federation/http-signatures.ts';
-import type { HttpEvent } from '../../../lib/usecases/http-app.ts';
-import type { FakeFediverse } from '../../support/fake-fediverse.ts';
-import { DOMAIN, functionUrlEvent } from '../../support/function-url-event.ts';
+import { signRfc9421 } from '../../../lib/federation/rfc9421.ts';
+import type { FakeFediverse } from '../../fakes/fake-fediverse.ts';
+import { DOMAIN, functionUrlEvent } from '../../fakes/function-url-event.ts';
 import type { Forgery, InboundRoute } from './inbound-routes.ts';
 
 /** The local member the forged Follows target (the forgery suite seeds it). */
@@ -38,6 +39,77 @@ const inboxRequest = (path: string, body: string, signed: Headers): HttpEvent =>
     headers: { ...signed, 'content-type': 'application/activity+json' },
     body,
   });
+
+/** The same inbox, signed with RFC 9421 (Signature-Input / Signature / Content-Digest). */
+function rfc9421Forgeries(remote: FakeFediverse, from: string, path: string): Forgery[] {
+  const out: Forgery[] = [];
+  const body = followBody(remote, from);
+  const keyId = `${remote.actor(from)}#main-key`;
+  const sign9421 = (o: { url?: string; body?: string; now?: Date; privateKeyPem?: string } = {}) =>
+    lower(
+      signRfc9421({
+        method: 'POST',
+        url: o.url ?? `${BASE}${path}`,
+        body: o.body ?? body,
+        keyId,
+        privateKeyPem: o.privateKeyPem ?? remote.keys.privateKeyPem,
+        ...(o.now ? { now: o.now } : {}),
+      }),
+    );
+  const headers = sign9421();
+  const input = headers['signature-input'] ?? '';
+  const signature = headers.signature ?? '';
+  const push = (what: string, event: HttpEvent, alsoRefused?: number) =>
+    out.push({ what: `${path}: rfc9421 ${what}`, event, ...(alsoRefused ? { alsoRefused } : {}) });
+  for (let i = 0; i < body.length; i += 3)
+    push(`body byte ${i}`, inboxRequest(path, flipByte(body, i), headers));
+  const digest = headers['content-digest'] ?? '';
+  for (let i = 9; i < digest.length - 1; i += 2)
+    push(
+      `content-digest byte ${i}`,
+      inboxRequest(path, body, { ...headers, 'content-digest': flipByte(digest, i) }),
+    );
+  for (let i = 1; i < path.length; i++)
+    push(`path byte ${i}`, inboxRequest(flipByte(path, i), body, headers));
+  push(
+    'signed for another host',
+    inboxRequest(path, body, sign9421({ url: `https://other.example${path}` })),
+  );
+  for (const name of ['signature', 'signature-input', 'content-digest'])
+    push(`${name} missing`, inboxRequest(path, body, omit(headers, name)));
+  for (const component of ['"@method" ', '"@target-uri" ', ' "content-digest"'])
+    push(
+      `${component.trim()} not covered`,
+      inboxRequest(path, body, { ...headers, 'signature-input': input.replace(component, '') }),
+    );
+  for (const alg of ['rsa-pss-sha512', 'ed25519', 'hmac-sha256', 'rsa-sha256', 'hs2019'])
+    push(
+      `alg ${alg}`,
+      inboxRequest(path, body, { ...headers, 'signature-input': input.replace('rsa-v1_5-sha256', alg) }),
+    );
+  push(
+    'created missing',
+    inboxRequest(path, body, { ...headers, 'signature-input': input.replace(/;created=\d+/, '') }),
+  );
+  for (const skew of [-3660, -86_400, 360, 3600])
+    push(
+      `created ${skew} s off`,
+      inboxRequest(path, body, sign9421({ now: new Date(Date.now() + skew * 1000) })),
+    );
+  for (let i = 6; i < signature.length - 1; i += 3)
+    push(`signature byte ${i}`, inboxRequest(path, body, { ...headers, signature: flipByte(signature, i) }));
+  for (let i = 0; i < input.length; i += 5)
+    push(
+      `signature-input byte ${i}`,
+      inboxRequest(path, body, { ...headers, 'signature-input': flipByte(input, i) }),
+      503,
+    );
+  push(
+    'wrong key',
+    inboxRequest(path, body, sign9421({ privateKeyPem: generateBotKeyPair().privateKeyPem })),
+  );
+  return out;
+}
 
 /**
  * The ActivityPub inbox: an HTTP Signature (draft-cavage, rsa-sha256) over `(request-target) host
@@ -83,8 +155,14 @@ export function activityPubRoute(remote: FakeFediverse): InboundRoute {
           what: `${path}: signed for ${other}`,
           event: inboxRequest(path, body, sign(from, other, body)),
         });
-        // A flipped byte in each signed header: Date, Digest, Host.
-        for (const name of ['date', 'digest', 'host'] as const) {
+        // Signed for another host than this bot's public URL. (The Host header itself is not
+        // trusted: a proxy in front rewrites it, so the public URL's host is what is checked.)
+        out.push({
+          what: `${path}: signed for another host`,
+          event: inboxRequest(path, body, lower(remote.sign(from, `https://other.example${path}`, body))),
+        });
+        // A flipped byte in each signed header: Date, Digest.
+        for (const name of ['date', 'digest'] as const) {
           const value = headers[name] ?? '';
           for (let i = 0; i < value.length; i++) {
             const forged = flipByte(value, i);
@@ -174,6 +252,7 @@ export function activityPubRoute(remote: FakeFediverse): InboundRoute {
             event: inboxRequest(path, body, sign(from, path, body, { now })),
           });
         }
+        out.push(...rfc9421Forgeries(remote, from, path));
       }
       return out;
     },

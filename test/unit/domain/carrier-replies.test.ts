@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REPLIES } from '../../../lib/domain/format.ts';
+import { REPLIES } from '../../../lib/domain/replies/core.ts';
 
 /** What US carriers (CTIA messaging principles) require the HELP and STOP answers to say. */
 describe('HELP and STOP answers carriers require', () => {

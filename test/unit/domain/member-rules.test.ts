@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nickListReply } from '../../../lib/domain/member-replies.ts';
 import { echoRecipients, noRules, stillDeliverable, wantsPost } from '../../../lib/domain/recipients.ts';
+import { nickListReply } from '../../../lib/domain/replies/member.ts';
 import { followersOf, followingOf } from '../../../lib/domain/social.ts';
 import type { Member } from '../../../lib/domain/types.ts';
 

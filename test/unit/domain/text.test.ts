@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatEcho, REPLIES } from '../../../lib/domain/format.ts';
+import { formatEcho } from '../../../lib/domain/format.ts';
 import { newId } from '../../../lib/domain/ids.ts';
 import { normalizeNick } from '../../../lib/domain/nick.ts';
+import { REPLIES } from '../../../lib/domain/replies/core.ts';
 import { charCount, cleanText, MAX_POST_CHARS } from '../../../lib/domain/text.ts';
 
 describe('text', () => {

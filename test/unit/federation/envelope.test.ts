@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorityOfBot, canonicalBotUrl, isCanonicalHandle } from '../../../lib/federation/addresses.ts';
+import { authorityOfBot, canonicalBotUrl, isCanonicalHandle } from '../../../lib/domain/addresses.ts';
 import {
   attachEnvelope,
   createEnvelope,

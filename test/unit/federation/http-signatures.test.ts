@@ -1,13 +1,13 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { createRng } from '../../../bench/federation/prng.ts';
+import { statusOf } from '../../../lib/edges/http-errors.ts';
 import {
   type FetchKey,
   type PublicKeyRecord,
   parseSignatureHeader,
   SignatureError,
   type SignatureErrorReason,
-  signatureErrorStatus,
   signRequest,
   type VerifyRequestInput,
   verifyRequest,
@@ -263,8 +263,8 @@ describe('rejection reasons', () => {
       throw new Error('ECONNRESET');
     };
     expect(await reasonOf(verify(req, { fetchKey: failing }))).toBe('key_fetch_failed');
-    expect(signatureErrorStatus('key_fetch_failed')).toBe(503);
-    expect(signatureErrorStatus('bad_signature')).toBe(401);
+    expect(statusOf(new SignatureError('key_fetch_failed', 'x'))).toBe(503);
+    expect(statusOf(new SignatureError('bad_signature', 'x'))).toBe(401);
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
       type: 'spki',
       format: 'pem',

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InterestMessageSchema,
-  InterestOutbox,
-  type InterestUpdate,
-} from '../../../lib/federation/interest.ts';
-import { InterestTable } from '../../../lib/federation/interest-table.ts';
+import { InterestOutbox } from '../../../bench/federation/interest-outbox.ts';
+import { InterestTable } from '../../../bench/federation/interest-table.ts';
+import { InterestMessageSchema, type InterestUpdate } from '../../../lib/federation/interest.ts';
 import { RouteTable } from '../../../lib/federation/route-table.ts';
 
 const SELF = 'https://s.example';

@@ -3,7 +3,8 @@ import { followPathFor } from '../../../lib/federation/follow-route.ts';
 import type { InterestUpdate } from '../../../lib/federation/interest.ts';
 import { PeerMessageSchema } from '../../../lib/federation/peer-messages.ts';
 import { RouteTable } from '../../../lib/federation/route-table.ts';
-import { decideInterest, shouldRegister } from '../../../lib/usecases/peer-network.ts';
+import { decideInterest } from '../../../lib/usecases/peer-inbound.ts';
+import { shouldRegister } from '../../../lib/usecases/peer-outbound.ts';
 import { planNetwork } from '../../../local/network-topology.ts';
 
 const A = 'https://a.example';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { InterestTable } from '../../../bench/federation/interest-table.ts';
 import { FederationNetwork, type InterestRouting } from '../../../bench/federation/network.ts';
 import { createEnvelope, nextHop } from '../../../lib/federation/envelope.ts';
-import { InterestTable } from '../../../lib/federation/interest-table.ts';
 import { routePost } from '../../../lib/federation/relay-router.ts';
 
 const url = (name: string) => `https://${name}.example`;

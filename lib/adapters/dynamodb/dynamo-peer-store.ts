@@ -1,0 +1,402 @@
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { ConcurrentUpdateError } from '../../domain/errors.ts';
+import type {
+  PeerControlAction,
+  PeerRecord,
+  PeerSource,
+  PeerStore,
+  RelayedPost,
+  StreamState,
+  Wants,
+} from '../../ports/peer-store.ts';
+import type { Mutation } from '../../ports/store.ts';
+import { queryAll } from './query-all.ts';
+import {
+  conditionFailed,
+  expiresAfter,
+  INBOUND_TTL_SECONDS,
+  ITEM_TYPE,
+  peerKey,
+  skItem,
+  type TransactItem,
+} from './schema.ts';
+
+const peerItem = z.object({
+  url: z.string(),
+  source: z.enum(['config', 'admin', 'inbound']),
+  addedAt: z.string(),
+  outEpoch: z.string(),
+  outSeq: z.number(),
+  inEpoch: z.string().optional(),
+  inSeq: z.number().optional(),
+  awaitingSnapshot: z.boolean().optional(),
+  routes: z.record(z.string(), z.number()).optional(),
+  healthy: z.boolean().optional(),
+  lastSeen: z.string().optional(),
+  lastError: z.string().optional(),
+});
+
+const wantsItem = z.object({ sk: z.string(), on: z.boolean() });
+const relayItem = z.object({
+  postId: z.string(),
+  author: z.string(),
+  text: z.string(),
+  createdAt: z.string(),
+  envelope: z.string(),
+  from: z.string(),
+  receivedAt: z.string(),
+});
+
+/** How long control items and relayed-post records stay (the de-duplication window for post ids). */
+const RELAY_TTL_SECONDS = INBOUND_TTL_SECONDS;
+const CONTROL_TTL_SECONDS = 24 * 3600;
+
+function ttl(at: Date, seconds: number): number {
+  return expiresAfter(at.getTime(), seconds);
+}
+
+/** Store.commit's items for FOLLOW / UNFOLLOW of a remote handle (the `wants` item the stream syncs from). */
+export function remoteFollowItems(
+  TableName: string,
+  m: Extract<Mutation, { kind: 'followRemote' | 'unfollowRemote' }>,
+  add: (item: TransactItem) => void,
+): void {
+  const on = m.kind === 'followRemote';
+  add({
+    Put: {
+      TableName,
+      Item: {
+        ...peerKey.wants(m.handle, `member#${m.memberId}`),
+        type: ITEM_TYPE.wants,
+        author: m.handle,
+        on,
+      },
+    },
+  });
+  if (on) add({ Put: { TableName, Item: { ...peerKey.author(m.handle) } } });
+}
+
+/** Store.commit's items for PEER ADD / PEER DEL. */
+export function peerAdminItems(
+  TableName: string,
+  m: Extract<Mutation, { kind: 'addPeer' | 'removePeer' }>,
+  add: (item: TransactItem) => void,
+): void {
+  const at = new Date(m.at);
+  if (m.kind === 'addPeer') {
+    add({
+      Put: {
+        TableName,
+        Item: newPeerItem(m.url, 'admin', at),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  } else {
+    add({ Delete: { TableName, Key: peerKey.peer(m.url), ConditionExpression: 'attribute_exists(pk)' } });
+  }
+  add({ Put: { TableName, Item: controlItem(m.url, m.kind === 'addPeer' ? 'connect' : 'disconnect', at) } });
+}
+
+function newPeerItem(url: string, source: PeerSource, at: Date): Record<string, unknown> {
+  return {
+    ...peerKey.peer(url),
+    url,
+    source,
+    addedAt: at.toISOString(),
+    outEpoch: randomUUID(),
+    outSeq: 0,
+  };
+}
+
+function controlItem(peer: string, action: PeerControlAction, at: Date): Record<string, unknown> {
+  return {
+    ...peerKey.control(peer, `${at.toISOString()}#${randomUUID()}`),
+    type: ITEM_TYPE.peerctl,
+    peer,
+    action,
+    expiresAt: ttl(at, CONTROL_TTL_SECONDS),
+  };
+}
+
+function strip(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest;
+}
+
+export class DynamoPeerStore implements PeerStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  private queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    return queryAll(this.doc, { TableName: this.table, ...input, ConsistentRead: true });
+  }
+
+  private async sortKeys(pk: string): Promise<string[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'sk',
+    });
+    return items.map((i) => skItem.parse(i).sk);
+  }
+
+  async listPeers(): Promise<PeerRecord[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': peerKey.peer('').pk },
+    });
+    return items.map((i) => peerItem.parse(strip(i)));
+  }
+
+  async getPeer(url: string): Promise<PeerRecord | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: peerKey.peer(url), ConsistentRead: true }),
+    );
+    return Item ? peerItem.parse(strip(Item)) : undefined;
+  }
+
+  async addPeer(url: string, source: PeerSource, at: Date): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: newPeerItem(url, source, at),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Put: { TableName: this.table, Item: controlItem(url, 'connect', at) } },
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (conditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async nextOutSeq(url: string): Promise<number> {
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: peerKey.peer(url),
+        UpdateExpression: 'ADD outSeq :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return z.object({ outSeq: z.number() }).parse(out.Attributes).outSeq;
+  }
+
+  async setInboundState(url: string, state: StreamState, expectedSeq: number | undefined): Promise<void> {
+    try {
+      await this.writeInboundState(url, state, expectedSeq);
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException)
+        throw new ConcurrentUpdateError(`interest stream of ${url} changed meanwhile`);
+      throw err;
+    }
+  }
+
+  private async writeInboundState(url: string, state: StreamState, expectedSeq: number | undefined) {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: peerKey.peer(url),
+        UpdateExpression: 'SET inEpoch = :e, inSeq = :s, awaitingSnapshot = :a',
+        ConditionExpression:
+          expectedSeq === undefined
+            ? 'attribute_exists(pk) AND attribute_not_exists(inSeq)'
+            : 'attribute_exists(pk) AND inSeq = :old',
+        ExpressionAttributeValues: {
+          ':e': state.epoch,
+          ':s': state.seq,
+          ':a': state.awaitingSnapshot,
+          ...(expectedSeq === undefined ? {} : { ':old': expectedSeq }),
+        },
+      }),
+    );
+  }
+
+  async setRoutes(url: string, routes: Record<string, number>): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: peerKey.peer(url),
+        UpdateExpression: 'SET routes = :r',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':r': routes },
+      }),
+    );
+  }
+
+  async markHealth(url: string, ok: boolean, at: Date, detail?: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: peerKey.peer(url),
+          UpdateExpression: ok
+            ? 'SET healthy = :t, lastSeen = :at REMOVE lastError'
+            : 'SET healthy = :f, lastError = :d',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: ok
+            ? { ':t': true, ':at': at.toISOString() }
+            : { ':f': false, ':d': (detail ?? 'unreachable').slice(0, 300) },
+        }),
+      );
+    } catch (err) {
+      // A peer removed meanwhile has no health to record.
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  async wantsOf(author: string): Promise<Wants> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': peerKey.wants(author, '').pk },
+    });
+    const wants: Wants = { members: [], peers: [] };
+    for (const raw of items) {
+      const item = wantsItem.parse(raw);
+      if (!item.on) continue;
+      if (item.sk.startsWith('member#')) wants.members.push(item.sk.slice('member#'.length));
+      else if (item.sk.startsWith('peer#')) wants.peers.push(item.sk.slice('peer#'.length));
+    }
+    return wants;
+  }
+
+  async setPeerWants(peer: string, author: string, wants: boolean): Promise<void> {
+    const TableName = this.table;
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName,
+              Item: { ...peerKey.wants(author, `peer#${peer}`), type: ITEM_TYPE.wants, author, on: wants },
+            },
+          },
+          wants
+            ? { Put: { TableName, Item: peerKey.peerWants(peer, author) } }
+            : { Delete: { TableName, Key: peerKey.peerWants(peer, author) } },
+          ...(wants ? [{ Put: { TableName, Item: peerKey.author(author) } }] : []),
+        ],
+      }),
+    );
+  }
+
+  peerInterest(peer: string): Promise<string[]> {
+    return this.sortKeys(peerKey.peerWants(peer, '').pk);
+  }
+
+  knownAuthors(): Promise<string[]> {
+    return this.sortKeys(peerKey.author('').pk);
+  }
+
+  async markSent(peer: string, author: string, sent: boolean): Promise<boolean> {
+    try {
+      if (sent)
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: peerKey.sent(peer, author),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      else
+        await this.doc.send(
+          new DeleteCommand({
+            TableName: this.table,
+            Key: peerKey.sent(peer, author),
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+    return true;
+  }
+
+  async hasSent(peer: string, author: string): Promise<boolean> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: peerKey.sent(peer, author), ConsistentRead: true }),
+    );
+    return Item !== undefined;
+  }
+
+  sentTo(peer: string): Promise<string[]> {
+    return this.sortKeys(peerKey.sent(peer, '').pk);
+  }
+
+  async control(peer: string, action: PeerControlAction, at: Date): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: controlItem(peer, action, at) }));
+  }
+
+  async putRelayed(post: RelayedPost): Promise<boolean> {
+    const at = new Date(post.receivedAt);
+    const expiresAt = ttl(at, RELAY_TTL_SECONDS);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...peerKey.relay(post.postId), type: ITEM_TYPE.relay, ...post, expiresAt },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...peerKey.relayed(`${post.receivedAt}#${post.postId}`), ...post, expiresAt },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (conditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async forgetPeer(url: string): Promise<void> {
+    for (const author of await this.peerInterest(url)) await this.setPeerWants(url, author, false);
+    for (const author of await this.sentTo(url)) await this.markSent(url, author, false);
+  }
+
+  async recentRelayed(limit: number): Promise<RelayedPost[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': peerKey.relayed('').pk },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => relayItem.parse(strip(i)));
+  }
+}

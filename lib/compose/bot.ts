@@ -1,0 +1,220 @@
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoFederationStore } from '../adapters/dynamodb/dynamo-federation-store.ts';
+import { DynamoSmsSafety } from '../adapters/dynamodb/dynamo-sms-safety.ts';
+import { DynamoStats } from '../adapters/dynamodb/dynamo-stats.ts';
+import { DynamoStore } from '../adapters/dynamodb/dynamo-store.ts';
+import { DynamoTimeline } from '../adapters/dynamodb/dynamo-timeline.ts';
+import type { SafetyConfig } from '../adapters/safety-env.ts';
+import { newId } from '../domain/ids.ts';
+import type { Channel } from '../domain/types.ts';
+import { createDeliverHandler } from '../drivers/deliver-queue.ts';
+import { createFanoutHandler } from '../drivers/fanout-stream.ts';
+import { createHttpApp } from '../drivers/http-app.ts';
+import type { Route } from '../edges/http-router.ts';
+import type { BotKeyPair } from '../federation/bot-keys.ts';
+import { createSafeFetch } from '../federation/safe-fetch.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { InfoLog, Log } from '../ports/logger.ts';
+import type { Metrics } from '../ports/metrics.ts';
+import { noPeers } from '../ports/peers.ts';
+import type { JobQueue } from '../ports/queue.ts';
+import type { QueueDepth } from '../ports/queue-depth.ts';
+import type { Senders } from '../ports/sender.ts';
+import type { DeadHostPolicy } from '../usecases/federation/run-task.ts';
+import { federationRunner } from '../usecases/federation/runtime.ts';
+import type { RetryDelay } from '../usecases/retry-delay.ts';
+import type { SmsGate } from '../usecases/sms-gate.ts';
+import { composePeering, type PeerOptions } from './peering.ts';
+
+/** What a bot is, whatever runs it: read from the environment (functions/) or the local node's options. */
+export interface EchobotConfig {
+  table: string;
+  /** Public base URL providers call (`PUBLIC_URL`); undefined = the host a request came to. */
+  publicUrl?: string;
+  /** Base URL federation tasks sign and deliver as, outside any request (`ECHOBOT_BASE_URL`). */
+  federationBaseUrl?: string;
+  /** `ECHOBOT_ALLOW_PRIVATE=1`: federation and IM callbacks may reach loopback/private addresses. */
+  allowPrivate: boolean;
+  /** `ECHOBOT_AUTHORIZED_FETCH=1`: actor, collection and post JSON answer signed GETs only. */
+  authorizedFetch?: boolean;
+  /** `ECHOBOT_ADMINS`. */
+  admins: readonly Channel[];
+  safety: SafetyConfig;
+  /** The peer network; undefined = none (needs the bot's URL, `peering.url`). */
+  peering?: PeerOptions & { url: string };
+}
+
+/** What the runtime hands in, each built once per process. */
+export interface Platform {
+  doc: DynamoDBDocumentClient;
+  /** The bot's key pair, read once (SSM deployed, a file locally); undefined = the bot does not federate. */
+  botKey?: BotKeyPair;
+  log: Log;
+  now: Clock;
+  metrics?: Metrics;
+}
+
+/** The table's adapters and the peer network, built once and shared by every handler of a process. */
+export function composeCore(config: EchobotConfig, platform: Platform) {
+  const { doc, log, now, botKey } = platform;
+  const { table } = config;
+  const info: InfoLog = (event, fields) => log('info', event, fields);
+  const store = new DynamoStore(doc, table);
+  const timeline = new DynamoTimeline(doc, table);
+  const key = botKey;
+  const peering = config.peering
+    ? composePeering({
+        url: config.peering.url,
+        options: config.peering,
+        key: async () => {
+          if (!key) throw new Error('the bot key is not loaded');
+          return key;
+        },
+        doc,
+        table,
+        store,
+        timeline,
+        now,
+        log,
+      })
+    : undefined;
+  return {
+    config,
+    platform,
+    info,
+    store,
+    timeline,
+    stats: new DynamoStats(doc, table),
+    federation: new DynamoFederationStore(doc, table),
+    smsSafety: new DynamoSmsSafety(doc, table),
+    // One guarded fetch for inbox look-ups and outbound deliveries.
+    fetch: createSafeFetch({ allowPrivate: config.allowPrivate }),
+    peering,
+  };
+}
+
+export type Core = ReturnType<typeof composeCore>;
+
+/** The http function's app (and the local node's): every route, from the core and the secrets. */
+export function composeHttpApp(
+  core: Core,
+  input: {
+    twilioAuthToken: () => Promise<string>;
+    telegramSecretToken: () => Promise<string | undefined>;
+    imSecret: () => Promise<string | undefined>;
+    adminToken: () => Promise<string | undefined>;
+    queueDepth: QueueDepth;
+    extraRoutes?: readonly Route[];
+  },
+): ReturnType<typeof createHttpApp> {
+  const { config, store, timeline, peering } = core;
+  const { botKey, log, now } = core.platform;
+  const { postRateLimit, smsDailyBudget } = config.safety;
+  return createHttpApp(
+    {
+      ingest: {
+        store,
+        now,
+        newId,
+        admins: config.admins,
+        ...(postRateLimit !== undefined ? { postRateLimit } : {}),
+        ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
+        ...(botKey ? { federation: core.federation } : {}),
+        ...(peering ? { peers: peering.commands } : {}),
+      },
+      ...(peering ? { peers: peering.routes } : {}),
+      twilioAuthToken: input.twilioAuthToken,
+      telegramSecretToken: input.telegramSecretToken,
+      imSecret: input.imSecret,
+      allowPrivateCallbacks: config.allowPrivate,
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      log,
+      pages: { store, timeline, now },
+      ...(botKey
+        ? {
+            federation: {
+              keys: botKey,
+              fetch: core.fetch,
+              store: core.federation,
+              members: store,
+              timeline,
+              allowPrivate: config.allowPrivate,
+              now,
+              newId,
+              log,
+              authorizedFetch: config.authorizedFetch ?? false,
+            },
+          }
+        : {}),
+      status: {
+        adminToken: input.adminToken,
+        stats: core.stats,
+        timeline,
+        queueDepth: input.queueDepth,
+        peers: peering?.directory ?? noPeers,
+        ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
+        smsUsedOn: (day) => store.smsUsedOn(day),
+        now,
+      },
+    },
+    input.extraRoutes ?? [],
+  );
+}
+
+/** The fanout function's stream handler. */
+export function composeFanout(core: Core, queue: JobQueue) {
+  return createFanoutHandler({
+    store: core.store,
+    queue,
+    log: core.info,
+    ...(core.platform.metrics ? { metrics: core.platform.metrics } : {}),
+    federation: core.federation,
+    ...(core.peering ? { peerNetwork: core.peering.network(queue) } : {}),
+  });
+}
+
+/** The deliver function's queue handler. */
+export function composeDeliver(
+  core: Core,
+  input: {
+    queue: JobQueue;
+    senders: Senders;
+    smsGate: SmsGate;
+    /** Where finished job ids are remembered (Powertools idempotency, in the same table). */
+    idempotency: BasePersistenceLayer;
+    retryDelay?: RetryDelay;
+    deadHost?: DeadHostPolicy;
+  },
+) {
+  const { config, peering } = core;
+  const { botKey, metrics, now } = core.platform;
+  const baseUrl = config.federationBaseUrl;
+  return createDeliverHandler({
+    store: core.store,
+    queue: input.queue,
+    senders: input.senders,
+    idempotency: input.idempotency,
+    log: core.info,
+    echoCounter: core.stats,
+    smsGate: input.smsGate,
+    ...(metrics ? { metrics } : {}),
+    ...(input.retryDelay ? { retryDelay: input.retryDelay } : {}),
+    // Without the key (or the base URL) federation jobs fail and retry until the operator sets it.
+    ...(botKey && baseUrl
+      ? {
+          federation: federationRunner({
+            baseUrl,
+            keys: botKey,
+            store: core.federation,
+            allowPrivate: config.allowPrivate,
+            fetch: core.fetch,
+            now,
+            log: core.info,
+            ...(input.deadHost ? { deadHost: input.deadHost } : {}),
+          }),
+        }
+      : {}),
+    ...(peering ? { peers: peering.deliver } : {}),
+  });
+}

@@ -1,0 +1,27 @@
+import * as z from 'zod';
+import type { PeerOptions } from './peering.ts';
+
+/**
+ * The peer network from the environment: `ECHOBOT_PEERS` (comma-separated base URLs, the same
+ * list as the CDK context `peers`), `ECHOBOT_RELAY=1` (super-peer), `ECHOBOT_ALLOW_PRIVATE=1`
+ * (peers on loopback/private addresses; local runs) and `ECHOBOT_MAX_HOPS` (1-16, default 10); `ECHOBOT_PEER_MAX_ATTEMPTS` (tests: how long a down peer is retried).
+ */
+export function peeringFromEnv(env: NodeJS.ProcessEnv): PeerOptions {
+  const peers = (env.ECHOBOT_PEERS ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  const maxHops = env.ECHOBOT_MAX_HOPS
+    ? z.coerce.number().int().min(1).max(16).parse(env.ECHOBOT_MAX_HOPS)
+    : undefined;
+  const attempts = env.ECHOBOT_PEER_MAX_ATTEMPTS
+    ? z.coerce.number().int().min(1).max(1000).parse(env.ECHOBOT_PEER_MAX_ATTEMPTS)
+    : undefined;
+  return {
+    peers,
+    ...(attempts ? { maxAttempts: attempts } : {}),
+    relay: env.ECHOBOT_RELAY === '1',
+    allowPrivate: env.ECHOBOT_ALLOW_PRIVATE === '1',
+    ...(maxHops ? { maxHops } : {}),
+  };
+}

@@ -1,0 +1,129 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoPeerStore } from '../adapters/dynamodb/dynamo-peer-store.ts';
+import { HttpPeerSender } from '../adapters/http-peer-sender.ts';
+import { peerDirectory } from '../adapters/peer-directory.ts';
+import { peerKeyLoader } from '../adapters/peer-key-loader.ts';
+import { canonicalBotUrl } from '../domain/addresses.ts';
+import type { PeerRouteDeps } from '../drivers/routes/peer-routes.ts';
+import { assertPublicUrl } from '../edges/public-url.ts';
+import type { BotKeyPair } from '../federation/bot-keys.ts';
+import { createFollowVia } from '../federation/follow-route.ts';
+import { createKeyCache } from '../federation/key-cache.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Log } from '../ports/logger.ts';
+import type { JobQueue } from '../ports/queue.ts';
+import type { Store } from '../ports/store.ts';
+import type { TimelineWriter } from '../ports/timeline.ts';
+import type { PeerDeliverDeps } from '../usecases/deliver-peer.ts';
+import type { PeerCommandDeps } from '../usecases/ingest-deps.ts';
+import type { PeerNetworkDeps } from '../usecases/peer-outbound.ts';
+
+/** The peer network's settings, from the environment (lib/compose/peering-env.ts) or the local node's options. */
+export interface PeerOptions {
+  /** `ECHOBOT_PEERS`: base URLs of the bots to peer with. */
+  peers?: readonly string[];
+  /** `ECHOBOT_RELAY=1`: a super-peer. */
+  relay?: boolean;
+  /** `ECHOBOT_ALLOW_PRIVATE=1`: peers on loopback/private addresses allowed. */
+  allowPrivate?: boolean;
+  /** `ECHOBOT_MAX_HOPS`: the hop limit our members' posts carry (default 10). */
+  maxHops?: number;
+  /** Attempts per peer job before the dead-letter queue (default 12). */
+  maxAttempts?: number;
+}
+
+/**
+ * `ECHOBOT_PEERS` as canonical bot URLs, this bot left out. One rule for every runtime: a value
+ * that is not a bot base URL is a startup error naming it (the Lambda init fails, `npm start`
+ * stops), never a peer silently skipped.
+ */
+export function configuredPeers(raw: readonly string[], self: string): string[] {
+  const urls: string[] = [];
+  for (const value of raw.map((p) => p.trim()).filter((p) => p.length > 0)) {
+    const url = canonicalBotUrl(value);
+    if (url === undefined) throw new Error(`ECHOBOT_PEERS: ${value} is not a bot base URL`);
+    if (url !== self) urls.push(url);
+  }
+  return urls;
+}
+
+/**
+ * The peer network's parts, built once per process and the same for the Lambda functions and the
+ * local node; only where the key comes from differs (SSM deployed, a file locally).
+ */
+export function composePeering(input: {
+  /** This bot's base URL: its identity to its peers. */
+  url: string;
+  options: PeerOptions;
+  key: () => Promise<BotKeyPair>;
+  doc: DynamoDBDocumentClient;
+  table: string;
+  store: Store;
+  timeline?: TimelineWriter;
+  now: Clock;
+  log: Log;
+}) {
+  const self = canonicalBotUrl(input.url);
+  if (self === undefined) throw new Error(`not a usable bot URL: ${input.url}`);
+  const { maxHops, maxAttempts } = input.options;
+  const relay = input.options.relay ?? false;
+  const allowPrivate = input.options.allowPrivate ?? false;
+  const listed = configuredPeers(input.options.peers ?? [], self);
+  const peers = new DynamoPeerStore(input.doc, input.table);
+  const { now } = input;
+  const info = (event: string, fields: Record<string, unknown>) => input.log('info', event, fields);
+  const commands: PeerCommandDeps = {
+    store: peers,
+    self,
+    allowPrivate,
+    followVia: createFollowVia(self, () => peers.listPeers()),
+  };
+  const routes: PeerRouteDeps = {
+    self,
+    relay,
+    publicKeyPem: async () => (await input.key()).publicKeyPem,
+    peers,
+    fetchKey: createKeyCache({ load: peerKeyLoader({ allowPrivate }) }).fetchKey,
+    now,
+    log: input.log,
+  };
+  const network = (queue: JobQueue): PeerNetworkDeps => ({
+    self,
+    relay,
+    ...(maxHops && Number.isInteger(maxHops) ? { maxHops } : {}),
+    peers,
+    store: input.store,
+    queue,
+    ...(input.timeline ? { timeline: input.timeline } : {}),
+    now,
+    log: info,
+  });
+  const deliver: PeerDeliverDeps = {
+    sender: new HttpPeerSender({ self, key: input.key, allowPrivate }),
+    store: peers,
+    ...(maxAttempts ? { maxAttempts } : {}),
+  };
+  /**
+   * Adds the `ECHOBOT_PEERS` (idempotent: existing peers are left alone; a new one is connected by
+   * the stream). A private address without `ECHOBOT_ALLOW_PRIVATE=1` is refused naming the URL.
+   */
+  const connectConfigured = async () => {
+    for (const url of listed) {
+      await assertPublicUrl(url, { allowPrivate });
+      if (await peers.addPeer(url, 'config', now())) info('peer added', { peer: url });
+    }
+  };
+  return {
+    self,
+    relay,
+    peers,
+    commands,
+    routes,
+    network,
+    deliver,
+    directory: peerDirectory(peers),
+    connectConfigured,
+  };
+}
+
+export type Peering = ReturnType<typeof composePeering>;

@@ -1,0 +1,81 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { BatchingQueue } from '../adapters/batching-queue.ts';
+import { peerEventFromStreamRecord } from '../edges/peer-stream-records.ts';
+import {
+  federationTaskFromStreamRecord,
+  outboundFromStreamRecord,
+  postFromStreamRecord,
+} from '../edges/stream-records.ts';
+import type { FederationStore } from '../ports/federation.ts';
+import type { Metrics } from '../ports/metrics.ts';
+import { type FanoutDeps, fanoutPost } from '../usecases/fanout-post.ts';
+import { fanoutFederationTask, fanoutToRemoteFollowers } from '../usecases/federation/fanout-federation.ts';
+import { onPeerEvent } from '../usecases/peer-events.ts';
+import { type PeerNetworkDeps, relayLocalPost } from '../usecases/peer-outbound.ts';
+import { replyJob } from '../usecases/reply-job.ts';
+
+export interface FanoutStreamDeps extends FanoutDeps {
+  log: (event: string, fields: Record<string, unknown>) => void;
+  /** Custom metrics: posts fanned out, failed records. */
+  metrics?: Metrics;
+  /** ActivityPub: local posts also go to remote followers; federation tasks become jobs. */
+  federation?: Pick<FederationStore, 'followersOf' | 'localFollowersOf'>;
+  /** The peer network (interest sync, relayed posts, control items); absent = no peers. */
+  peerNetwork?: PeerNetworkDeps;
+}
+
+/**
+ * The stream consumer: record by record, reporting the failed ones so Lambda retries from
+ * there (and bisects, and finally sends them to the failure destination).
+ */
+export function createFanoutHandler(deps: FanoutStreamDeps) {
+  const onRecord = async (queue: BatchingQueue, record: DynamoDBRecord) => {
+    queue.startRecord(record.dynamodb?.SequenceNumber ?? '');
+    const outbound = outboundFromStreamRecord(record);
+    if (outbound) {
+      await queue.enqueue([replyJob(outbound)]);
+      deps.log('reply queued', { id: outbound.id });
+      return;
+    }
+    if (deps.peerNetwork) {
+      const event = peerEventFromStreamRecord(record);
+      if (event) return onPeerEvent(deps.peerNetwork, event);
+    }
+    const task = deps.federation ? federationTaskFromStreamRecord(record) : undefined;
+    if (task && deps.federation) {
+      const jobs = await fanoutFederationTask({ ...deps, queue, federation: deps.federation }, task);
+      deps.log('federation task queued', { taskId: task.id, type: task.type, jobs });
+      return;
+    }
+    const post = postFromStreamRecord(record);
+    if (!post) return;
+    const { recipients, jobs } = await fanoutPost({ ...deps, queue }, post);
+    const remote = deps.federation
+      ? await fanoutToRemoteFollowers({ ...deps, queue, federation: deps.federation }, post)
+      : 0;
+    if (deps.peerNetwork) await relayLocalPost(deps.peerNetwork, post);
+    // Counted once the record can no longer fail (a retried record would count it again).
+    deps.metrics?.posts(1);
+    deps.log('post fanned out', { postId: post.id, recipients, jobs, remoteServers: remote });
+  };
+  // One processor and one batching queue per invocation: their state is per batch, and a local
+  // poller may run batches concurrently. Jobs of consecutive records share SQS batches.
+  return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+    const queue = new BatchingQueue(deps.queue);
+    const response = await processPartialResponse(
+      event,
+      (record: DynamoDBRecord) => onRecord(queue, record),
+      new BatchProcessor(EventType.DynamoDBStreams),
+      { context, throwOnFullBatchFailure: false },
+    );
+    await queue.flush();
+    if (queue.failedRecords.size === 0) return response;
+    deps.log('jobs not enqueued', { records: queue.failedRecords.size });
+    const failed = new Set([
+      ...response.batchItemFailures.map((f) => f.itemIdentifier),
+      ...queue.failedRecords,
+    ]);
+    return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}

@@ -1,0 +1,43 @@
+import { EnvelopeSchema } from '../lib/federation/envelope.ts';
+import type { PeerStore } from '../lib/ports/peer-store.ts';
+import type { Store } from '../lib/ports/store.ts';
+import type { TimelineReader } from '../lib/ports/timeline.ts';
+import type { NetworkSnapshot } from './network-view.ts';
+
+/** `GET /dev/network`: this bot, its peers, and the paths of recent posts (the network view). */
+export async function networkSnapshotOf(input: {
+  self: string;
+  relay: boolean;
+  peers: PeerStore;
+  store: Store;
+  timeline: TimelineReader;
+}): Promise<NetworkSnapshot & { routes: Record<string, number>; interest: Record<string, string[]> }> {
+  const { peers } = input;
+  const list = await peers.listPeers();
+  const relayed = await peers.recentRelayed(50);
+  const local = (await input.timeline.recent({ limit: 50 })).entries.filter((e) => e.local);
+  const recipientsOf = async (author: string) => {
+    const wants = await peers.wantsOf(author);
+    const members = await input.store.membersByIds(wants.members);
+    return [...members.values()].map((m) => m.nick);
+  };
+  const posts: NetworkSnapshot['posts'] = [];
+  for (const r of relayed) {
+    const envelope = EnvelopeSchema.safeParse(JSON.parse(r.envelope));
+    const path = envelope.success ? envelope.data.path : [];
+    posts.push({
+      id: r.postId,
+      author: r.author,
+      path,
+      from: r.from,
+      recipients: await recipientsOf(r.author),
+    });
+  }
+  for (const e of local) posts.push({ id: e.id, author: e.author, path: [], from: null, recipients: [] });
+  const routes: Record<string, number> = {};
+  for (const p of list)
+    for (const [a, d] of Object.entries(p.routes ?? {})) routes[a] = Math.min(routes[a] ?? 99, d + 1);
+  const interest: Record<string, string[]> = {};
+  for (const p of list) interest[p.url] = await peers.peerInterest(p.url);
+  return { url: input.self, relay: input.relay, peers: list.map((p) => p.url), posts, routes, interest };
+}
