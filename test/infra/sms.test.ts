@@ -37,7 +37,8 @@ const synth = (context: Record<string, unknown>) => {
 };
 
 const envOf = (json: CfnTemplate, fnLogicalId: string): Record<string, unknown> =>
-  (json.Resources[fnLogicalId]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+  (json.Resources[fnLogicalId]?.Properties?.Environment as { Variables: Record<string, unknown> } | undefined)
+    ?.Variables ?? {};
 
 const expectNagClean = (stack: EchobotStack) => {
   const report = new AwsSolutionsChecks().validateScope(stack);
@@ -136,7 +137,9 @@ describe('smsProvider=aws with smsNumberId', () => {
       (r) => r.Type === 'AWS::SNS::TopicPolicy' && JSON.stringify(r.Properties?.Topics).includes(eventsTopic),
     );
     const allow = policies
-      .flatMap((p) => asArray((p.Properties?.PolicyDocument as { Statement: unknown[] }).Statement))
+      .flatMap((p) =>
+        asArray((p.Properties?.PolicyDocument as { Statement: unknown[] } | undefined)?.Statement),
+      )
       .find((s) => JSON.stringify(s).includes('sms-voice.amazonaws.com'));
     expect(JSON.stringify(allow)).toContain('aws:SourceArn');
     expect(JSON.stringify(allow)).toContain(':configuration-set/');
