@@ -6,6 +6,11 @@ export interface Topology {
   bots: string[];
   superPeers: string[];
   edges: Array<[string, string]>;
+  /**
+   * Each leaf's upstream list (its `ECHOBOT_UPSTREAM`, in order) and how many of them it keeps
+   * connected: it starts on the first `keep`, and replaces one that is down with the next live one.
+   */
+  upstreams: Map<string, { candidates: string[]; keep: number }>;
 }
 
 export const botUrl = (i: number): string => `https://bot${i}.example`;
@@ -43,35 +48,44 @@ function treePlusEdges(rng: Rng, nodes: string[], extra: number, edges = edgeSet
 }
 
 /**
- * `superPeers` super-peers linked in a sparse random graph with cycles (a spanning tree plus about
- * half as many extra links), every other bot a leaf of one super-peer, and `multiHomedShare` of the
- * leaves also linked to a second super-peer (more cycles, through leaves).
+ * `superPeers` super-peers linked to each other (`full`: every pair, as a handful of hosted
+ * super-peers would peer; `sparse`: a random spanning tree plus about half as many extra links),
+ * every other bot a leaf. Each leaf lists `upstreamCandidates` super-peers and keeps one connected,
+ * or two for `multiHomedShare` of the leaves.
  */
 export function superPeerTopology(
   rng: Rng,
-  options: { bots: number; superPeers: number; multiHomedShare: number },
+  options: {
+    bots: number;
+    superPeers: number;
+    multiHomedShare: number;
+    superPeerLinks: 'full' | 'sparse';
+    upstreamCandidates: number;
+  },
 ): Topology {
   const bots = Array.from({ length: options.bots }, (_, i) => botUrl(i));
   const superPeers = bots.slice(0, options.superPeers);
   const edges = edgeSet();
-  treePlusEdges(rng, superPeers, Math.max(1, Math.ceil(options.superPeers / 2)), edges);
-  for (const leaf of bots.slice(options.superPeers)) {
-    const home = rng.pick(superPeers);
-    edges.add(leaf, home);
-    if (superPeers.length > 1 && rng.next() < options.multiHomedShare) {
-      let other = rng.pick(superPeers);
-      while (other === home) other = rng.pick(superPeers);
-      edges.add(leaf, other);
-    }
+  if (options.superPeerLinks === 'full') {
+    for (const a of superPeers) for (const b of superPeers) if (a < b) edges.add(a, b);
+  } else {
+    treePlusEdges(rng, superPeers, Math.max(1, Math.ceil(options.superPeers / 2)), edges);
   }
-  return { kind: 'super-peer', bots, superPeers, edges: edges.list };
+  const upstreams = new Map<string, { candidates: string[]; keep: number }>();
+  for (const leaf of bots.slice(options.superPeers)) {
+    const candidates = rng.shuffle([...superPeers]).slice(0, Math.max(1, options.upstreamCandidates));
+    const keep = Math.min(candidates.length, rng.next() < options.multiHomedShare ? 2 : 1);
+    for (const up of candidates.slice(0, keep)) edges.add(leaf, up);
+    upstreams.set(leaf, { candidates, keep });
+  }
+  return { kind: 'super-peer', bots, superPeers, edges: edges.list, upstreams };
 }
 
 /** A connected random mesh with the given mean degree. */
 export function meshTopology(rng: Rng, options: { bots: number; meanDegree: number }): Topology {
   const bots = Array.from({ length: options.bots }, (_, i) => botUrl(i));
   const extra = Math.max(0, Math.round((options.meanDegree * options.bots) / 2) - (options.bots - 1));
-  return { kind: 'mesh', bots, superPeers: [], edges: treePlusEdges(rng, bots, extra) };
+  return { kind: 'mesh', bots, superPeers: [], edges: treePlusEdges(rng, bots, extra), upstreams: new Map() };
 }
 
 export interface FollowGraph {

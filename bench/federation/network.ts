@@ -1,13 +1,19 @@
 /**
  * An in-process network of echobots built from the real federation pieces (RouteTable, routePost,
- * production's interest rules through InterestTable; InterestOutbox numbers each stream): used by the simulation and by unit tests.
- * Messages are passed in memory; timing and outages are the caller's business (simulate.ts).
+ * production's interest rules through InterestTable; InterestOutbox numbers each stream): used by
+ * the simulation and by unit tests. Messages are passed in memory; timing is the caller's
+ * business (simulate.ts).
+ *
+ * Like production (lib/usecases/peer-network.ts), a bot that is not a relay (a leaf, a plain
+ * bot) advertises only itself and never forwards a post it received. A bot can be taken down
+ * (it neither sends nor receives control messages); its neighbours route around it once they
+ * notice (`noticeDown`, as a failed send or a missed heartbeat would tell them).
  */
 import { authorityOfHandle } from '../../lib/domain/addresses.ts';
 import { createEnvelope, type Envelope } from '../../lib/federation/envelope.ts';
 import { authorsCarried, type InterestMessage, type InterestUpdate } from '../../lib/federation/interest.ts';
-import { type RouteDecision, routePost } from '../../lib/federation/relay-router.ts';
-import { RouteTable } from '../../lib/federation/route-table.ts';
+import { type RouteDecision, rerouteAfterFailure, routePost } from '../../lib/federation/relay-router.ts';
+import { type RouteAdvert, RouteTable } from '../../lib/federation/route-table.ts';
 import { InterestOutbox } from './interest-outbox.ts';
 import { InterestTable } from './interest-table.ts';
 
@@ -15,6 +21,7 @@ export type InterestRouting = 'route-tree' | 'split-horizon';
 
 export interface SimBot {
   url: string;
+  relay: boolean;
   peers: string[];
   routes: RouteTable;
   interest: InterestTable;
@@ -73,12 +80,18 @@ export class FederationNetwork {
   readonly botByAuthority = new Map<string, string>();
   routeMessages = 0;
   traffic = emptyTraffic();
+  /** Bots that are off: they send and receive nothing. */
+  readonly down = new Set<string>();
   private readonly dirty = new Set<string>();
+  /** The last advert each bot sent each peer: only changes are sent again. */
+  private readonly lastSent = new Map<string, string>();
 
+  /** `relays`: the bots that relay (super-peers); all of them when omitted (a mesh of relays). */
   constructor(
     urls: readonly string[],
     edges: ReadonlyArray<readonly [string, string]>,
     routing: InterestRouting,
+    relays?: ReadonlySet<string>,
   ) {
     for (const url of urls) {
       const routes = new RouteTable(url);
@@ -86,7 +99,8 @@ export class FederationNetwork {
         url,
         routing === 'route-tree' ? { nextHopFor: (authority) => routes.nextHop(authority) } : {},
       );
-      this.bots.set(url, { url, peers: [], routes, interest, outboxes: new Map(), seen: new Set() });
+      const relay = relays === undefined || relays.has(url);
+      this.bots.set(url, { url, relay, peers: [], routes, interest, outboxes: new Map(), seen: new Set() });
       this.botByAuthority.set(new URL(url).host, url);
     }
     for (const [a, b] of edges) {
@@ -109,16 +123,17 @@ export class FederationNetwork {
 
   /** Runs the distance-vector exchange until no table changes. */
   convergeRoutes(): void {
-    const lastSent = new Map<string, string>();
+    const lastSent = this.lastSent;
     let queue: Array<{ to: string; from: string }> = [];
     const announce = (bot: SimBot): void => {
-      for (const peer of bot.peers) queue.push({ to: peer, from: bot.url });
+      if (this.down.has(bot.url)) return;
+      for (const peer of bot.peers) if (!this.down.has(peer)) queue.push({ to: peer, from: bot.url });
     };
     for (const bot of this.bots.values()) announce(bot);
     while (queue.length > 0) {
       const changed = new Set<string>();
       for (const { to, from } of queue) {
-        const advert = this.bot(from).routes.advertFor(to);
+        const advert = this.advert(this.bot(from), to);
         const key = `${from} ${to}`;
         const body = JSON.stringify(advert.routes);
         if (lastSent.get(key) === body) continue;
@@ -127,9 +142,11 @@ export class FederationNetwork {
         if (this.bot(to).routes.receive(advert)) changed.add(to);
       }
       queue = [];
-      for (const url of changed) announce(this.bot(url));
+      for (const url of changed) {
+        this.dirty.add(url);
+        announce(this.bot(url));
+      }
     }
-    for (const url of this.bots.keys()) this.dirty.add(url);
   }
 
   follow(botUrl: string, author: string): void {
@@ -150,8 +167,10 @@ export class FederationNetwork {
     let queue: Array<{ to: string; message: InterestMessage }> = [];
     while (this.dirty.size > 0 || queue.length > 0) {
       for (const url of this.dirty) {
+        if (this.down.has(url)) continue;
         const bot = this.bot(url);
         for (const peer of bot.peers) {
+          if (this.down.has(peer)) continue;
           const next = bot.interest.upstreamInterest(peer);
           const update = this.outbox(bot, peer).update(next);
           if (update !== null) queue.push({ to: peer, message: this.count(update, next) });
@@ -184,6 +203,77 @@ export class FederationNetwork {
     return round;
   }
 
+  /** `bot` goes off (its state is kept, as on disk); nobody has noticed yet. */
+  takeDown(botUrl: string): void {
+    this.down.add(botUrl);
+  }
+
+  /**
+   * The live neighbours of `botUrl` notice it is down (a failed send or missed heartbeats) and
+   * mark it down in their route tables. Call `settle` after (once for several changes).
+   */
+  noticeDown(botUrl: string): void {
+    for (const peer of this.bot(botUrl).peers) {
+      if (!this.down.has(peer) && this.bot(peer).routes.markDown(botUrl)) this.dirty.add(peer);
+    }
+  }
+
+  /** These bots are back on: they send and receive again (with what they knew before). */
+  wake(botUrls: Iterable<string>): void {
+    for (const botUrl of botUrls) this.down.delete(botUrl);
+  }
+
+  /**
+   * Their neighbours notice these bots are back (their first message, or a heartbeat), mark them up,
+   * and routes and interest are re-advertised and re-registered.
+   */
+  noticeUp(botUrls: Iterable<string>): void {
+    for (const botUrl of botUrls) {
+      this.dirty.add(botUrl);
+      for (const peer of this.bot(botUrl).peers) {
+        this.bot(peer).routes.markUp(botUrl);
+        this.dirty.add(peer);
+      }
+    }
+    this.settle();
+  }
+
+  /** A new link (a leaf connecting to another super-peer). Call `settle` after. */
+  connect(a: string, b: string): void {
+    this.link(a, b);
+    this.link(b, a);
+  }
+
+  /** Route adverts and interest run to their fixed point (control messages are small and fast). */
+  settle(): void {
+    this.convergeRoutes();
+    this.propagateInterest();
+  }
+
+  /**
+   * `botUrl` could not send `envelope` to a down peer: its other peers that now want the post and
+   * have not had it from `botUrl` (`sentTo`) get it (lib/federation/relay-router.ts).
+   */
+  reroute(
+    botUrl: string,
+    from: string | null,
+    envelope: Envelope,
+    sentTo: ReadonlySet<string>,
+  ): RouteDecision {
+    const bot = this.bot(botUrl);
+    if (from !== null && !bot.relay)
+      return { deliverLocally: false, forwardTo: [], envelope: null, hopLimitReached: false };
+    return rerouteAfterFailure({
+      self: bot.url,
+      envelope,
+      author: envelope.author,
+      receivedFrom: from,
+      peers: bot.peers,
+      interestTable: bot.interest,
+      sentTo,
+    });
+  }
+
   /** A new post by `author` at its origin bot: the origin's routing decision (forwards included). */
   publish(author: string, postId: string, maxHops?: number): { origin: string; decision: RouteDecision } {
     const origin = this.originOf(author);
@@ -209,6 +299,9 @@ export class FederationNetwork {
       seen: bot.seen,
     });
     if (decision.dropped === undefined) bot.seen.add(envelope.postId);
+    // A plain bot echoes what it receives but never passes it on.
+    if (from !== null && !bot.relay && decision.dropped === undefined)
+      return { ...decision, forwardTo: [], envelope: null, hopLimitReached: false };
     return decision;
   }
 
@@ -236,9 +329,16 @@ export class FederationNetwork {
     return { messages, receivedBy };
   }
 
+  /** What `bot` tells `peer` about routes: a relay passes on what it knows, a plain bot only itself. */
+  private advert(bot: SimBot, peer: string): RouteAdvert {
+    if (bot.relay) return bot.routes.advertFor(peer);
+    return { type: 'routes', from: bot.url, routes: { [bot.routes.selfAuthority]: 0 } };
+  }
+
   private link(a: string, b: string): void {
     const bot = this.bot(a);
     if (bot.peers.includes(b)) return;
+    this.dirty.add(a);
     bot.peers.push(b);
     bot.routes.addPeer(b);
   }

@@ -27,7 +27,7 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const pct = (n: number) => `${(n * 100).toFixed(2)} %`;
 const delivery = (d: DeliveryFigures) =>
   `completeness ${pct(d.completeness)}, ${d.messages} msgs, ${f2(d.messagesPerInterestedReached)} msgs/reached, ` +
-  `dups ${d.duplicatesReceived}${d.deadEndMessages === null ? '' : `, dead ends ${d.deadEndMessages}`}, hops mean ${f2(d.hops.mean)} p99 ${d.hops.p99} max ${d.hops.max}`;
+  `duplicate copies ${d.duplicateMessages} (echoed twice ${d.duplicatesReceived})${d.deadEndMessages === null ? '' : `, dead ends ${d.deadEndMessages}`}, hops mean ${f2(d.hops.mean)} p99 ${d.hops.p99} max ${d.hops.max}`;
 
 function print(t: TopologyFigures): void {
   const rows: Array<[string, string]> = [
@@ -54,10 +54,16 @@ function print(t: TopologyFigures): void {
     ['split-horizon interest only', delivery(t.splitHorizonOnly)],
     ['naive flooding', delivery(t.flooding)],
     [
-      `outage: ${t.outage.downBots} bots down`,
-      `during outage ${pct(t.outage.completenessDuringOutage)}, after recovery ${pct(t.outage.completeness)}, ` +
-        `${t.outage.queuedForRetry} msgs queued (largest edge queue ${t.outage.largestEdgeQueue}), ` +
-        `dups ${t.outage.duplicatesReceived}, ${f2(t.outage.messagesPerInterestedReached)} msgs/reached`,
+      `outage: ${t.outage.downBots} bots down (${t.outage.downSuperPeers} super-peers)`,
+      `during outage ${pct(t.outage.completenessDuringOutage)} of ${t.outage.bothUpPairs} pairs with both bots up, ` +
+        `after recovery ${pct(t.outage.completeness)}, echoed twice ${t.outage.duplicatesReceived}; ` +
+        `${t.outage.rerouted} failed sends re-routed, ${t.outage.queuedForRetry} msgs held for down bots, ` +
+        `${t.outage.duplicateMessages} duplicate copies dropped, ${f2(t.outage.messagesPerInterestedReached)} msgs/reached`,
+    ],
+    [
+      'the four figures',
+      `(1) ${pct(t.outage.completenessDuringOutage)} during outage [>= 99 %], (2) ${pct(t.outage.completeness)} after [100 %], ` +
+        `(3) ${t.outage.duplicatesReceived} echoed twice [0], (4) ${f2(t.routed.messagesPerInterestedReached)} msgs per interested bot [<= 1.2]`,
     ],
   ];
   console.log(`\n== ${t.topology} ==`);

@@ -1,11 +1,14 @@
 /**
- * Discrete-event simulation of echobot federation: random topologies (super-peers with leaves,
- * and a random mesh), a skewed follow graph, interest propagation to a fixed point (plus
- * follow/unfollow churn), then posts routed with routePost, compared with naive flooding and
- * with split-horizon-only interest, and replayed with a share of bots down (messages to a down
- * bot wait in a per-edge retry queue and are delivered when it returns). Seeded: reproducible.
+ * Discrete-event simulation of echobot federation: random topologies (super-peers linked to each
+ * other with leaves on one or two of them, and a random mesh), a skewed follow graph, interest
+ * propagation to a fixed point (plus follow/unfollow churn), then posts routed with routePost,
+ * compared with naive flooding and with split-horizon-only interest, and replayed with a share of
+ * bots (super-peers included) down: a failed send marks the peer down, routes and interest settle
+ * around it, the post takes another live route, and what was meant for the down bot waits for it.
+ * Seeded: reproducible.
  */
 import { createEnvelope, DEFAULT_MAX_HOPS, type Envelope } from '../../lib/federation/envelope.ts';
+import type { RouteDecision } from '../../lib/federation/relay-router.ts';
 import { type FollowGraph, followGraph, meshTopology, superPeerTopology, type Topology } from './graph.ts';
 import {
   addTraffic,
@@ -22,6 +25,10 @@ export interface SimulationOptions {
   superPeers: number;
   /** Share of leaves linked to a second super-peer. */
   multiHomedShare: number;
+  /** How super-peers link to each other: every pair, or a sparse random graph with cycles. */
+  superPeerLinks: 'full' | 'sparse';
+  /** Super-peers each leaf lists (its ECHOBOT_UPSTREAM); it keeps one or two of them connected. */
+  upstreamCandidates: number;
   meshDegree: number;
   membersPerBot: number;
   followsPerMember: number;
@@ -33,7 +40,10 @@ export interface SimulationOptions {
   maxHops: number;
   /** Follow/unfollow operations after the initial fixed point, each propagated on its own. */
   churnOps: number;
+  /** Share of bots down, super-peers and leaves alike. */
   downShare: number;
+  /** A down neighbour is noticed at the first failed send, or at the next heartbeat at the latest. */
+  heartbeatTicks: number;
   /** Outage window as fractions of `ticks`. */
   downFrom: number;
   downUntil: number;
@@ -44,7 +54,9 @@ export const defaultSimulationOptions: SimulationOptions = {
   seed: 42,
   bots: 120,
   superPeers: 10,
-  multiHomedShare: 0.2,
+  multiHomedShare: 0.5,
+  superPeerLinks: 'full',
+  upstreamCandidates: 3,
   meshDegree: 4,
   membersPerBot: 5,
   followsPerMember: 4,
@@ -54,6 +66,7 @@ export const defaultSimulationOptions: SimulationOptions = {
   maxHops: DEFAULT_MAX_HOPS,
   churnOps: 300,
   downShare: 0.2,
+  heartbeatTicks: 5,
   downFrom: 0.25,
   downUntil: 0.75,
   topologies: ['super-peer', 'mesh'],
@@ -72,6 +85,9 @@ export interface DeliveryFigures {
   completeness: number;
   messages: number;
   messagesPerInterestedReached: number;
+  /** Copies of a post a bot had already seen (dropped by its de-duplication). */
+  duplicateMessages: number;
+  /** Posts echoed to a bot's members a second time: must be 0. */
   duplicatesReceived: number;
   /** Messages to a bot that neither wanted the post nor passed it on (stale interest); null for flooding. */
   deadEndMessages: number | null;
@@ -81,9 +97,15 @@ export interface DeliveryFigures {
 
 export interface OutageFigures extends DeliveryFigures {
   downBots: number;
+  downSuperPeers: number;
+  /** (post, interested bot) pairs of posts made during the outage whose two bots are both up. */
+  bothUpPairs: number;
+  /** Share of those pairs reached during the outage (without waiting for a down bot to return). */
   completenessDuringOutage: number;
+  /** Messages held for a down bot and sent when it was back. */
   queuedForRetry: number;
-  largestEdgeQueue: number;
+  /** Failed sends after which the post went on along another live route. */
+  rerouted: number;
 }
 
 export interface TopologyFigures {
@@ -114,9 +136,24 @@ interface Post {
   interested: string[];
 }
 
-type Event =
-  | { kind: 'publish'; post: Post; id: string }
-  | { kind: 'message'; from: string; to: string; envelope: Envelope; post: Post };
+/** What the sender of a message had received: what it re-routes from when the send fails. */
+interface Prev {
+  from: string | null;
+  envelope: Envelope;
+}
+
+interface MessageEvent {
+  kind: 'message';
+  from: string;
+  to: string;
+  envelope: Envelope;
+  post: Post;
+  prev: Prev;
+  /** The post waited on the way for a down bot to come back. */
+  waited: boolean;
+}
+
+type Event = { kind: 'publish'; post: Post; id: string } | MessageEvent;
 
 function hopStats(values: number[]): HopStats {
   if (values.length === 0) return { mean: 0, p99: 0, max: 0 };
@@ -138,7 +175,8 @@ function interestedIn(graph: FollowGraph, author: string, origin: string): strin
 }
 
 function buildNetwork(topology: Topology, graph: FollowGraph, routing: InterestRouting): FederationNetwork {
-  const net = new FederationNetwork(topology.bots, topology.edges, routing);
+  const relays = topology.kind === 'super-peer' ? new Set(topology.superPeers) : undefined;
+  const net = new FederationNetwork(topology.bots, topology.edges, routing, relays);
   net.convergeRoutes();
   for (const [bot, counts] of graph.follows) {
     for (const [author, n] of counts) for (let i = 0; i < n; i++) net.follow(bot, author);
@@ -173,17 +211,30 @@ function churn(rng: Rng, net: FederationNetwork, graph: FollowGraph, operations:
   return total;
 }
 
+interface Outage {
+  down: ReadonlySet<string>;
+  upstreams: Topology['upstreams'];
+}
+
+/**
+ * Replays `posts` through the network in ticks. With an outage, the `down` bots go off at
+ * `downFrom` and come back at `downUntil`. A send to a down bot fails: the message is held for
+ * it (retried when it is back: it may want the post itself), the sender's side notices the bot
+ * is down (as every neighbour does at the next heartbeat at the latest), routes and interest
+ * settle around it, leaves that lost an upstream connect to their next live one, and the sender
+ * re-routes the post to whichever peers want it now (rerouteAfterFailure).
+ */
 function runRouted(
   net: FederationNetwork,
   posts: readonly Post[],
   options: SimulationOptions,
   rng: Rng,
   label: string,
-  down: ReadonlySet<string> = new Set(),
+  outage?: Outage,
 ): OutageFigures {
+  const down = outage?.down ?? new Set<string>();
   const downFrom = Math.floor(options.ticks * options.downFrom);
   const downUntil = Math.floor(options.ticks * options.downUntil);
-  const isDown = (bot: string, tick: number) => down.has(bot) && tick >= downFrom && tick < downUntil;
   const buckets: Event[][] = [];
   const schedule = (tick: number, event: Event): void => {
     let bucket = buckets[tick];
@@ -193,41 +244,88 @@ function runRouted(
     }
     bucket.push(event);
   };
-  const retryQueues = new Map<string, Array<Extract<Event, { kind: 'message' }>>>();
+  const held: MessageEvent[] = [];
+  const noticed = new Set<string>();
+  const sentBy = new Map<string, Set<string>>();
+  const deliveredPairs = new Set<string>();
   let messages = 0;
-  let duplicates = 0;
+  let duplicateMessages = 0;
+  let duplicatesToMembers = 0;
   let deadEnds = 0;
   let hopLimitStops = 0;
+  let rerouted = 0;
   let queued = 0;
-  let largestQueue = 0;
   let delivered = 0;
-  let deliveredEarly = 0;
+  let reachedLive = 0;
   const hops: number[] = [];
   posts.forEach((post, i) => {
     schedule(post.tick, { kind: 'publish', post, id: `${post.origin}/posts/${label}-${i}` });
   });
-  const forward = (
-    from: string,
+  const send = (
     tick: number,
+    from: string,
+    decision: RouteDecision,
     post: Post,
-    decision: ReturnType<FederationNetwork['receive']>,
+    prev: Prev,
+    waited: boolean,
   ) => {
     if (decision.hopLimitReached) hopLimitStops++;
     if (decision.envelope === null) return;
+    const key = `${from} ${decision.envelope.postId}`;
+    const sent = sentBy.get(key) ?? new Set<string>();
+    sentBy.set(key, sent);
     for (const to of decision.forwardTo) {
+      if (sent.has(to)) continue;
+      sent.add(to);
       messages++;
-      schedule(tick + 1 + rng.int(3), { kind: 'message', from, to, envelope: decision.envelope, post });
+      const event: MessageEvent = {
+        kind: 'message',
+        from,
+        to,
+        envelope: decision.envelope,
+        post,
+        prev,
+        waited,
+      };
+      schedule(tick + 1 + rng.int(3), event);
     }
   };
-  for (let tick = 0; tick < buckets.length || (down.size > 0 && tick <= downUntil); tick++) {
-    if (tick === downUntil && down.size > 0) {
-      deliveredEarly = delivered;
-      for (const queue of retryQueues.values()) for (const event of queue) schedule(tick, event);
-      retryQueues.clear();
+  const notice = (bots: Iterable<string>): void => {
+    let changed = false;
+    for (const bot of bots) {
+      if (noticed.has(bot)) continue;
+      noticed.add(bot);
+      net.noticeDown(bot);
+      changed = true;
     }
+    if (!changed) return;
+    for (const [leaf, { candidates, keep }] of outage?.upstreams ?? []) {
+      if (down.has(leaf)) continue;
+      const peers = net.bot(leaf).peers;
+      let live = peers.filter((p) => !down.has(p)).length;
+      for (const candidate of candidates) {
+        if (live >= keep) break;
+        if (peers.includes(candidate) || down.has(candidate)) continue;
+        net.connect(leaf, candidate);
+        live++;
+      }
+    }
+    net.settle();
+  };
+  const lastTick = (): number => Math.max(buckets.length - 1, down.size > 0 ? downUntil : 0);
+  for (let tick = 0; tick <= lastTick(); tick++) {
+    if (down.size > 0 && tick === downFrom) for (const bot of down) net.takeDown(bot);
+    if (down.size > 0 && tick === downFrom + options.heartbeatTicks) notice(down);
+    if (down.size > 0 && tick === downUntil) {
+      net.wake(down);
+      net.noticeUp(down);
+      for (const event of held.splice(0)) schedule(tick, { ...event, waited: true });
+    }
+    const isDown = (bot: string): boolean => net.down.has(bot);
     for (const event of buckets[tick] ?? []) {
       if (event.kind === 'publish') {
-        if (isDown(event.post.origin, tick)) {
+        if (isDown(event.post.origin)) {
+          // Its members post when it is back.
           schedule(downUntil, event);
           continue;
         }
@@ -237,34 +335,62 @@ function runRouted(
           origin: event.post.origin,
           maxHops: options.maxHops,
         });
-        forward(event.post.origin, tick, event.post, net.receive(event.post.origin, null, envelope));
+        const prev: Prev = { from: null, envelope };
+        send(
+          tick,
+          event.post.origin,
+          net.receive(event.post.origin, null, envelope),
+          event.post,
+          prev,
+          false,
+        );
         continue;
       }
-      if (isDown(event.to, tick)) {
-        const key = `${event.from} ${event.to}`;
-        const queue = retryQueues.get(key) ?? [];
-        queue.push(event);
-        retryQueues.set(key, queue);
+      if (isDown(event.to)) {
+        held.push(event);
         queued++;
-        largestQueue = Math.max(largestQueue, queue.length);
+        notice([event.to]);
+        const decision = net.reroute(
+          event.from,
+          event.prev.from,
+          event.prev.envelope,
+          sentBy.get(`${event.from} ${event.envelope.postId}`) ?? new Set(),
+        );
+        if (decision.forwardTo.length > 0) rerouted++;
+        send(tick, event.from, decision, event.post, event.prev, event.waited);
         continue;
       }
       const decision = net.receive(event.to, event.from, event.envelope);
-      if (decision.dropped === 'duplicate') duplicates++;
+      if (decision.dropped === 'duplicate') duplicateMessages++;
       else if (!decision.deliverLocally && decision.forwardTo.length === 0) deadEnds++;
       if (decision.deliverLocally) {
-        delivered++;
-        hops.push(event.envelope.hops);
+        const pair = `${event.envelope.postId} ${event.to}`;
+        if (deliveredPairs.has(pair)) duplicatesToMembers++;
+        else {
+          deliveredPairs.add(pair);
+          delivered++;
+          hops.push(event.envelope.hops);
+          const during = event.post.tick >= downFrom && event.post.tick < downUntil;
+          const bothUp = !down.has(event.post.origin) && !down.has(event.to);
+          if (during && bothUp && !event.waited) reachedLive++;
+        }
       }
-      forward(event.to, tick, event.post, decision);
+      send(
+        tick,
+        event.to,
+        decision,
+        event.post,
+        { from: event.from, envelope: event.envelope },
+        event.waited,
+      );
     }
     buckets[tick] = [];
   }
   const withInterest = posts.filter((p) => p.interested.length > 0);
   const pairs = withInterest.reduce((n, p) => n + p.interested.length, 0);
-  const pairsBeforeRecovery = withInterest
-    .filter((p) => p.tick < downUntil)
-    .reduce((n, p) => n + p.interested.length, 0);
+  const bothUpPairs = withInterest
+    .filter((p) => p.tick >= downFrom && p.tick < downUntil && !down.has(p.origin))
+    .reduce((n, p) => n + p.interested.filter((b) => !down.has(b)).length, 0);
   return {
     postsWithInterest: withInterest.length,
     interestedPairs: pairs,
@@ -272,15 +398,17 @@ function runRouted(
     completeness: pairs === 0 ? 1 : delivered / pairs,
     messages,
     messagesPerInterestedReached: delivered === 0 ? 0 : messages / delivered,
-    duplicatesReceived: duplicates,
+    duplicateMessages,
+    duplicatesReceived: duplicatesToMembers,
     deadEndMessages: deadEnds,
     hopLimitStops,
     hops: hopStats(hops),
     downBots: down.size,
-    completenessDuringOutage:
-      down.size === 0 || pairsBeforeRecovery === 0 ? 1 : deliveredEarly / pairsBeforeRecovery,
+    downSuperPeers: 0,
+    bothUpPairs,
+    completenessDuringOutage: down.size === 0 || bothUpPairs === 0 ? 1 : reachedLive / bothUpPairs,
     queuedForRetry: queued,
-    largestEdgeQueue: largestQueue,
+    rerouted,
   };
 }
 
@@ -330,7 +458,8 @@ function runFlooding(topology: Topology, posts: readonly Post[]): DeliveryFigure
     completeness: pairs === 0 ? 1 : delivered / pairs,
     messages,
     messagesPerInterestedReached: delivered === 0 ? 0 : messages / delivered,
-    duplicatesReceived: duplicates,
+    duplicateMessages: duplicates,
+    duplicatesReceived: 0,
     deadEndMessages: null,
     hopLimitStops: 0,
     hops: hopStats(hops),
@@ -338,19 +467,31 @@ function runFlooding(topology: Topology, posts: readonly Post[]): DeliveryFigure
 }
 
 function deliveryOnly(figures: OutageFigures): DeliveryFigures {
-  const { downBots, completenessDuringOutage, queuedForRetry, largestEdgeQueue, ...rest } = figures;
+  const {
+    downBots,
+    downSuperPeers,
+    bothUpPairs,
+    completenessDuringOutage,
+    queuedForRetry,
+    rerouted,
+    ...rest
+  } = figures;
   return rest;
+}
+
+/** `share` of the super-peers and `share` of the other bots (so super-peers are always among them). */
+function pickDown(rng: Rng, topology: Topology, share: number): Set<string> {
+  const supers = new Set(topology.superPeers);
+  const others = topology.bots.filter((b) => !supers.has(b));
+  const some = (bots: string[]) => rng.shuffle([...bots]).slice(0, Math.round(bots.length * share));
+  return new Set([...some(topology.superPeers), ...some(others)]);
 }
 
 function simulateTopology(kind: Topology['kind'], options: SimulationOptions, seed: number): TopologyFigures {
   const rng = createRng(seed);
   const topology =
     kind === 'super-peer'
-      ? superPeerTopology(rng, {
-          bots: options.bots,
-          superPeers: options.superPeers,
-          multiHomedShare: options.multiHomedShare,
-        })
+      ? superPeerTopology(rng, options)
       : meshTopology(rng, { bots: options.bots, meanDegree: options.meshDegree });
   const graph = followGraph(rng, topology.bots, options);
   const net = buildNetwork(topology, graph, 'route-tree');
@@ -368,11 +509,13 @@ function simulateTopology(kind: Topology['kind'], options: SimulationOptions, se
       interested: interestedIn(graph, author, origin),
     };
   });
+  const routeAdverts = net.routeMessages;
   const routed = deliveryOnly(runRouted(net, posts, options, rng, 'routed'));
-  const down = new Set(
-    rng.shuffle([...topology.bots]).slice(0, Math.round(topology.bots.length * options.downShare)),
-  );
-  const outage = runRouted(net, posts, options, rng, 'outage', down);
+  const down = pickDown(rng, topology, options.downShare);
+  const outage = {
+    ...runRouted(net, posts, options, rng, 'outage', { down, upstreams: topology.upstreams }),
+    downSuperPeers: topology.superPeers.filter((b) => down.has(b)).length,
+  };
   const splitNet = buildNetwork(topology, graph, 'split-horizon');
   const splitHorizonOnly = deliveryOnly(runRouted(splitNet, posts, options, rng, 'split'));
   let follows = 0;
@@ -383,7 +526,7 @@ function simulateTopology(kind: Topology['kind'], options: SimulationOptions, se
     superPeers: topology.superPeers.length,
     links: topology.edges.length,
     follows,
-    routeAdverts: net.routeMessages,
+    routeAdverts,
     interestInitial,
     interestChurn: { ...interestChurn, operations: options.churnOps },
     routed,

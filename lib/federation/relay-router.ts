@@ -67,3 +67,21 @@ export function routePost(input: RoutePostInput): RouteDecision {
   if (onward === null) return { deliverLocally, forwardTo: [], envelope: null, hopLimitReached: true };
   return { deliverLocally, forwardTo: candidates, envelope: onward, hopLimitReached: false };
 }
+
+/**
+ * A send of this post to a peer failed (refused, timed out): the caller has marked that peer down
+ * (RouteTable.markDown) and re-registered interest around it. The post now goes to the peers that
+ * want it under the new routes and have not had it from us, so it takes the live route instead of
+ * waiting; the message to the down peer stays queued for its return (it may want the post itself;
+ * anything it passes on later is dropped as a duplicate). Never echoes locally again.
+ */
+export function rerouteAfterFailure(
+  input: Omit<RoutePostInput, 'seen'> & { sentTo: ReadonlySet<string> },
+): RouteDecision {
+  const decision = routePost({
+    ...input,
+    peers: [...input.peers].filter((p) => !input.sentTo.has(p)),
+    seen: { has: () => false },
+  });
+  return { ...decision, deliverLocally: false };
+}

@@ -15,6 +15,12 @@
  * split horizon: routes learnt from a peer are not advertised back to it. Infinity is 16, the
  * envelope's hop ceiling, so a count-to-infinity after a link loss ends quickly. Ties between
  * equally short routes go to the lexicographically smallest peer URL, so the tree is stable.
+ *
+ * Liveness: a peer we cannot reach (a failed send, missed heartbeats) is marked down. Its routes
+ * are set aside, not forgotten, so every next hop through it moves at once to the best live
+ * alternative this table already learnt from other peers (no new advert needed), and it comes
+ * back unchanged when the peer is marked up. A changed table is re-advertised and interest
+ * re-registered along the new next hops, so posts take the live route instead of waiting.
  */
 import * as z from 'zod';
 import { authorityOfBot, BotUrlSchema } from '../domain/addresses.ts';
@@ -42,6 +48,7 @@ export class RouteTable {
   readonly self: string;
   readonly selfAuthority: string;
   private readonly learnt = new Map<string, Map<string, number>>();
+  private readonly down = new Set<string>();
   private best = new Map<string, Route>();
 
   /** The table the stored peers and their last adverts make. */
@@ -73,7 +80,25 @@ export class RouteTable {
 
   removePeer(peer: string): boolean {
     if (!this.learnt.delete(peer)) return false;
+    this.down.delete(peer);
     return this.recompute();
+  }
+
+  /** The peer cannot be reached: route around it. Returns true when best routes changed. */
+  markDown(peer: string): boolean {
+    if (!this.learnt.has(peer) || this.down.has(peer)) return false;
+    this.down.add(peer);
+    return this.recompute();
+  }
+
+  /** The peer answers again: its routes count again. Returns true when best routes changed. */
+  markUp(peer: string): boolean {
+    if (!this.down.delete(peer)) return false;
+    return this.recompute();
+  }
+
+  isLive(peer: string): boolean {
+    return this.learnt.has(peer) && !this.down.has(peer);
   }
 
   /** Applies a peer's full advert. Returns true when best routes changed. */
@@ -118,6 +143,7 @@ export class RouteTable {
       }
     };
     for (const [peer, routes] of this.learnt) {
+      if (this.down.has(peer)) continue;
       consider(authorityOfBot(peer), 1, peer);
       for (const [authority, distance] of routes) consider(authority, distance + 1, peer);
     }

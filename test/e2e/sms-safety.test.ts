@@ -163,11 +163,11 @@ describe('the daily SMS budget on a local bot', () => {
       'alice: first post',
       'alice: first post',
     ]);
-    expect(out.filter((l) => l.channel === 'telegram' && l.kind === 'echo').map((l) => l.text)).toEqual([
-      'alice: first post',
-      'bob: second post',
-      'bob: third post',
-    ]);
+    // Two posts made before one settle: the queue may deliver their echoes in either order.
+    const telegramEchoes = out
+      .filter((l) => l.channel === 'telegram' && l.kind === 'echo')
+      .map((l) => l.text);
+    expect(telegramEchoes.sort()).toEqual(['alice: first post', 'bob: second post', 'bob: third post']);
     const alerts = out.filter((l) => l.channel === 'operator');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.text).toContain('SMS budget reached');

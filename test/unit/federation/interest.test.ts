@@ -150,4 +150,23 @@ describe('RouteTable', () => {
     expect(s.receive({ type: 'routes', from: Q, routes: { 'a.example': 15 } })).toBe(true);
     expect(s.nextHop('a.example')).toBeUndefined();
   });
+
+  it('routes around a peer marked down at once, and back when it is up again', () => {
+    const s = new RouteTable(SELF);
+    s.addPeer(P);
+    s.addPeer(Q);
+    s.receive({ type: 'routes', from: P, routes: { 'p.example': 0, 'a.example': 1 } });
+    s.receive({ type: 'routes', from: Q, routes: { 'q.example': 0, 'a.example': 2 } });
+    expect(s.nextHop('a.example')).toBe(P);
+    expect(s.markDown(P)).toBe(true);
+    expect(s.isLive(P)).toBe(false);
+    expect(s.nextHop('a.example')).toBe(Q);
+    expect(s.distance('a.example')).toBe(3);
+    expect(s.nextHop('p.example')).toBeUndefined();
+    expect(s.advertFor(Q).routes).toEqual({ 's.example': 0 });
+    expect(s.markDown(P)).toBe(false);
+    expect(s.markUp(P)).toBe(true);
+    expect(s.nextHop('a.example')).toBe(P);
+    expect(s.markDown('https://stranger.example')).toBe(false);
+  });
 });

@@ -209,3 +209,32 @@ describe('routePost', () => {
     });
   });
 });
+
+describe('failover: a -- b -- d and a -- c -- d, b goes down', () => {
+  it('re-registers interest around the down relay and re-routes a failed send to the live one', () => {
+    const net = network(['a', 'b', 'c', 'd'], 'a-b b-d a-c c-d');
+    net.follow(url('d'), 'alice@a.example');
+    net.propagateInterest();
+    expect(hops(post(net, 'alice@a.example').messages)).toEqual([
+      `${url('a')} > ${url('b')}`,
+      `${url('b')} > ${url('d')}`,
+    ]);
+    net.takeDown(url('b'));
+    net.noticeDown(url('b'));
+    net.settle();
+    const envelope = createEnvelope({
+      postId: 'https://a.example/p/failover',
+      author: 'alice@a.example',
+      origin: url('a'),
+    });
+    const decision = net.reroute(url('a'), null, envelope, new Set([url('b')]));
+    expect(decision.forwardTo).toEqual([url('c')]);
+    expect(decision.deliverLocally).toBe(false);
+    net.wake([url('b')]);
+    net.noticeUp([url('b')]);
+    expect(hops(post(net, 'alice@a.example').messages)).toEqual([
+      `${url('a')} > ${url('b')}`,
+      `${url('b')} > ${url('d')}`,
+    ]);
+  });
+});

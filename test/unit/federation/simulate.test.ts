@@ -32,6 +32,7 @@ describe('runFederationSimulation (20 bots)', () => {
         expect(routed.completeness).toBe(1);
         expect(routed.deliveredPairs).toBe(routed.interestedPairs);
         expect(routed.duplicatesReceived).toBe(0);
+        expect(routed.duplicateMessages).toBe(0);
         expect(routed.deadEndMessages).toBe(0);
         expect(routed.hopLimitStops).toBe(0);
       });
@@ -44,11 +45,13 @@ describe('runFederationSimulation (20 bots)', () => {
         expect(routed.hops.max).toBeLessThanOrEqual(result.options.maxHops);
       });
 
-      it('recovers everything after an outage, without duplicates', () => {
+      it('routes around down bots during an outage, holds what is meant for them, never echoes twice', () => {
         const { outage } = figures();
         expect(outage.downBots).toBe(4);
-        expect(outage.completenessDuringOutage).toBeLessThan(1);
-        expect(outage.completeness).toBe(1);
+        expect(outage.bothUpPairs).toBeGreaterThan(0);
+        expect(outage.completenessDuringOutage).toBeGreaterThanOrEqual(0.95);
+        expect(outage.completenessDuringOutage).toBeLessThanOrEqual(1);
+        expect(outage.completeness).toBeGreaterThanOrEqual(0.99);
         expect(outage.duplicatesReceived).toBe(0);
         expect(outage.queuedForRetry).toBeGreaterThan(0);
       });
