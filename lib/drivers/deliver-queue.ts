@@ -5,6 +5,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { PendingEchoCounts } from '../adapters/pending-echo-counts.ts';
 import type { DeliveryJob } from '../domain/types.ts';
 import { parseJobMessage } from '../edges/job-message.ts';
+import { systemClock } from '../ports/clock.ts';
 import { type DeliverDeps, deliverJob } from '../usecases/deliver-job.ts';
 import { retryDelaySeconds } from '../usecases/retry-delay.ts';
 
@@ -58,7 +59,7 @@ export function createDeliverHandler(deps: DeliverQueueDeps) {
       deps.metrics?.flush();
       if (deps.echoCounter)
         await pending
-          .flush(deps.echoCounter, new Date())
+          .flush(deps.echoCounter, (deps.clock ?? systemClock)())
           .catch((err: unknown) => deps.log('echo count failed', { error: String(err) }));
     }
   };

@@ -8,6 +8,7 @@ import {
   postFromStreamRecord,
 } from '../edges/stream-records.ts';
 import type { FederationStore } from '../ports/federation.ts';
+import type { InfoLog } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import { type FanoutDeps, fanoutPost } from '../usecases/fanout-post.ts';
 import { fanoutFederationTask, fanoutToRemoteFollowers } from '../usecases/federation/fanout-federation.ts';
@@ -16,7 +17,7 @@ import { type PeerNetworkDeps, relayLocalPost } from '../usecases/peer-outbound.
 import { replyJob } from '../usecases/reply-job.ts';
 
 export interface FanoutStreamDeps extends FanoutDeps {
-  log: (event: string, fields: Record<string, unknown>) => void;
+  log: InfoLog;
   /** Custom metrics: posts fanned out, failed records. */
   metrics?: Metrics;
   /** ActivityPub: local posts also go to remote followers; federation tasks become jobs. */

@@ -1,3 +1,4 @@
+import type { Log } from '../ports/logger.ts';
 import type { IngestDeps } from '../usecases/ingest-deps.ts';
 import type { StatusDeps } from '../usecases/status-report.ts';
 import type { ActivityPubDeps } from './routes/activitypub-routes.ts';
@@ -18,7 +19,7 @@ export interface HttpDeps {
   allowPrivateCallbacks?: boolean;
   /** Public base URL that providers call; undefined means "the host the request came to". */
   publicUrl?: string;
-  log: (level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>) => void;
+  log: Log;
   /** The public timeline, profiles and feeds; without it `/` is a plain "running" line. */
   pages?: PageDeps;
   /** The operator's `/status` page; absent means no such route. */

@@ -3,6 +3,8 @@ import { JobFailedError, PermanentSendError } from '../domain/errors.ts';
 import type { FederationTask } from '../domain/federation-task.ts';
 import { stillDeliverable } from '../domain/recipients.ts';
 import type { DeliveryJob, OutboundMessage, Recipient } from '../domain/types.ts';
+import { type Clock, systemClock } from '../ports/clock.ts';
+import type { InfoLog } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { Senders } from '../ports/sender.ts';
@@ -17,7 +19,9 @@ export interface DeliverDeps {
   store: Store;
   senders: Senders;
   queue: JobQueue;
-  log: (event: string, fields: Record<string, unknown>) => void;
+  log: InfoLog;
+  /** "Now" for opt-out records and echo counts; default the system clock. */
+  clock?: Clock;
   /** Counts echoes sent per channel kind for the status page; a counting failure never fails a job. */
   echoCounter?: EchoCounter;
   /** Custom metrics: echoes by channel, failures by reason. */
@@ -106,7 +110,7 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
           deps.log('echo refused', { jobId: job.id, memberId: r.memberId, reason: err.reason });
           // A carrier opt-out (SNS OptedOutException) is an opt-out like STOP, on SMS as everywhere.
           if (err.reason === 'opted-out')
-            await recordOptOut(deps.store, r, job.id, new Date()).catch((e: unknown) =>
+            await recordOptOut(deps.store, r, job.id, (deps.clock ?? systemClock)()).catch((e: unknown) =>
               deps.log('opt-out not recorded', { jobId: job.id, error: String(e) }),
             );
         } else {
@@ -121,7 +125,7 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
   if (sent > 0) deps.metrics?.echoes(sentBy);
   if (sent > 0 && deps.echoCounter) {
     await deps.echoCounter
-      .countEchoes(sentBy, new Date())
+      .countEchoes(sentBy, (deps.clock ?? systemClock)())
       .catch((err: unknown) => deps.log('echo count failed', { jobId: job.id, error: String(err) }));
   }
   if (failed.length > 0 && sent === 0 && refused === 0 && held === 0 && overBudget === 0) {

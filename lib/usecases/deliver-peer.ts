@@ -1,5 +1,7 @@
 import { PeerUnreachableError, PermanentSendError } from '../domain/errors.ts';
 import type { DeliveryJob } from '../domain/types.ts';
+import { type Clock, systemClock } from '../ports/clock.ts';
+import type { InfoLog } from '../ports/logger.ts';
 import type { PeerSender } from '../ports/peer-sender.ts';
 import type { PeerStore } from '../ports/peer-store.ts';
 import type { JobQueue } from '../ports/queue.ts';
@@ -28,13 +30,15 @@ export async function deliverPeerJob(
     peers?: PeerDeliverDeps;
     queue: JobQueue;
     retryDelay?: RetryDelay;
-    log: (e: string, f: Record<string, unknown>) => void;
+    log: InfoLog;
+    /** "Now" for peer health records; default the system clock. */
+    clock?: Clock;
   },
   job: DeliveryJob,
 ): Promise<{ sent: number; skipped: number; refused: number; retried: number }> {
   const target = job.peer;
   if (!deps.peers || !target) throw new Error(`job ${job.id}: peer delivery is not configured`);
-  const now = new Date();
+  const now = (deps.clock ?? systemClock)();
   try {
     await deps.peers.sender.send(target.url, target.body);
   } catch (err) {

@@ -17,6 +17,7 @@ import type { InterestUpdate } from '../federation/interest.ts';
 import type { PeerMessage } from '../federation/peer-messages.ts';
 import { type RouteDecision, routePost } from '../federation/relay-router.ts';
 import { type RouteAdvert, RouteTable } from '../federation/route-table.ts';
+import type { InfoLog } from '../ports/logger.ts';
 import type { PeerControlAction, PeerRecord, PeerStore, RelayedPost, Wants } from '../ports/peer-store.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { Store } from '../ports/store.ts';
@@ -34,7 +35,7 @@ export interface PeerNetworkDeps {
   queue: JobQueue;
   timeline?: TimelineWriter;
   now: () => Date;
-  log: (event: string, fields: Record<string, unknown>) => void;
+  log: InfoLog;
 }
 
 /** A job that POSTs one message to one peer. Ids are deterministic where a retry must not double. */

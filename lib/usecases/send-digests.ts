@@ -1,6 +1,7 @@
 import { digestText } from '../domain/digest.ts';
 import { PermanentSendError } from '../domain/errors.ts';
 import { stillDeliverable } from '../domain/recipients.ts';
+import type { InfoLog } from '../ports/logger.ts';
 import type { Sender } from '../ports/sender.ts';
 import type { SmsSafetyStore } from '../ports/sms-safety.ts';
 import type { Store } from '../ports/store.ts';
@@ -15,7 +16,7 @@ export interface DigestDeps {
   /** The same gate as the deliver function's: a digest counts against the day's SMS budget. */
   gate: SmsGate;
   maxSegments?: number;
-  log: (event: string, fields: Record<string, unknown>) => void;
+  log: InfoLog;
 }
 
 export interface DigestOutcome {

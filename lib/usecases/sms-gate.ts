@@ -2,6 +2,7 @@ import { isQuiet, quietEndsAt } from '../domain/quiet-hours.ts';
 import { BUDGET_ALERT } from '../domain/replies/safety.ts';
 import { countSms, fitSms } from '../domain/sms-segments.ts';
 import type { OutboundMessage, Recipient } from '../domain/types.ts';
+import type { InfoLog } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { Alerter, SmsSafetyStore } from '../ports/sms-safety.ts';
 
@@ -18,7 +19,7 @@ export interface SmsGateDeps {
   alerter?: Alerter;
   /** The bot's URL, named in the operator's alert. */
   botUrl: string;
-  log: (event: string, fields: Record<string, unknown>) => void;
+  log: InfoLog;
   now: () => Date;
   /** `SmsBudgetUsedPercent` after each reservation, `Failures` reason `sms-over-budget`. */
   metrics?: Metrics;

@@ -17,6 +17,7 @@ import { createKeyCache, type KeyCache } from '../../federation/key-cache.ts';
 import type { SafeFetch } from '../../federation/safe-fetch.ts';
 import { verifySignedRequest } from '../../federation/verify-signature.ts';
 import type { FederationStore } from '../../ports/federation.ts';
+import type { Log } from '../../ports/logger.ts';
 import type { Store } from '../../ports/store.ts';
 import type { TimelineReader, TimelineWriter } from '../../ports/timeline.ts';
 import { handleInbox } from '../../usecases/federation/inbox.ts';
@@ -33,7 +34,7 @@ export interface ActivityPubDeps {
   allowPrivate: boolean;
   now: () => Date;
   newId: () => string;
-  log: (level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>) => void;
+  log: Log;
   /** Software version in NodeInfo. */
   version?: string;
   maxPastSeconds?: number;

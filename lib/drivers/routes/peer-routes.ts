@@ -11,6 +11,7 @@ import {
   PeerMessageSchema,
 } from '../../federation/peer-messages.ts';
 import { verifySignedRequest } from '../../federation/verify-signature.ts';
+import type { Log } from '../../ports/logger.ts';
 import type { PeerStore } from '../../ports/peer-store.ts';
 import { type PeerReceipt, receivePeerMessage } from '../../usecases/peer-inbound.ts';
 
@@ -24,7 +25,7 @@ export interface PeerRouteDeps {
   /** Peer keys by key id (cached; see lib/federation/key-cache.ts). */
   fetchKey: FetchKey;
   now: () => Date;
-  log: (level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>) => void;
+  log: Log;
 }
 
 function json(statusCode: number, value: unknown): HttpResult {

@@ -14,6 +14,7 @@ import {
 import type { FetchKey } from '../../federation/http-signatures.ts';
 import { verifySignedRequest } from '../../federation/verify-signature.ts';
 import type { InboxWrite } from '../../ports/federation.ts';
+import type { Log } from '../../ports/logger.ts';
 import type { Store } from '../../ports/store.ts';
 import type { TimelineWriter } from '../../ports/timeline.ts';
 import { actorById, type FederationNet } from './remote-actors.ts';
@@ -25,7 +26,7 @@ export interface InboxDeps {
   timeline?: TimelineWriter;
   now: () => Date;
   newId: () => string;
-  log: (level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>) => void;
+  log: Log;
   /** Signature clock window; defaults in http-signatures.ts (1 h past, 5 min future). */
   maxPastSeconds?: number;
 }

@@ -7,6 +7,7 @@ import {
   undoActivity,
 } from '../../federation/activities.ts';
 import { signedFetch } from '../../federation/double-knock.ts';
+import type { InfoLog } from '../../ports/logger.ts';
 import { type FederationNet, RemoteError, resolveHandle } from './remote-actors.ts';
 
 /**
@@ -26,7 +27,7 @@ export const DEFAULT_DEAD_HOST: DeadHostPolicy = { afterFailures: 20, afterMs: 2
 
 export interface TaskRunnerDeps extends FederationNet {
   now: () => Date;
-  log: (event: string, fields: Record<string, unknown>) => void;
+  log: InfoLog;
   deadHost?: DeadHostPolicy;
 }
 

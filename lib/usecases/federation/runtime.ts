@@ -2,6 +2,7 @@ import type { FederationTask } from '../../domain/federation-task.ts';
 import type { BotKeyPair } from '../../federation/bot-keys.ts';
 import { createSafeFetch, type SafeFetch } from '../../federation/safe-fetch.ts';
 import type { FederationStore } from '../../ports/federation.ts';
+import type { InfoLog } from '../../ports/logger.ts';
 import { type DeadHostPolicy, runFederationTask, type TaskOutcome } from './run-task.ts';
 
 export interface FederationRuntimeOptions {
@@ -11,7 +12,7 @@ export interface FederationRuntimeOptions {
   store: FederationStore;
   allowPrivate: boolean;
   now: () => Date;
-  log: (event: string, fields: Record<string, unknown>) => void;
+  log: InfoLog;
   deadHost?: DeadHostPolicy;
   fetch?: SafeFetch;
 }
