@@ -177,8 +177,7 @@ describe('EchobotStack', () => {
         Variables: expect.objectContaining({
           TABLE_NAME: ref(ids.table),
           DELIVERY_QUEUE_URL: ref(ids.deliveryQueue),
-          // No smsProvider context: the stack owns no number, SMS echoes are refused with a reason.
-          ECHOBOT_SMS_PROVIDER: 'none',
+          SMS_TYPE: 'Transactional',
         }),
       });
     });
@@ -397,21 +396,25 @@ describe('EchobotStack', () => {
       );
     });
 
-    it('lets deliver send and re-time delivery jobs, and publish to no phone number or other topic', () => {
+    it('lets deliver send and re-time delivery jobs, and publish SMS to phone numbers but never to topics', () => {
       const statements = statementsOfRole(json, ids.deliverRole);
       const onQueue = statements.filter((s) => hasResource(s, getAtt(ids.deliveryQueue, 'Arn')));
       const queueActions = allowedActions(onQueue);
       expect(queueActions).toEqual(
         expect.arrayContaining(['sqs:SendMessage', 'sqs:ChangeMessageVisibility']),
       );
-      // Only the SMS budget alert topic (test/infra/safety.test.ts): SMS leave through the bot's number (test/infra/sms.test.ts).
+      // Besides the SMS statement, only the SMS budget alert topic (test/infra/safety.test.ts).
       const sns = statements.filter(
         (s) =>
           asArray(s.Action).some((a) => a.startsWith('sns:')) &&
           !hasResource(s, ref(logicalId(stack.safety.alertTopic))),
       );
-      expect(sns).toEqual([]);
-      expect(statements.filter((s) => s.NotResource !== undefined)).toEqual([]);
+      expect(sns).toHaveLength(1);
+      expect(sns[0]).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish' });
+      expect(sns[0]?.Resource).toBeUndefined();
+      expect(sns[0]?.NotResource).toEqual({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']],
+      });
       expect(allowedActions(statements)).toEqual(
         expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:DeleteItem']),
       );
@@ -442,7 +445,9 @@ describe('EchobotStack', () => {
             'xray:PutTraceSegments',
           ]);
         }
-        expect(statement.NotResource, `${source} NotResource`).toBeUndefined();
+        if (statement.NotResource !== undefined) {
+          expect(actions, `${source} NotResource`).toEqual(['sns:Publish']);
+        }
       }
     });
   });
