@@ -16,7 +16,7 @@ import type { Store } from '../ports/store.ts';
 import type { TimelineWriter } from '../ports/timeline.ts';
 import type { PeerDeliverDeps } from '../usecases/deliver-peer.ts';
 import type { PeerCommandDeps } from '../usecases/ingest-deps.ts';
-import type { PeerNetworkDeps } from '../usecases/peer-outbound.ts';
+import { freshAdvert, type PeerNetworkDeps } from '../usecases/peer-outbound.ts';
 
 /** The peer network's settings, from the environment (lib/compose/peering-env.ts) or the local node's options. */
 export interface PeerOptions {
@@ -102,6 +102,7 @@ export function composePeering(input: {
     sender: new HttpPeerSender({ self, key: input.key, allowPrivate }),
     store: peers,
     ...(maxAttempts ? { maxAttempts } : {}),
+    freshen: (peer, body) => freshAdvert({ self, relay, peers }, peer, body),
   };
   /**
    * Adds the `ECHOBOT_PEERS` (idempotent: existing peers are left alone; a new one is connected by

@@ -13,6 +13,12 @@ export interface PeerDeliverDeps {
   store?: PeerStore;
   /** Attempts before a job is given up to the dead-letter queue; default 12 (about 2.5 h at the default backoff). */
   maxAttempts?: number;
+  /**
+   * Rewrites a job's body just before it is sent (a route advert is recomputed from the table as
+   * it is now): adverts are full tables, so one computed earlier but delivered later would
+   * otherwise overwrite a newer one at the peer.
+   */
+  freshen?: (peer: string, body: string) => Promise<string>;
 }
 
 export const DEFAULT_PEER_ATTEMPTS = 12;
@@ -40,7 +46,8 @@ export async function deliverPeerJob(
   if (!deps.peers || !target) throw new Error(`job ${job.id}: peer delivery is not configured`);
   const now = (deps.clock ?? systemClock)();
   try {
-    await deps.peers.sender.send(target.url, target.body);
+    const body = deps.peers.freshen ? await deps.peers.freshen(target.url, target.body) : target.body;
+    await deps.peers.sender.send(target.url, body);
   } catch (err) {
     if (err instanceof PermanentSendError) {
       deps.log('peer refused', { jobId: job.id, peer: target.url, reason: err.message });

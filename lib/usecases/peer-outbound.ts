@@ -14,7 +14,7 @@ import { activeChannels, toJobs } from '../domain/recipients.ts';
 import type { DeliveryJob, Post, Recipient } from '../domain/types.ts';
 import { createEnvelope, type Envelope, EnvelopeSchema } from '../federation/envelope.ts';
 import type { InterestUpdate } from '../federation/interest.ts';
-import type { PeerMessage } from '../federation/peer-messages.ts';
+import { type PeerMessage, PeerMessageSchema } from '../federation/peer-messages.ts';
 import { type RouteDecision, routePost } from '../federation/relay-router.ts';
 import { type RouteAdvert, RouteTable } from '../federation/route-table.ts';
 import type { InfoLog } from '../ports/logger.ts';
@@ -60,9 +60,34 @@ export function sameRoutes(a: RouteTable, b: RouteTable, authorities: Iterable<s
 }
 
 /** What we tell `peer` about routes: a relay passes on what it knows, a plain bot only itself. */
-function advertFor(deps: PeerNetworkDeps, table: RouteTable, peer: string): RouteAdvert {
+function advertFor(
+  deps: Pick<PeerNetworkDeps, 'self' | 'relay'>,
+  table: RouteTable,
+  peer: string,
+): RouteAdvert {
   if (deps.relay) return table.advertFor(peer);
   return { type: 'routes', from: deps.self, routes: { [table.selfAuthority]: 0 } };
+}
+
+/**
+ * A queued advert as it should read when it leaves: recomputed from the stored peers, so the
+ * last advert a peer receives is never older than the last route change. Other messages pass.
+ */
+export async function freshAdvert(
+  deps: Pick<PeerNetworkDeps, 'self' | 'relay' | 'peers'>,
+  peer: string,
+  body: string,
+): Promise<string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  const message = PeerMessageSchema.safeParse(parsed);
+  if (!message.success || message.data.type !== 'routes') return body;
+  const table = RouteTable.fromPeers(deps.self, await deps.peers.listPeers());
+  return JSON.stringify(advertFor(deps, table, peer));
 }
 
 /**
