@@ -22,6 +22,8 @@ export type FederationTask =
       handle: string;
       text: string;
       memberIds?: string[];
+      /** Came through a relay we joined: to the author's followers and TRACK matches (lib/usecases/federation/relay-fanout.ts). */
+      relayed?: true;
     };
 
 export type FederationTaskType = FederationTask['type'];

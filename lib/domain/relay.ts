@@ -35,13 +35,16 @@ export function normalizeRelayHost(raw: string): string | undefined {
  * The subscribers' inboxes a relayed post goes to: each once, never to the server it came
  * from (`originHosts`: the post's own host and the server that handed it to us).
  */
-export function relayTargets(inboxes: readonly string[], originHosts: readonly string[]): string[] {
+export function relayTargets(
+  subscribers: readonly { inbox: string; host: string }[],
+  originHosts: readonly string[],
+): string[] {
   const origins = new Set(originHosts.map((h) => h.toLowerCase()));
   const out = new Set<string>();
-  for (const inbox of inboxes) {
-    if (!URL.canParse(inbox)) continue;
-    if (origins.has(new URL(inbox).host.toLowerCase())) continue;
-    out.add(inbox);
+  for (const s of subscribers) {
+    if (!URL.canParse(s.inbox)) continue;
+    if (origins.has(s.host.toLowerCase()) || origins.has(new URL(s.inbox).host.toLowerCase())) continue;
+    out.add(s.inbox);
   }
   return [...out];
 }

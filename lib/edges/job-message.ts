@@ -38,6 +38,7 @@ export const FederationTaskSchema = z.discriminatedUnion('type', [
     handle,
     text: z.string(),
     memberIds: z.array(z.string()).optional(),
+    relayed: z.literal(true).optional(),
   }),
 ]);
 
