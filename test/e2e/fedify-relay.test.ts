@@ -291,4 +291,39 @@ describe('relays (FEP-ae0c) with Fedify', () => {
     expect(refused).toMatch(/400/);
     expect(await relayList()).toContain('0 subscriber(s)');
   });
+
+  it('RELAY commands: operators only; allowlist mode refuses a host until RELAY ALLOW; RELAY REMOVE ends it', async () => {
+    expect((await bot.sms(BOB, 'RELAY MODE allowlist')).text).toContain('Only the bot’s operators');
+    expect((await bot.sms(ADMIN, 'RELAY MODE allowlist')).text).toContain('only allowed servers');
+    const host = new URL(fedBase).host;
+    const { ctx, actor } = await botActor();
+    const follow = (n: number) =>
+      ctx
+        .sendActivity(
+          { identifier: 'fed' },
+          actor,
+          new Follow({
+            id: new URL(`#relay-follow-${n}`, ctx.getActorUri('fed')),
+            actor: ctx.getActorUri('fed'),
+            object: PUBLIC_COLLECTION,
+          }),
+        )
+        .then(
+          () => 'sent',
+          (err: unknown) => String(err),
+        );
+    expect(await follow(1)).toMatch(/403/);
+    expect(await relayList()).toContain('0 subscriber(s)');
+    expect((await bot.sms(ADMIN, `RELAY ALLOW ${host}`)).text).toContain(`${host} may now subscribe`);
+    expect(await follow(2)).toBe('sent');
+    expect(await relayList()).toContain(`1 subscriber(s): ${host}`);
+    expect((await bot.sms(ADMIN, `RELAY REMOVE ${host}`)).text).toContain('1 subscription(s) ended');
+    expect(await relayList()).toContain('0 subscriber(s)');
+  });
+
+  it('HELP for an operator lists RELAY; HELP RELAY gives its usage', async () => {
+    expect((await bot.sms(ADMIN, 'HELP')).text).toContain('RELAY');
+    expect((await bot.sms(BOB, 'HELP')).text).not.toContain('RELAY');
+    expect((await bot.sms(ADMIN, 'HELP RELAY')).text).toContain('RELAY ALLOW');
+  });
 });
