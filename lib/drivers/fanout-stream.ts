@@ -54,6 +54,12 @@ export function createFanoutHandler(deps: FanoutStreamDeps) {
       }
     }
     const task = deps.federation ? federationTaskFromStreamRecord(record) : undefined;
+    if (task?.type === 'relayAnnounce') {
+      const { noteId: id, published: createdAt, from } = task;
+      const jobs = deps.relay ? await announceToSubscribers({ ...deps.relay, queue }, { id, createdAt, from }) : 0;
+      deps.log('relay announce queued', { noteId: id, jobs });
+      return;
+    }
     if (task && deps.federation) {
       const jobs = await fanoutFederationTask({ ...deps, queue, federation: deps.federation }, task);
       deps.log('federation task queued', { taskId: task.id, type: task.type, jobs });

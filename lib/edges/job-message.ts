@@ -40,6 +40,13 @@ export const FederationTaskSchema = z.discriminatedUnion('type', [
     memberIds: z.array(z.string()).optional(),
     relayed: z.literal(true).optional(),
   }),
+  z.object({
+    type: z.literal('relayAnnounce'),
+    id: z.string().min(1),
+    noteId: url,
+    from: z.string().min(1),
+    published: z.string(),
+  }),
 ]);
 
 const federationJob = z.object({

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import {
   Accept,
   Announce,
+  Create,
   createFederation,
   Endpoints,
   Follow,
@@ -29,6 +30,7 @@ const DANA = '+15550004444';
 const RELAYS = ['relay1', 'relay2'];
 const ACTORS = ['fed', 'mallory', 'carol', ...RELAYS];
 const NOTE_TEXT = 'relayed hello kumquat';
+const SUBSCRIBER_TEXT = 'from one subscriber to the others';
 
 interface Seen {
   type: string;
@@ -43,6 +45,34 @@ let server: Server;
 let fedBase = '';
 const seen: Seen[] = [];
 const federation = createFederation<void>({ kv: new MemoryKvStore(), allowPrivateAddress: true });
+// A second server (another port, so another host) subscribing to the bot's relay.
+let server2: Server;
+let fedBase2 = '';
+const seen2: Seen[] = [];
+const federation2 = createFederation<void>({ kv: new MemoryKvStore(), allowPrivateAddress: true });
+
+/** A Fedify federation on a loopback port, bridged from node:http. */
+async function serve(f: typeof federation): Promise<{ server: Server; base: string }> {
+  let base = '';
+  const srv = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+    const request = new Request(new URL(req.url ?? '/', base), {
+      method: req.method ?? 'GET',
+      headers,
+      ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
+    });
+    const response = await f.fetch(request, { contextData: undefined });
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const address = srv.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return { server: srv, base };
+}
 
 const smsTo = async (to: string) =>
   (await bot.outbox()).filter((l) => l.to === `sms:${to}` || l.to === to).map((l) => l.text);
@@ -66,11 +96,12 @@ beforeAll(async () => {
     })
     .setKeyPairsDispatcher(async (_ctx, identifier) => (ACTORS.includes(identifier) ? [keyPair] : []));
   federation.setObjectDispatcher(Note, '/notes/{id}', (ctx, { id }) => {
-    if (id !== '1') return null;
+    if (id !== '1' && id !== '2') return null;
     return new Note({
       id: ctx.getObjectUri(Note, { id }),
-      attribution: ctx.getActorUri('carol'),
-      content: `<p>${NOTE_TEXT}</p>`,
+      // Note 2 is the subscribing server's own post, which the relay passes on to the others.
+      attribution: ctx.getActorUri(id === '1' ? 'carol' : 'fed'),
+      content: id === '1' ? `<p>${NOTE_TEXT}</p>` : `<p>${SUBSCRIBER_TEXT}</p>`,
       to: PUBLIC_COLLECTION,
     });
   });
@@ -111,23 +142,35 @@ beforeAll(async () => {
       });
     });
 
-  server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const request = new Request(new URL(req.url ?? '/', fedBase), {
-      method: req.method ?? 'GET',
-      headers,
-      ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
+  ({ server, base: fedBase } = await serve(federation));
+  ({ server: server2, base: fedBase2 } = await serve(federation2));
+  federation2
+    .setActorDispatcher('/users/{identifier}', async (ctx, identifier) => {
+      if (identifier !== 'sub2') return null;
+      const keys = await ctx.getActorKeyPairs(identifier);
+      return new Service({
+        id: ctx.getActorUri(identifier),
+        preferredUsername: identifier,
+        inbox: ctx.getInboxUri(identifier),
+        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+        publicKey: keys[0]?.cryptographicKey ?? null,
+        assertionMethods: keys.map((k) => k.multikey),
+      });
+    })
+    .setKeyPairsDispatcher(async (_ctx, identifier) => (identifier === 'sub2' ? [keyPair] : []));
+  federation2
+    .setInboxListeners('/users/{identifier}/inbox', '/inbox')
+    .on(Accept, async (_ctx, accept) => {
+      seen2.push({ type: 'Accept', ...(accept.actorId ? { actor: accept.actorId.href } : {}) });
+    })
+    .on(Announce, async (_ctx, announce) => {
+      const object = await announce.getObject();
+      seen2.push({
+        type: 'Announce',
+        ...(announce.objectId ? { object: announce.objectId.href } : {}),
+        ...(object instanceof Note ? { text: object.content?.toString() ?? '' } : {}),
+      });
     });
-    const response = await federation.fetch(request, { contextData: undefined });
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const address = server.address();
-  fedBase = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   bot = await startLocalBot({
     env: {
       ECHOBOT_ALLOW_PRIVATE: '1',
@@ -142,11 +185,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bot?.stop();
-  await new Promise<void>((r) => {
-    if (!server) return r();
-    server.closeAllConnections();
-    server.close(() => r());
-  });
+  for (const srv of [server, server2])
+    await new Promise<void>((r) => {
+      if (!srv) return r();
+      srv.closeAllConnections();
+      srv.close(() => r());
+    });
 });
 
 const botActor = async () => {
@@ -325,5 +369,70 @@ describe('relays (FEP-ae0c) with Fedify', () => {
     expect((await bot.sms(ADMIN, 'HELP')).text).toContain('RELAY');
     expect((await bot.sms(BOB, 'HELP')).text).not.toContain('RELAY');
     expect((await bot.sms(ADMIN, 'HELP RELAY')).text).toContain('RELAY ALLOW');
+  });
+
+  it('a subscriber’s public post is announced to the other subscribers, not back to its server', async () => {
+    expect((await bot.sms(ADMIN, 'RELAY MODE open')).text).toContain('open');
+    const { ctx, actor } = await botActor();
+    const accepts = seen.filter((s) => s.type === 'Accept' && s.actor === `${bot.url}/actor`).length;
+    await ctx.sendActivity(
+      { identifier: 'fed' },
+      actor,
+      new Follow({
+        id: new URL('#relay-follow-3', ctx.getActorUri('fed')),
+        actor: ctx.getActorUri('fed'),
+        object: PUBLIC_COLLECTION,
+      }),
+    );
+    const ctx2 = federation2.createContext(new URL(fedBase2), undefined);
+    const actor2 = await ctx2.lookupObject(`${bot.url}/actor`);
+    if (!(actor2 instanceof Service)) throw new Error('the bot actor is not a Service');
+    await ctx2.sendActivity(
+      { identifier: 'sub2' },
+      actor2,
+      new Follow({
+        id: new URL('#relay-follow', ctx2.getActorUri('sub2')),
+        actor: ctx2.getActorUri('sub2'),
+        object: PUBLIC_COLLECTION,
+      }),
+    );
+    await eventually(
+      async () => seen.filter((s) => s.type === 'Accept' && s.actor === `${bot.url}/actor`).length,
+      (n) => n === accepts + 1,
+      'the first server’s Accept',
+      30_000,
+    );
+    await eventually(
+      async () => seen2.filter((s) => s.type === 'Accept').length,
+      (n) => n === 1,
+      'the second server’s Accept',
+      30_000,
+    );
+    expect(await relayList()).toContain('2 subscriber(s)');
+    const noteId = new URL('/notes/2', fedBase);
+    await ctx.sendActivity(
+      { identifier: 'fed' },
+      actor,
+      new Create({
+        id: new URL('/notes/2#create', fedBase),
+        actor: ctx.getActorUri('fed'),
+        object: new Note({
+          id: noteId,
+          attribution: ctx.getActorUri('fed'),
+          content: `<p>${SUBSCRIBER_TEXT}</p>`,
+          to: PUBLIC_COLLECTION,
+        }),
+        to: PUBLIC_COLLECTION,
+      }),
+    );
+    await eventually(
+      async () => seen2.filter((s) => s.type === 'Announce' && s.text === `<p>${SUBSCRIBER_TEXT}</p>`),
+      (a) => a.length >= 1,
+      'the second server to get the first one’s post as an Announce',
+      30_000,
+    );
+    await bot.settle();
+    expect(seen2.filter((s) => s.type === 'Announce' && s.object === noteId.href)).toHaveLength(1);
+    expect(seen.filter((s) => s.type === 'Announce' && s.object === noteId.href)).toHaveLength(0);
   });
 });

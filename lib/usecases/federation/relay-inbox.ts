@@ -93,8 +93,11 @@ export async function relayInbound(
     case 'Accept':
       return joined(deps, signer, json);
     case 'Announce':
-    case 'Create':
       return forwarded(deps, signer, json);
+    case 'Create':
+      // From a relay we joined: a forwarded post. From a subscriber of ours: re-announced to the
+      // others, and then handled as any inbound post (undefined: the ordinary inbox goes on).
+      return (await forwarded(deps, signer, json)) ?? (await fromSubscriber(deps, signer, json));
     default:
       return undefined;
   }
@@ -185,6 +188,55 @@ async function joined(
   await deps.relay.store.markJoined(signer);
   deps.log('info', 'relay joined', { relay: signer });
   return (await deps.net.store.applyInbound(actor.data.id, deps.now(), [])) ? 'accepted' : 'duplicate';
+}
+
+const SubscriberCreate = z.object({
+  id: iri,
+  type: z.literal('Create'),
+  actor: actorRef,
+  object: z
+    .object({
+      id: iri,
+      type: z.literal('Note'),
+      attributedTo: actorRef,
+      published: z.string().optional(),
+      to: z.union([z.string(), z.array(z.string()).max(1000)]).optional(),
+      cc: z.union([z.string(), z.array(z.string()).max(1000)]).optional(),
+    })
+    .loose(),
+});
+
+const audienceOf = (v: string | string[] | undefined) => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
+
+/**
+ * A public post that a server subscribed to our relay sends us (Mastodon sends its public posts to
+ * its relays): by the signer, of the signer's own host. One `relayAnnounce` task, written once per
+ * Note id, has the fanout function announce it to the other subscribers.
+ */
+async function fromSubscriber(deps: RelayInboxDeps, signer: string, json: unknown): Promise<undefined> {
+  if (!deps.relay.offered) return undefined;
+  const parsed = SubscriberCreate.safeParse(json);
+  if (!parsed.success) return undefined;
+  const { actor, object } = parsed.data;
+  const host = new URL(signer).host.toLowerCase();
+  if (actor !== signer || object.attributedTo !== signer || new URL(object.id).host.toLowerCase() !== host)
+    return undefined;
+  if (![...audienceOf(object.to), ...audienceOf(object.cc)].some(isPublicCollection)) return undefined;
+  if (!(await deps.relay.store.subscribers()).some((s) => s.host === host)) return undefined;
+  const at = deps.now();
+  const published =
+    object.published && !Number.isNaN(Date.parse(object.published))
+      ? new Date(object.published).toISOString()
+      : at.toISOString();
+  const task: FederationTask = {
+    type: 'relayAnnounce',
+    id: `relay-announce:${deps.newId()}`,
+    noteId: object.id,
+    from: host,
+    published,
+  };
+  await deps.net.store.applyInbound(`relay-forward:${object.id}`, at, [{ kind: 'putTask', task }]);
+  return undefined;
 }
 
 /**
