@@ -56,7 +56,9 @@ export function createFanoutHandler(deps: FanoutStreamDeps) {
     const task = deps.federation ? federationTaskFromStreamRecord(record) : undefined;
     if (task?.type === 'relayAnnounce') {
       const { noteId: id, published: createdAt, from } = task;
-      const jobs = deps.relay ? await announceToSubscribers({ ...deps.relay, queue }, { id, createdAt, from }) : 0;
+      const jobs = deps.relay
+        ? await announceToSubscribers({ ...deps.relay, queue }, { id, createdAt, from })
+        : 0;
       deps.log('relay announce queued', { noteId: id, jobs });
       return;
     }

@@ -206,7 +206,8 @@ const SubscriberCreate = z.object({
     .loose(),
 });
 
-const audienceOf = (v: string | string[] | undefined) => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
+const audienceOf = (v: string | string[] | undefined) =>
+  v === undefined ? [] : typeof v === 'string' ? [v] : v;
 
 /**
  * A public post that a server subscribed to our relay sends us (Mastodon sends its public posts to
