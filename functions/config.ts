@@ -2,6 +2,7 @@ import { requireEnv } from '../lib/adapters/env.ts';
 import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
 import type { EchobotConfig } from '../lib/compose/bot.ts';
 import { peeringFromEnv } from '../lib/compose/peering-env.ts';
+import { apRelaysFromEnv } from '../lib/compose/relay-env.ts';
 import { parseAdmins } from '../lib/domain/admins.ts';
 
 /**
@@ -20,6 +21,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EchobotConf
     authorizedFetch: env.ECHOBOT_AUTHORIZED_FETCH === '1',
     admins: parseAdmins(env.ECHOBOT_ADMINS),
     safety: safetyConfigFromEnv(),
+    apRelays: apRelaysFromEnv(env),
     ...(publicUrl && env.BOT_KEY_PARAM ? { peering: { url: publicUrl, ...peeringFromEnv(env) } } : {}),
   };
 }

@@ -23,6 +23,8 @@ const core = composeCore(configFromEnv(), {
 });
 // `ECHOBOT_PEERS` once per container; a bad or private URL fails the cold start, naming it.
 await core.peering?.connectConfigured();
+// `ECHOBOT_AP_RELAYS`: a Follow to each relay not yet joined (stored, so once per bot, not per container).
+await core.joinRelays();
 
 export const handler = composeHttpApp(core, {
   // Cached for five minutes by Powertools, so a rotated token is picked up without a redeploy.

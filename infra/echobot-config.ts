@@ -31,6 +31,11 @@ export interface EchobotConfig {
    * collection and post documents answer signed GETs only, as in Mastodon's secure mode.
    */
   readonly authorizedFetch: boolean;
+  /**
+   * `ECHOBOT_AP_RELAYS` for the http function (context `apRelays`): comma-separated https URLs of
+   * ActivityPub relays this bot subscribes to (each relay's actor or inbox URL). Needs `publicUrl`.
+   */
+  readonly apRelays?: string;
 }
 
 export const DEFAULT_TWILIO_AUTH_TOKEN_PARAM = '/echobot/twilio-auth-token';
@@ -115,6 +120,18 @@ export const readEchobotConfig = (scope: Construct): EchobotConfig => {
   if (peerList.length > 0 && publicUrl === undefined) {
     throw new Error('CDK context "peers" needs "publicUrl": peers know this bot by its public URL');
   }
+  const apRelays = contextString(scope, 'apRelays');
+  const apRelayList = (apRelays ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e.length > 0);
+  const badRelay = apRelayList.find((e) => !URL.canParse(e) || new URL(e).protocol !== 'https:');
+  if (badRelay !== undefined) {
+    throw new Error(`CDK context "apRelays" must be comma-separated https:// relay URLs, got "${badRelay}"`);
+  }
+  if (apRelayList.length > 0 && publicUrl === undefined) {
+    throw new Error('CDK context "apRelays" needs "publicUrl": relays know this bot by its public URL');
+  }
   const relayValue: unknown = scope.node.tryGetContext('relay');
   const relay = relayValue === true || relayValue === 'true' || relayValue === '1';
   const authorizedFetchValue: unknown = scope.node.tryGetContext('authorizedFetch');
@@ -126,6 +143,7 @@ export const readEchobotConfig = (scope: Construct): EchobotConfig => {
     relay,
     authorizedFetch,
     ...(peerList.length > 0 ? { peers: peerList.join(',') } : {}),
+    ...(apRelayList.length > 0 ? { apRelays: apRelayList.join(',') } : {}),
     adminTokenParam,
     botKeyParam,
     logLevel,

@@ -120,6 +120,8 @@ export class EchobotStack extends Stack {
         ...(config.admins !== undefined ? { ECHOBOT_ADMINS: config.admins } : {}),
         // Actor and object documents answer signed GETs only (lib/usecases/routes/activitypub-routes.ts).
         ...(config.authorizedFetch ? { ECHOBOT_AUTHORIZED_FETCH: '1' } : {}),
+        // Relays to subscribe to at cold start (lib/usecases/federation/relay-join.ts).
+        ...(config.apRelays !== undefined ? { ECHOBOT_AP_RELAYS: config.apRelays } : {}),
         ...peerEnvironment,
       },
     });

@@ -65,6 +65,8 @@ export interface LocalNodeOptions {
   authorizedFetch?: boolean;
   /** The peer network: `ECHOBOT_PEERS`, `ECHOBOT_RELAY`, `ECHOBOT_ALLOW_PRIVATE`, `ECHOBOT_MAX_HOPS`. */
   peering?: PeerOptions;
+  /** `ECHOBOT_AP_RELAYS`: relays to subscribe to at start-up. */
+  apRelays?: readonly string[];
 }
 
 export interface LocalNode {
@@ -149,6 +151,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           ...(options.smsDailyBudget !== undefined ? { smsDailyBudget: options.smsDailyBudget } : {}),
         },
         peering: { url, allowPrivate, ...options.peering },
+        ...(options.apRelays ? { apRelays: options.apRelays } : {}),
       },
       {
         // One document client for everything this node reads and writes.
@@ -285,6 +288,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     });
     cleanups.push(() => queuePoller.stop());
     await peering.connectConfigured();
+    await core.joinRelays();
 
     settle = async (timeoutMs = 30_000) => {
       const since = Date.now();

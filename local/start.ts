@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
 import { peeringFromEnv } from '../lib/compose/peering-env.ts';
+import { apRelaysFromEnv } from '../lib/compose/relay-env.ts';
 import { parseAdmins } from '../lib/domain/admins.ts';
 import { localChannelOptions } from './channel-env.ts';
 import { startLocalNode } from './node.ts';
@@ -22,6 +23,7 @@ const node = await startLocalNode({
   admins: parseAdmins(process.env.ECHOBOT_ADMINS),
   peering: peeringFromEnv(process.env),
   authorizedFetch: process.env.ECHOBOT_AUTHORIZED_FETCH === '1',
+  apRelays: apRelaysFromEnv(process.env),
 });
 
 const generated = process.env.TWILIO_AUTH_TOKEN

@@ -1,6 +1,7 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoFederationStore } from '../adapters/dynamodb/dynamo-federation-store.ts';
+import { DynamoRelayStore } from '../adapters/dynamodb/dynamo-relay-store.ts';
 import { DynamoSmsSafety } from '../adapters/dynamodb/dynamo-sms-safety.ts';
 import { DynamoStats } from '../adapters/dynamodb/dynamo-stats.ts';
 import { DynamoStore } from '../adapters/dynamodb/dynamo-store.ts';
@@ -21,6 +22,7 @@ import { noPeers } from '../ports/peers.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { QueueDepth } from '../ports/queue-depth.ts';
 import type { Senders } from '../ports/sender.ts';
+import { joinRelays } from '../usecases/federation/relay-join.ts';
 import type { DeadHostPolicy } from '../usecases/federation/run-task.ts';
 import { federationRunner } from '../usecases/federation/runtime.ts';
 import type { RetryDelay } from '../usecases/retry-delay.ts';
@@ -43,6 +45,11 @@ export interface EchobotConfig {
   safety: SafetyConfig;
   /** The peer network; undefined = none (needs the bot's URL, `peering.url`). */
   peering?: PeerOptions & { url: string };
+  /**
+   * `ECHOBOT_AP_RELAYS` (context `apRelays`): relay actor (or inbox) URLs this bot subscribes to
+   * at start-up. Our own relay is offered by super-peers (`peering.relay`, `ECHOBOT_RELAY=1`).
+   */
+  apRelays?: readonly string[];
 }
 
 /** What the runtime hands in, each built once per process. */
@@ -79,17 +86,46 @@ export function composeCore(config: EchobotConfig, platform: Platform) {
         log,
       })
     : undefined;
+  const relays = new DynamoRelayStore(doc, table);
+  const fetch = createSafeFetch({ allowPrivate: config.allowPrivate });
+  // Where our relay announces from, outside any request (the fanout function has no request).
+  const relayBase = config.federationBaseUrl ?? config.publicUrl ?? config.peering?.url;
+  const federation = new DynamoFederationStore(doc, table);
   return {
     config,
     platform,
     info,
     store,
     timeline,
+    relays,
+    relayOffered: config.peering?.relay ?? false,
+    relayBase,
+    /** Subscribes to the configured relays not yet joined (once per start; failures are logged, tried next start). */
+    joinRelays: async () => {
+      const urls = config.apRelays ?? [];
+      if (urls.length === 0 || !key || !relayBase) return {};
+      return joinRelays(
+        {
+          net: {
+            baseUrl: relayBase.replace(/\/$/, ''),
+            keys: key,
+            fetch,
+            store: federation,
+            allowPrivate: config.allowPrivate,
+          },
+          relays,
+          now,
+          newId,
+          log: info,
+        },
+        urls,
+      );
+    },
     stats: new DynamoStats(doc, table),
-    federation: new DynamoFederationStore(doc, table),
+    federation,
     smsSafety: new DynamoSmsSafety(doc, table),
     // One guarded fetch for inbox look-ups and outbound deliveries.
-    fetch: createSafeFetch({ allowPrivate: config.allowPrivate }),
+    fetch,
     peering,
   };
 }
@@ -121,6 +157,7 @@ export function composeHttpApp(
         ...(postRateLimit !== undefined ? { postRateLimit } : {}),
         ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
         ...(botKey ? { federation: core.federation } : {}),
+        ...(botKey ? { relay: { store: core.relays, offered: core.relayOffered } } : {}),
         ...(peering ? { peers: peering.commands } : {}),
       },
       ...(peering ? { peers: peering.routes } : {}),
@@ -144,6 +181,7 @@ export function composeHttpApp(
               newId,
               log,
               authorizedFetch: config.authorizedFetch ?? false,
+              relay: { store: core.relays, offered: core.relayOffered },
             },
           }
         : {}),
@@ -171,6 +209,10 @@ export function composeFanout(core: Core, queue: JobQueue) {
     ...(core.platform.metrics ? { metrics: core.platform.metrics } : {}),
     federation: core.federation,
     ...(core.peering ? { peerNetwork: core.peering.network(queue) } : {}),
+    // Our relay announces members' posts and posts relayed from peers to its subscribers.
+    ...(core.relayOffered && core.relayBase
+      ? { relay: { relay: core.relays, baseUrl: core.relayBase } }
+      : {}),
   });
 }
 

@@ -3,6 +3,7 @@ import { normalizeHandle } from './handle.ts';
 import { MEMBER_USAGE, type MemberCommand, parseMemberCommand } from './member-commands.ts';
 import { normalizeNick } from './nick.ts';
 import { PEER_USAGE, type PeerCommand, parsePeerCommand } from './peer-commands.ts';
+import { parseRelayCommand, RELAY_USAGE, type RelayCommand } from './relay-commands.ts';
 import { parseSafetyCommand, SAFETY_USAGE, type SafetyCommand } from './safety-commands.ts';
 
 /**
@@ -25,7 +26,8 @@ export type Command =
   | ChannelCommand
   | SafetyCommand
   | MemberCommand
-  | PeerCommand;
+  | PeerCommand
+  | RelayCommand;
 
 /**
  * Opt-out words carriers and Twilio treat as STOP. Matched as the first word (the spec's rule for
@@ -62,6 +64,7 @@ export function usageOf(word: string): string | undefined {
     MEMBER_USAGE,
     SAFETY_USAGE,
     PEER_USAGE,
+    RELAY_USAGE,
     OTHER_USAGE,
   ];
   for (const table of tables) if (Object.hasOwn(table, w)) return table[w];
@@ -92,6 +95,8 @@ export function parseCommand(text: string): Command {
   if (memberCommand) return memberCommand;
   const peerCommand = parsePeerCommand(word, args);
   if (peerCommand) return peerCommand;
+  const relayCommand = parseRelayCommand(word, args);
+  if (relayCommand) return relayCommand;
   if (isNickCommand(word)) {
     const kind = NICK_COMMANDS[word];
     const usage = USAGE[kind === 'join' ? 'JOIN' : kind === 'follow' ? 'FOLLOW' : 'UNFOLLOW'];

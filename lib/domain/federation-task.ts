@@ -22,7 +22,14 @@ export type FederationTask =
       handle: string;
       text: string;
       memberIds?: string[];
-    };
+      /** Came through a relay we joined: to the author's followers and TRACK matches (lib/usecases/federation/relay-fanout.ts). */
+      relayed?: true;
+    }
+  /**
+   * A public post a relay subscriber sent us (our relay, FEP-ae0c): the fanout function announces
+   * it to the other subscribers (lib/usecases/federation/relay-fanout.ts), never back to `from`.
+   */
+  | { type: 'relayAnnounce'; id: string; noteId: string; from: string; published: string };
 
 export type FederationTaskType = FederationTask['type'];
 

@@ -12,6 +12,7 @@ import type { InfoLog } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import { type FanoutDeps, fanoutPost } from '../usecases/fanout-post.ts';
 import { fanoutFederationTask, fanoutToRemoteFollowers } from '../usecases/federation/fanout-federation.ts';
+import { announceToSubscribers, type RelayForwardDeps } from '../usecases/federation/relay-fanout.ts';
 import { onPeerEvent } from '../usecases/peer-events.ts';
 import { type PeerNetworkDeps, relayLocalPost } from '../usecases/peer-outbound.ts';
 import { replyJob } from '../usecases/reply-job.ts';
@@ -24,6 +25,8 @@ export interface FanoutStreamDeps extends FanoutDeps {
   federation?: Pick<FederationStore, 'followersOf' | 'localFollowersOf'>;
   /** The peer network (interest sync, relayed posts, control items); absent = no peers. */
   peerNetwork?: PeerNetworkDeps;
+  /** Our relay (FEP-ae0c): members' posts and posts relayed from peers are announced to its subscribers. */
+  relay?: Omit<RelayForwardDeps, 'queue'>;
 }
 
 /**
@@ -41,9 +44,24 @@ export function createFanoutHandler(deps: FanoutStreamDeps) {
     }
     if (deps.peerNetwork) {
       const event = peerEventFromStreamRecord(record);
-      if (event) return onPeerEvent(deps.peerNetwork, event);
+      if (event) {
+        await onPeerEvent(deps.peerNetwork, event);
+        if (event.kind === 'relay' && deps.relay) {
+          const { postId: id, createdAt, from } = event.post;
+          await announceToSubscribers({ ...deps.relay, queue }, { id, createdAt, from });
+        }
+        return;
+      }
     }
     const task = deps.federation ? federationTaskFromStreamRecord(record) : undefined;
+    if (task?.type === 'relayAnnounce') {
+      const { noteId: id, published: createdAt, from } = task;
+      const jobs = deps.relay
+        ? await announceToSubscribers({ ...deps.relay, queue }, { id, createdAt, from })
+        : 0;
+      deps.log('relay announce queued', { noteId: id, jobs });
+      return;
+    }
     if (task && deps.federation) {
       const jobs = await fanoutFederationTask({ ...deps, queue, federation: deps.federation }, task);
       deps.log('federation task queued', { taskId: task.id, type: task.type, jobs });
@@ -56,6 +74,7 @@ export function createFanoutHandler(deps: FanoutStreamDeps) {
       ? await fanoutToRemoteFollowers({ ...deps, queue, federation: deps.federation }, post)
       : 0;
     if (deps.peerNetwork) await relayLocalPost(deps.peerNetwork, post);
+    if (deps.relay) await announceToSubscribers({ ...deps.relay, queue }, post);
     // Counted once the record can no longer fail (a retried record would count it again).
     deps.metrics?.posts(1);
     deps.log('post fanned out', { postId: post.id, recipients, jobs, remoteServers: remote });

@@ -38,6 +38,14 @@ export const FederationTaskSchema = z.discriminatedUnion('type', [
     handle,
     text: z.string(),
     memberIds: z.array(z.string()).optional(),
+    relayed: z.literal(true).optional(),
+  }),
+  z.object({
+    type: z.literal('relayAnnounce'),
+    id: z.string().min(1),
+    noteId: url,
+    from: z.string().min(1),
+    published: z.string(),
   }),
 ]);
 

@@ -2,6 +2,7 @@ import type { Channel } from '../domain/types.ts';
 import type { FollowPath } from '../federation/follow-route.ts';
 import type { FederationStore } from '../ports/federation.ts';
 import type { PeerStore } from '../ports/peer-store.ts';
+import type { RelayStore } from '../ports/relay-store.ts';
 import type { Store } from '../ports/store.ts';
 
 /** What ingesting a message (and every command) needs; kept apart so commands and ingest share it without a circle. */
@@ -21,6 +22,8 @@ export interface IngestDeps {
   federation?: Pick<FederationStore, 'isFollowingRemote'>;
   /** The peer network (PEER commands, FOLLOW nick@host through peers); absent = no peers. */
   peers?: PeerCommandDeps;
+  /** Our relay (RELAY commands); absent = this bot does not federate. */
+  relay?: { store: RelayStore; offered: boolean };
 }
 
 export interface PeerCommandDeps {

@@ -47,6 +47,8 @@ describe('echobot CDK context', () => {
     [{ admins: '+15550001111,alice' }, /admins.*"alice"/],
     [{ publicUrl: 'https://a.example', peers: 'http://b.example' }, /peers.*https/],
     [{ peers: 'https://b.example' }, /peers.*needs "publicUrl"/],
+    [{ publicUrl: 'https://a.example', apRelays: 'http://relay.example/inbox' }, /apRelays.*https/],
+    [{ apRelays: 'https://relay.example/actor' }, /apRelays.*needs "publicUrl"/],
   ])('rejects %j with a specific error', (context, message) => {
     expect(() => configFrom(context)).toThrow(message);
   });
@@ -66,6 +68,7 @@ describe('echobot CDK context', () => {
         peers: 'https://b.example, https://c.example',
         relay: true,
         authorizedFetch: true,
+        apRelays: 'https://relay.example/actor, https://relay.other.example/inbox',
       },
     });
     const template = Template.fromStack(stack);
@@ -81,6 +84,7 @@ describe('echobot CDK context', () => {
         ECHOBOT_PEERS: 'https://b.example,https://c.example',
         ECHOBOT_RELAY: '1',
         ECHOBOT_AUTHORIZED_FETCH: '1',
+        ECHOBOT_AP_RELAYS: 'https://relay.example/actor,https://relay.other.example/inbox',
       }),
     });
     // The peer network runs in all three functions: same identity, peers and key everywhere.

@@ -18,6 +18,7 @@ import type { SafeFetch } from '../../federation/safe-fetch.ts';
 import { verifySignedRequest } from '../../federation/verify-signature.ts';
 import type { FederationStore } from '../../ports/federation.ts';
 import type { Log } from '../../ports/logger.ts';
+import type { RelayStore } from '../../ports/relay-store.ts';
 import type { Store } from '../../ports/store.ts';
 import type { TimelineReader, TimelineWriter } from '../../ports/timeline.ts';
 import { handleInbox } from '../../usecases/federation/inbox.ts';
@@ -44,6 +45,8 @@ export interface ActivityPubDeps {
    * GETs (401 otherwise), as Mastodon's secure mode does. WebFinger, NodeInfo and pages stay public.
    */
   authorizedFetch?: boolean;
+  /** Relays (FEP-ae0c): subscribers of ours (`offered`: a super-peer) and relays we joined. */
+  relay?: { store: RelayStore; offered: boolean };
 }
 
 const json = (body: unknown, type = ACTIVITY_JSON, status = 200): HttpResult => ({
@@ -149,6 +152,7 @@ export function activityPubRoutes(deps: ActivityPubDeps, publicUrl: string | und
         newId: deps.newId,
         log: deps.log,
         ...(deps.maxPastSeconds !== undefined ? { maxPastSeconds: deps.maxPastSeconds } : {}),
+        ...(deps.relay ? { relay: deps.relay } : {}),
       },
       {
         method: event.requestContext.http.method,

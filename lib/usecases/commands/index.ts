@@ -1,5 +1,6 @@
 import type { Command } from '../../domain/commands.ts';
 import { REPLIES } from '../../domain/replies/core.ts';
+import { isAdmin } from './admin.ts';
 import { block } from './block.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 import { deliveryAll, deliveryFrom } from './delivery.ts';
@@ -15,6 +16,7 @@ import { start, stop } from './opt-out.ts';
 import { listPeers, peerAdd, peerDel } from './peers.ts';
 import { post } from './post.ts';
 import { quiet, quietOff, quietShow, timeZone } from './quiet.ts';
+import { relayCommand } from './relay.ts';
 import { remoteDirect } from './remote-direct.ts';
 import { remoteFollow } from './remote-follow.ts';
 import { track } from './track.ts';
@@ -23,7 +25,8 @@ import { track } from './track.ts';
 export async function decide(ctx: CommandContext, command: Command): Promise<Decision> {
   switch (command.kind) {
     case 'help':
-      return reply(command.usage ? REPLIES.usage(command.usage) : REPLIES.help());
+      if (command.usage) return reply(REPLIES.usage(command.usage));
+      return reply(isAdmin(ctx) ? `${REPLIES.help()} ${REPLIES.adminHelp()}` : REPLIES.help());
     case 'usage':
       return reply(REPLIES.usage(command.usage));
     case 'stop':
@@ -94,6 +97,11 @@ export async function decide(ctx: CommandContext, command: Command): Promise<Dec
       return peerDel(ctx, command.url);
     case 'peers':
       return listPeers(ctx);
+    case 'relayList':
+    case 'relayAllow':
+    case 'relayRemove':
+    case 'relayMode':
+      return relayCommand(ctx, command);
   }
 }
 

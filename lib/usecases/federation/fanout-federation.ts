@@ -6,6 +6,7 @@ import { actorOf, createActivity } from '../../federation/activities.ts';
 import type { FederationStore } from '../../ports/federation.ts';
 import type { JobQueue } from '../../ports/queue.ts';
 import type { Store } from '../../ports/store.ts';
+import { fanoutRelayedNote } from './relay-fanout.ts';
 
 export interface FederationFanoutDeps {
   store: Store;
@@ -64,6 +65,7 @@ export async function fanoutFederationTask(
     await deps.queue.enqueue([federationJob(task)]);
     return 1;
   }
+  if (task.relayed) return fanoutRelayedNote(deps, task);
   const direct = task.memberIds !== undefined;
   const ids = task.memberIds ?? (await deps.federation.localFollowersOf(task.handle));
   const members = await deps.store.membersByIds(ids);

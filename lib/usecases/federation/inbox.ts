@@ -17,6 +17,7 @@ import type { InboxWrite } from '../../ports/federation.ts';
 import type { Log } from '../../ports/logger.ts';
 import type { Store } from '../../ports/store.ts';
 import type { TimelineWriter } from '../../ports/timeline.ts';
+import { type RelayInboxDeps, relayInbound } from './relay-inbox.ts';
 import { actorById, type FederationNet } from './remote-actors.ts';
 
 export interface InboxDeps {
@@ -29,6 +30,8 @@ export interface InboxDeps {
   log: Log;
   /** Signature clock window; defaults in http-signatures.ts (1 h past, 5 min future). */
   maxPastSeconds?: number;
+  /** Relays (FEP-ae0c): subscriptions to ours and posts from those we joined (relay-inbox.ts). */
+  relay?: RelayInboxDeps['relay'];
 }
 
 export interface InboxRequest {
@@ -77,6 +80,10 @@ export async function handleInbox(deps: InboxDeps, req: InboxRequest): Promise<I
     })
   ).actorId;
   const json = parseJsonBody(req.body);
+  if (deps.relay) {
+    const relayed = await relayInbound({ ...deps, relay: deps.relay }, signer, json, req.url);
+    if (relayed) return relayed;
+  }
   const type = typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
   if (typeof type === 'string' && IGNORED_TYPES.includes(type)) return 'ignored';
   const parsed = InboxActivitySchema.safeParse(json);

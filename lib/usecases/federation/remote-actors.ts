@@ -51,7 +51,7 @@ export function schemeFor(authority: string, allowPrivate: boolean): 'http' | 'h
  * draft-cavage over `(request-target)` (with the query), `host` and `date` first, as Mastodon
  * wants, RFC 9421 on a 400/401 (double-knocking).
  */
-async function signedGet(net: FederationNet, url: string, accept: string) {
+export async function signedGet(net: FederationNet, url: string, accept: string) {
   const res = await signedFetch(
     {
       fetch: net.fetch,
