@@ -1,5 +1,6 @@
 import type { Log } from '../ports/logger.ts';
 import type { IngestDeps } from '../usecases/ingest-deps.ts';
+import type { SmsReceiptDeps } from '../usecases/sms-receipts.ts';
 import type { StatusDeps } from '../usecases/status-report.ts';
 import type { ActivityPubDeps } from './routes/activitypub-routes.ts';
 import type { PageDeps } from './routes/page-routes.ts';
@@ -26,6 +27,11 @@ export interface HttpDeps {
   status?: StatusDeps;
   /** ActivityPub: WebFinger, NodeInfo, actors, inboxes; absent means the bot does not federate. */
   federation?: ActivityPubDeps;
+  /**
+   * SMS delivery receipts: `POST /webhooks/twilio/status` records Twilio's status callbacks, and a
+   * number that texts in starts its failure streak over. Absent = no status route.
+   */
+  smsReceipts?: SmsReceiptDeps;
   /** The echobot peer protocol (`/federation/key`, `/federation/peer`); absent means no peers. */
   peers?: PeerRouteDeps;
 }
