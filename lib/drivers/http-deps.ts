@@ -28,10 +28,11 @@ export interface HttpDeps {
   /** ActivityPub: WebFinger, NodeInfo, actors, inboxes; absent means the bot does not federate. */
   federation?: ActivityPubDeps;
   /**
-   * SMS delivery receipts: `POST /webhooks/twilio/status` records Twilio's status callbacks, and a
-   * number that texts in starts its failure streak over. Absent = no status route.
+   * SMS delivery receipts of the bot's provider: with `twilio`, `POST /webhooks/twilio/status`
+   * records Twilio's status callbacks; with any provider, a number that texts in starts its
+   * failure streak over. Absent = no provider, no status route.
    */
-  smsReceipts?: SmsReceiptDeps;
+  smsReceipts?: SmsReceiptDeps & { provider: string };
   /** The echobot peer protocol (`/federation/key`, `/federation/peer`); absent means no peers. */
   peers?: PeerRouteDeps;
 }

@@ -3,7 +3,7 @@ import type { Route } from '../../edges/http-router.ts';
 import { parseTwilioSms, twiml, verifyTwilioSignature } from '../../edges/twilio.ts';
 import { parseTwilioStatus } from '../../edges/twilio-status.ts';
 import { ingestMessage } from '../../usecases/ingest-message.ts';
-import { recordSmsEvent, smsTextedIn } from '../../usecases/sms-receipts.ts';
+import { recordSmsEvent, type SmsReceiptDeps, smsTextedIn } from '../../usecases/sms-receipts.ts';
 import type { HttpDeps } from '../http-deps.ts';
 
 /**
@@ -42,28 +42,23 @@ export function twilioRoutes(deps: HttpDeps): Route[] {
         };
       },
     },
-    ...(receipts
-      ? [
-          {
-            method: 'POST' as const,
-            path: '/webhooks/twilio/status',
-            handler: async (event: Parameters<Route['handler']>[0]) => {
-              requireContentType(event, 'application/x-www-form-urlencoded');
-              const params = new URLSearchParams(bodyText(event));
-              const url = publicUrlOf(event, deps.publicUrl);
-              // Verified before anything is read: a forged receipt is a 403 and writes nothing.
-              verifyTwilioSignature(
-                await deps.twilioAuthToken(),
-                url,
-                params,
-                header(event, 'x-twilio-signature'),
-              );
-              // Unknown ids and duplicates are 200 too, so Twilio stops retrying.
-              await recordSmsEvent(receipts, parseTwilioStatus(params));
-              return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '' };
-            },
-          },
-        ]
-      : []),
+    ...(receipts?.provider === 'twilio' ? [statusRoute(deps, receipts)] : []),
   ];
+}
+
+/** Twilio's status callbacks: verified, parsed, recorded once; unknown ids and duplicates answer 200 too, so Twilio stops retrying. */
+function statusRoute(deps: HttpDeps, receipts: SmsReceiptDeps): Route {
+  return {
+    method: 'POST',
+    path: '/webhooks/twilio/status',
+    handler: async (event) => {
+      requireContentType(event, 'application/x-www-form-urlencoded');
+      const params = new URLSearchParams(bodyText(event));
+      const url = publicUrlOf(event, deps.publicUrl);
+      // Verified before anything is read: a forged receipt is a 403 and writes nothing.
+      verifyTwilioSignature(await deps.twilioAuthToken(), url, params, header(event, 'x-twilio-signature'));
+      await recordSmsEvent(receipts, parseTwilioStatus(params));
+      return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '' };
+    },
+  };
 }
