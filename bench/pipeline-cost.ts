@@ -22,7 +22,6 @@ import { ensureTable } from '../lib/adapters/dynamodb/ensure-table.ts';
 import { idempotencyStore } from '../lib/adapters/dynamodb/idempotency-store.ts';
 import { key, memberToItem } from '../lib/adapters/dynamodb/schema.ts';
 import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
-import { SnsSmsSender } from '../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { newId } from '../lib/domain/ids.ts';
 import type { Member } from '../lib/domain/types.ts';
@@ -35,6 +34,7 @@ import { toSqsRecord } from '../local/queue-poller.ts';
 import { toLambdaRecord } from '../local/stream-event.ts';
 import { startFakeSns } from '../test/fakes/fake-sns.ts';
 import { TOKEN, twilioEvent } from '../test/fakes/function-url-event.ts';
+import { SnsSmsSender } from '../test/support/sns-carrier-sender.ts';
 import { AwsCallCounter, type CallCounts } from './support/aws-counter.ts';
 
 export interface AwsEnv {

@@ -1,8 +1,12 @@
 import { requireEnv } from '../lib/adapters/env.ts';
 import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
+import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
+import type { TwilioAuth } from '../lib/adapters/twilio-sms-sender.ts';
 import type { EchobotConfig } from '../lib/compose/bot.ts';
 import { peeringFromEnv } from '../lib/compose/peering-env.ts';
 import { apRelaysFromEnv } from '../lib/compose/relay-env.ts';
+import { smsSettingsFromEnv } from '../lib/compose/sms-env.ts';
+import type { SmsProviderInput } from '../lib/compose/sms-provider.ts';
 import { parseAdmins } from '../lib/domain/admins.ts';
 
 /**
@@ -22,6 +26,35 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EchobotConf
     admins: parseAdmins(env.ECHOBOT_ADMINS),
     safety: safetyConfigFromEnv(),
     apRelays: apRelaysFromEnv(env),
+    // The stack always sets it (none, aws, twilio); unset = no SMS provider, SMS refused with a reason.
+    sms: smsSettingsFromEnv(env, 'none', ['none', 'aws', 'twilio']),
     ...(publicUrl && env.BOT_KEY_PARAM ? { peering: { url: publicUrl, ...peeringFromEnv(env) } } : {}),
+  };
+}
+
+/**
+ * What the SMS provider needs beyond its settings, deployed: Twilio's credentials from SSM
+ * (SecureString, cached five minutes like the other secrets), an API key and secret when the
+ * stack names them, else the auth token; the bot's URL for Twilio's StatusCallback.
+ */
+export function smsProviderInputFromEnv(env: NodeJS.ProcessEnv = process.env): SmsProviderInput {
+  const keyParam = env.TWILIO_API_KEY_PARAM;
+  const secretParam = env.TWILIO_API_SECRET_PARAM;
+  const twilioAuth: (() => Promise<TwilioAuth>) | undefined =
+    keyParam && secretParam
+      ? (() => {
+          const key = requiredSecret(keyParam, 'the Twilio API key');
+          const secret = requiredSecret(secretParam, 'the Twilio API secret');
+          return async () => ({ apiKey: await key(), apiSecret: await secret() });
+        })()
+      : env.TWILIO_AUTH_TOKEN_PARAM
+        ? (() => {
+            const token = requiredSecret(env.TWILIO_AUTH_TOKEN_PARAM, 'the Twilio auth token');
+            return async () => ({ authToken: await token() });
+          })()
+        : undefined;
+  return {
+    ...(twilioAuth ? { twilioAuth } : {}),
+    ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
   };
 }

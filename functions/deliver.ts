@@ -11,18 +11,18 @@ import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
 import { EmfMetrics } from '../lib/adapters/powertools-metrics.ts';
 import { SesEmailSender } from '../lib/adapters/ses-email-sender.ts';
 import { SnsAlerter } from '../lib/adapters/sns-alerter.ts';
-import { SnsSmsSender } from '../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { botKeyFromSsm } from '../lib/adapters/ssm-bot-key.ts';
 import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
 import { DEFAULT_TELEGRAM_API_URL, TelegramSender } from '../lib/adapters/telegram-sender.ts';
 import { composeCore, composeDeliver } from '../lib/compose/bot.ts';
+import { composeSmsProvider } from '../lib/compose/sms-provider.ts';
+import { composeSmsRuntime } from '../lib/compose/sms-runtime.ts';
 import { composeSmsSafety } from '../lib/compose/sms-safety.ts';
 import { systemClock } from '../lib/ports/clock.ts';
-import { configFromEnv } from './config.ts';
+import { configFromEnv, smsProviderInputFromEnv } from './config.ts';
 
 const config = configFromEnv();
-const smsType = process.env.SMS_TYPE === 'Promotional' ? 'Promotional' : 'Transactional';
 const { log } = createLogger('echobot-deliver');
 const botKey = await botKeyFromSsm(process.env.BOT_KEY_PARAM, log);
 const core = composeCore(config, {
@@ -34,15 +34,22 @@ const core = composeCore(config, {
 });
 const { store } = core;
 const sns = new SNSClient({});
-const sms = new SnsSmsSender(sns, smsType);
+const alerter = process.env.ALERT_TOPIC_ARN ? new SnsAlerter(sns, process.env.ALERT_TOPIC_ARN) : undefined;
+const botUrl = process.env.PUBLIC_URL ?? 'echobot';
+// Every SMS leaves from the bot's number through its provider; `none` refuses SMS with a reason.
+const provider = config.sms ? composeSmsProvider(config.sms, smsProviderInputFromEnv()) : undefined;
+const smsRuntime = provider
+  ? composeSmsRuntime(core, provider, { ...(alerter ? { alerter } : {}), botUrl })
+  : undefined;
+const sms = smsRuntime?.sender ?? notConfigured('SMS (ECHOBOT_SMS_PROVIDER, ECHOBOT_SMS_NUMBER)');
 const mailFrom = process.env.MAIL_FROM;
 const { gate } = composeSmsSafety({
   config: config.safety,
   safety: core.smsSafety,
   store,
   sms,
-  ...(process.env.ALERT_TOPIC_ARN ? { alerter: new SnsAlerter(sns, process.env.ALERT_TOPIC_ARN) } : {}),
-  botUrl: process.env.PUBLIC_URL ?? 'echobot',
+  ...(alerter ? { alerter } : {}),
+  botUrl,
   log: core.info,
   now: systemClock,
   ...(core.platform.metrics ? { metrics: core.platform.metrics } : {}),
@@ -64,6 +71,7 @@ export const handler = composeDeliver(core, {
     email: mailFrom ? new SesEmailSender(new SESv2Client({}), mailFrom) : notConfigured('mail (MAIL_FROM)'),
   },
   smsGate: gate,
+  ...(smsRuntime ? { sms: smsRuntime.deliver } : {}),
   // Powertools' persistence layer takes a plain DynamoDB client.
   idempotency: idempotencyStore(new DynamoDBClient({}), config.table),
 });

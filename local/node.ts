@@ -9,18 +9,24 @@ import { ensureTable } from '../lib/adapters/dynamodb/ensure-table.ts';
 import { idempotencyStore } from '../lib/adapters/dynamodb/idempotency-store.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { OutboxAlerter } from '../lib/adapters/outbox-alerter.ts';
-import { OutboxSender, readOutbox } from '../lib/adapters/outbox-sender.ts';
+import { OutboxSender, readOutbox, recordOutboxState } from '../lib/adapters/outbox-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { SqsQueueDepth } from '../lib/adapters/sqs-queue-depth.ts';
+import type { TwilioAuth } from '../lib/adapters/twilio-sms-sender.ts';
 import { composeCore, composeDeliver, composeFanout, composeHttpApp } from '../lib/compose/bot.ts';
 import type { PeerOptions } from '../lib/compose/peering.ts';
+import type { SmsSettings } from '../lib/compose/sms-env.ts';
+import { composeSmsProvider } from '../lib/compose/sms-provider.ts';
+import { composeSmsRuntime } from '../lib/compose/sms-runtime.ts';
 import { composeSmsSafety } from '../lib/compose/sms-safety.ts';
 import { channelOf } from '../lib/domain/channel.ts';
 import type { Channel } from '../lib/domain/types.ts';
+import { parseSmsEvent } from '../lib/edges/aws-sms-sns.ts';
 import { loadOrCreateBotKeyPair } from '../lib/federation/bot-keys.ts';
 import { systemClock } from '../lib/ports/clock.ts';
 import type { DeadHostPolicy } from '../lib/usecases/federation/run-task.ts';
 import type { RetryDelay } from '../lib/usecases/retry-delay.ts';
+import { recordSmsEvent } from '../lib/usecases/sms-receipts.ts';
 import { channelSenders, type LocalChannelOptions } from './channel-senders.ts';
 import { ConsoleFeed, serveConsoleEvents } from './console/console-feed.ts';
 import { consoleRoutes } from './console/console-routes.ts';
@@ -67,6 +73,11 @@ export interface LocalNodeOptions {
   peering?: PeerOptions;
   /** `ECHOBOT_AP_RELAYS`: relays to subscribe to at start-up. */
   apRelays?: readonly string[];
+  /**
+   * `ECHOBOT_SMS_PROVIDER` (default `outbox`: nothing leaves the machine) and, for `twilio`, the
+   * credentials its Messages API takes. Whatever the provider, every SMS is also in the outbox.
+   */
+  sms?: { settings: SmsSettings; twilioAuth?: () => Promise<TwilioAuth> };
 }
 
 export interface LocalNode {
@@ -152,6 +163,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
         },
         peering: { url, allowPrivate, ...options.peering },
         ...(options.apRelays ? { apRelays: options.apRelays } : {}),
+        sms: options.sms?.settings ?? { provider: 'outbox' },
       },
       {
         // One document client for everything this node reads and writes.
@@ -162,6 +174,28 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       },
     );
     const { store, timeline } = core;
+    // aws or twilio: every SMS really leaves through the provider from the bot's number; the
+    // outbox keeps a copy with the provider's id, and later its delivery state.
+    const provider = composeSmsProvider(core.config.sms ?? { provider: 'outbox' }, {
+      ...(options.sms?.twilioAuth ? { twilioAuth: options.sms.twilioAuth } : {}),
+      publicUrl: url,
+    });
+    const smsRuntime = provider
+      ? composeSmsRuntime(core, provider, {
+          alerter: new OutboxAlerter(outboxFile),
+          botUrl: url,
+          onSent: (message, sent) => outbox.sendVia(message, sent),
+          onFinal: (sms) =>
+            recordOutboxState(outboxFile, {
+              messageId: sms.messageId,
+              state: sms.state === 'delivered' ? 'delivered' : 'failed',
+              ...(sms.errorCode ? { errorCode: sms.errorCode } : {}),
+            }),
+        })
+      : undefined;
+    const smsReceipts = smsRuntime
+      ? { provider: smsRuntime.provider.name, ...smsRuntime.receipts(queue) }
+      : undefined;
     const peering = core.peering;
     if (!peering) throw new Error('the local node always has a peer network');
     const httpApp = composeHttpApp(core, {
@@ -170,6 +204,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       imSecret: async () => options.channels?.imSecret,
       adminToken: async () => adminToken,
       queueDepth: new SqsQueueDepth(queueLocal.sqs, queueLocal.queueUrl, queueLocal.dlqUrl),
+      ...(smsReceipts ? { smsReceipts } : {}),
       // Local only: the console drives this node through its own signed webhook routes.
       extraRoutes: consoleRoutes({
         url,
@@ -180,7 +215,9 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           : {}),
       }),
     });
-    const senders = channelSenders(options.channels ?? {}, store, outbox);
+    const channels = channelSenders(options.channels ?? {}, store, outbox);
+    // Digests go through the provider too; echoes and replies through deliver's SMS path.
+    const senders = smsRuntime ? { ...channels, sms: smsRuntime.sender } : channels;
     // The operator's budget alert is written to the outbox as channel `operator`.
     const safety = composeSmsSafety({
       config: core.config.safety,
@@ -202,6 +239,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       idempotency: idempotencyStore(dynamo.client, TABLE),
       ...(options.retryDelay ? { retryDelay: options.retryDelay } : {}),
       ...(options.deadHost ? { deadHost: options.deadHost } : {}),
+      ...(smsRuntime ? { sms: smsRuntime.deliver } : {}),
     });
     const snapshot = () =>
       networkSnapshotOf({ self: peering.self, relay: peering.relay, peers: peering.peers, store, timeline });
@@ -241,6 +279,28 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
           }
           res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
           res.end(JSON.stringify(await safety.runDigests(now)));
+          return;
+        }
+        if (path === '/dev/sms-event' && req.method === 'POST') {
+          // Local stand-in for the AWS events topic: the body is one End User Messaging SMS event
+          // (the SNS notification's Message), recorded exactly as the events function does.
+          const parsed = parseSmsEvent(body.toString('utf8'));
+          if (!smsReceipts || parsed.kind !== 'receipt') {
+            res.writeHead(400, { 'content-type': 'application/json' });
+            res.end(
+              JSON.stringify({
+                error: smsReceipts
+                  ? parsed.kind === 'not-ours'
+                    ? parsed.reason
+                    : 'bad event'
+                  : 'no SMS provider',
+              }),
+            );
+            return;
+          }
+          const recorded = await recordSmsEvent(smsReceipts, parsed.receipt);
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify({ result: recorded.result }));
           return;
         }
         if (path === '/dev/outbox' && req.method === 'GET') {

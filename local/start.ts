@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
+import type { TwilioAuth } from '../lib/adapters/twilio-sms-sender.ts';
 import { peeringFromEnv } from '../lib/compose/peering-env.ts';
 import { apRelaysFromEnv } from '../lib/compose/relay-env.ts';
+import { smsSettingsFromEnv } from '../lib/compose/sms-env.ts';
 import { parseAdmins } from '../lib/domain/admins.ts';
 import { localChannelOptions } from './channel-env.ts';
 import { startLocalNode } from './node.ts';
@@ -11,6 +13,11 @@ import { retryDelayFromEnv } from './retry-env.ts';
 const port = Number(process.env.PORT ?? 8787);
 const dataDir = resolve(process.env.ECHOBOT_DATA ?? '.echobot');
 const safety = safetyConfigFromEnv();
+// A bad ECHOBOT_SMS_* value stops the start here, naming the variable.
+const smsSettings = smsSettingsFromEnv(process.env, 'outbox', ['outbox', 'aws', 'twilio']);
+const { TWILIO_API_KEY: apiKey, TWILIO_API_SECRET: apiSecret, TWILIO_AUTH_TOKEN: authToken } = process.env;
+const twilioAuth: TwilioAuth | undefined =
+  apiKey && apiSecret ? { apiKey, apiSecret } : authToken ? { authToken } : undefined;
 const node = await startLocalNode({
   port,
   dataDir,
@@ -24,6 +31,7 @@ const node = await startLocalNode({
   peering: peeringFromEnv(process.env),
   authorizedFetch: process.env.ECHOBOT_AUTHORIZED_FETCH === '1',
   apRelays: apRelaysFromEnv(process.env),
+  sms: { settings: smsSettings, ...(twilioAuth ? { twilioAuth: async () => twilioAuth } : {}) },
 });
 
 const generated = process.env.TWILIO_AUTH_TOKEN
@@ -33,6 +41,7 @@ console.log(`echobot is running at ${node.url}
   Twilio webhook:  ${node.url}/webhooks/twilio
   Telegram:        ${node.url}/webhooks/telegram  (${process.env.TELEGRAM_SECRET_TOKEN ? 'on' : 'off: set TELEGRAM_SECRET_TOKEN'})
   IM bridge:       ${node.url}/webhooks/im  (${process.env.ECHOBOT_IM_SECRET ? 'on' : 'off: set ECHOBOT_IM_SECRET'})
+  SMS:             ${smsSettings.provider}${'number' in smsSettings ? ` from ${smsSettings.number}` : ' (nothing leaves this machine)'}${smsSettings.provider === 'twilio' ? `; status callbacks ${node.url}/webhooks/twilio/status` : ''}
   Outbox:          ${node.url}/dev/outbox  (file: ${node.outboxFile})
   Data:            ${dataDir}
   Twilio token:    ${node.twilioAuthToken}${generated}

@@ -1,5 +1,5 @@
 import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
-import { METRIC, METRICS_NAMESPACE, type Metrics } from '../ports/metrics.ts';
+import { METRIC, METRICS_NAMESPACE, type Metrics, type SmsMetricEvent } from '../ports/metrics.ts';
 
 /**
  * The Metrics port on Powertools Metrics: embedded metric format lines in the function's log,
@@ -12,6 +12,7 @@ export class EmfMetrics implements Metrics {
   private byChannel: Record<string, number> = {};
   private byReason: Record<string, number> = {};
   private budget: number | undefined;
+  private smsEvents: Record<SmsMetricEvent, number> = { delivered: 0, failed: 0, 'setup-error': 0 };
 
   constructor(serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'echobot') {
     this.metrics = new PowertoolsMetrics({ namespace: METRICS_NAMESPACE, serviceName });
@@ -33,11 +34,23 @@ export class EmfMetrics implements Metrics {
     this.budget = percent;
   }
 
+  sms(event: SmsMetricEvent, count = 1): void {
+    this.smsEvents[event] += count;
+  }
+
   flush(): void {
+    const sms = this.smsEvents;
+    const smsNames: Array<[number, string]> = [
+      [sms.delivered, METRIC.smsDelivered],
+      [sms.failed, METRIC.smsFailed],
+      [sms['setup-error'], METRIC.smsSetupErrors],
+    ];
+    for (const [n, name] of smsNames) if (n > 0) this.metrics.addMetric(name, MetricUnit.Count, n);
+    const anySms = smsNames.some(([n]) => n > 0);
     if (this.postCount > 0) this.metrics.addMetric(METRIC.posts, MetricUnit.Count, this.postCount);
     if (this.budget !== undefined)
       this.metrics.addMetric(METRIC.smsBudgetUsedPercent, MetricUnit.Percent, this.budget);
-    if (this.postCount > 0 || this.budget !== undefined) this.metrics.publishStoredMetrics();
+    if (this.postCount > 0 || this.budget !== undefined || anySms) this.metrics.publishStoredMetrics();
     // One line per dimension value: a metric's dimensions are per EMF document.
     for (const [channel, n] of Object.entries(this.byChannel))
       this.single('channel', channel, METRIC.echoes, n);
@@ -47,6 +60,7 @@ export class EmfMetrics implements Metrics {
     this.byChannel = {};
     this.byReason = {};
     this.budget = undefined;
+    this.smsEvents = { delivered: 0, failed: 0, 'setup-error': 0 };
   }
 
   private single(dimension: string, value: string, name: string, n: number): void {

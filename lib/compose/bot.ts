@@ -2,6 +2,7 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoFederationStore } from '../adapters/dynamodb/dynamo-federation-store.ts';
 import { DynamoRelayStore } from '../adapters/dynamodb/dynamo-relay-store.ts';
+import { DynamoSmsReceipts } from '../adapters/dynamodb/dynamo-sms-receipts.ts';
 import { DynamoSmsSafety } from '../adapters/dynamodb/dynamo-sms-safety.ts';
 import { DynamoStats } from '../adapters/dynamodb/dynamo-stats.ts';
 import { DynamoStore } from '../adapters/dynamodb/dynamo-store.ts';
@@ -22,12 +23,15 @@ import { noPeers } from '../ports/peers.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { QueueDepth } from '../ports/queue-depth.ts';
 import type { Senders } from '../ports/sender.ts';
+import type { SmsDeliverDeps } from '../usecases/deliver-sms.ts';
 import { joinRelays } from '../usecases/federation/relay-join.ts';
 import type { DeadHostPolicy } from '../usecases/federation/run-task.ts';
 import { federationRunner } from '../usecases/federation/runtime.ts';
 import type { RetryDelay } from '../usecases/retry-delay.ts';
 import type { SmsGate } from '../usecases/sms-gate.ts';
+import type { SmsReceiptDeps } from '../usecases/sms-receipts.ts';
 import { composePeering, type PeerOptions } from './peering.ts';
+import type { SmsSettings } from './sms-env.ts';
 
 /** What a bot is, whatever runs it: read from the environment (functions/) or the local node's options. */
 export interface EchobotConfig {
@@ -43,6 +47,8 @@ export interface EchobotConfig {
   /** `ECHOBOT_ADMINS`. */
   admins: readonly Channel[];
   safety: SafetyConfig;
+  /** `ECHOBOT_SMS_PROVIDER` and its settings (lib/compose/sms-env.ts); absent = the outbox. */
+  sms?: SmsSettings;
   /** The peer network; undefined = none (needs the bot's URL, `peering.url`). */
   peering?: PeerOptions & { url: string };
   /**
@@ -124,6 +130,7 @@ export function composeCore(config: EchobotConfig, platform: Platform) {
     stats: new DynamoStats(doc, table),
     federation,
     smsSafety: new DynamoSmsSafety(doc, table),
+    smsReceipts: new DynamoSmsReceipts(doc, table),
     // One guarded fetch for inbox look-ups and outbound deliveries.
     fetch,
     peering,
@@ -142,6 +149,8 @@ export function composeHttpApp(
     adminToken: () => Promise<string | undefined>;
     queueDepth: QueueDepth;
     extraRoutes?: readonly Route[];
+    /** The SMS provider's receipts (`/webhooks/twilio/status`, /status figures); absent = no provider. */
+    smsReceipts?: SmsReceiptDeps & { provider: string };
   },
 ): ReturnType<typeof createHttpApp> {
   const { config, store, timeline, peering } = core;
@@ -161,6 +170,7 @@ export function composeHttpApp(
         ...(peering ? { peers: peering.commands } : {}),
       },
       ...(peering ? { peers: peering.routes } : {}),
+      ...(input.smsReceipts ? { smsReceipts: input.smsReceipts } : {}),
       twilioAuthToken: input.twilioAuthToken,
       telegramSecretToken: input.telegramSecretToken,
       imSecret: input.imSecret,
@@ -194,6 +204,14 @@ export function composeHttpApp(
         ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
         smsUsedOn: (day) => store.smsUsedOn(day),
         now,
+        ...(input.smsReceipts
+          ? {
+              smsDelivery: {
+                provider: input.smsReceipts.provider,
+                dayCounts: (day: string, top?: number) => core.smsReceipts.dayCounts(day, top),
+              },
+            }
+          : {}),
       },
     },
     input.extraRoutes ?? [],
@@ -227,6 +245,8 @@ export function composeDeliver(
     idempotency: BasePersistenceLayer;
     retryDelay?: RetryDelay;
     deadHost?: DeadHostPolicy;
+    /** The SMS provider (lib/compose/sms-runtime.ts); absent = `senders.sms` (outbox, or a refusal). */
+    sms?: SmsDeliverDeps;
   },
 ) {
   const { config, peering } = core;
@@ -240,6 +260,7 @@ export function composeDeliver(
     log: core.info,
     echoCounter: core.stats,
     smsGate: input.smsGate,
+    ...(input.sms ? { sms: input.sms } : {}),
     ...(metrics ? { metrics } : {}),
     ...(input.retryDelay ? { retryDelay: input.retryDelay } : {}),
     // Without the key (or the base URL) federation jobs fail and retry until the operator sets it.

@@ -1,5 +1,6 @@
 import type { Log } from '../ports/logger.ts';
 import type { IngestDeps } from '../usecases/ingest-deps.ts';
+import type { SmsReceiptDeps } from '../usecases/sms-receipts.ts';
 import type { StatusDeps } from '../usecases/status-report.ts';
 import type { ActivityPubDeps } from './routes/activitypub-routes.ts';
 import type { PageDeps } from './routes/page-routes.ts';
@@ -26,6 +27,12 @@ export interface HttpDeps {
   status?: StatusDeps;
   /** ActivityPub: WebFinger, NodeInfo, actors, inboxes; absent means the bot does not federate. */
   federation?: ActivityPubDeps;
+  /**
+   * SMS delivery receipts of the bot's provider: with `twilio`, `POST /webhooks/twilio/status`
+   * records Twilio's status callbacks; with any provider, a number that texts in starts its
+   * failure streak over. Absent = no provider, no status route.
+   */
+  smsReceipts?: SmsReceiptDeps & { provider: string };
   /** The echobot peer protocol (`/federation/key`, `/federation/peer`); absent means no peers. */
   peers?: PeerRouteDeps;
 }

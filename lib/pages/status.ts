@@ -11,6 +11,14 @@ export interface StatusReport {
   echoesByHour: Array<{ hour: string; count: number }>;
   queue: { queued: number; inFlight: number; deadLetters: number } | { error: string };
   sms: { used: number; budget: number | null };
+  /** SMS sent today through the provider and what their receipts said (absent = no provider). */
+  smsDelivery?: {
+    provider: string;
+    sent: number;
+    delivered: number;
+    failed: number;
+    topFailures: Array<{ code: string; count: number }>;
+  };
   peers: PeerHealth[];
 }
 
@@ -57,6 +65,17 @@ ${hourlyChart(r.echoesByHour)}
 <table><tr><th>channel</th><th>echoes</th></tr>
 ${Object.keys(r.echoesToday).length === 0 ? html`<tr><td colspan="2">none yet</td></tr>` : Object.entries(r.echoesToday).map(([k, n]) => html`<tr><td>${k}</td><td>${n}</td></tr>`)}
 </table>
+${
+  r.smsDelivery
+    ? html`<h2>SMS today (${r.smsDelivery.provider})</h2>
+<table><tr><th>sent</th><th>delivered</th><th>failed</th></tr><tr><td>${r.smsDelivery.sent}</td><td class="ok">${r.smsDelivery.delivered}</td><td class="${r.smsDelivery.failed > 0 ? 'bad' : 'ok'}">${r.smsDelivery.failed}</td></tr></table>
+${
+  r.smsDelivery.topFailures.length === 0
+    ? html`<p class="empty">No failure codes today.</p>`
+    : html`<table><tr><th>failure code</th><th>SMS</th></tr>${r.smsDelivery.topFailures.map((f) => html`<tr><td>${f.code}</td><td>${f.count}</td></tr>`)}</table>`
+}`
+    : ''
+}
 <h2>Delivery queue</h2>
 ${
   queue

@@ -5,7 +5,9 @@
  *
  * Metric names (the dashboard and alarms in infra/echobot-dashboard.ts depend on them):
  * `Posts`; `Echoes` with dimension `channel`; `Failures` with dimension `reason`;
- * `SmsBudgetUsedPercent` (the share of ECHOBOT_SMS_DAILY_BUDGET sent today, 0-100+).
+ * `SmsBudgetUsedPercent` (the share of ECHOBOT_SMS_DAILY_BUDGET sent today, 0-100+);
+ * `SmsDelivered`, `SmsFailed` (final receipts) and `SmsSetupErrors` (sends refused for credentials,
+ * permissions, the sandbox or the spend limit: the `SmsSetupErrors` alarm).
  */
 export interface Metrics {
   posts(count: number): void;
@@ -15,9 +17,13 @@ export interface Metrics {
   failure(reason: string, count?: number): void;
   /** The day's SMS budget used, in percent; the `SmsBudget` alarm fires at 80. */
   smsBudgetUsed(percent: number): void;
+  /** SMS outcomes an operator watches: final receipts, and set-up errors (retried, alarmed). */
+  sms?(event: SmsMetricEvent, count?: number): void;
   /** Publishes what was collected; call once at the end of an invocation. */
   flush(): void;
 }
+
+export type SmsMetricEvent = 'delivered' | 'failed' | 'setup-error';
 
 /** Metrics nowhere: the local node (it has /status) and tests that do not look at them. */
 export const noMetrics: Metrics = {
@@ -34,4 +40,7 @@ export const METRIC = {
   echoes: 'Echoes',
   failures: 'Failures',
   smsBudgetUsedPercent: 'SmsBudgetUsedPercent',
+  smsDelivered: 'SmsDelivered',
+  smsFailed: 'SmsFailed',
+  smsSetupErrors: 'SmsSetupErrors',
 } as const;

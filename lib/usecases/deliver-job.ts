@@ -11,6 +11,7 @@ import type { Senders } from '../ports/sender.ts';
 import type { EchoCounter } from '../ports/stats.ts';
 import type { Store } from '../ports/store.ts';
 import { deliverPeerJob, type PeerDeliverDeps } from './deliver-peer.ts';
+import { type SmsDeliverDeps, sendSmsVia, smsEchoId, smsUnreachable } from './deliver-sms.ts';
 import { recordOptOut } from './record-opt-out.ts';
 import { type RetryDelay, retryDelaySeconds } from './retry-delay.ts';
 import type { SmsGate } from './sms-gate.ts';
@@ -34,6 +35,11 @@ export interface DeliverDeps {
   federation?: { run(task: FederationTask): Promise<string> };
   /** Peer jobs (signed POSTs to peer bots); absent = this bot has no peer network. */
   peers?: PeerDeliverDeps;
+  /**
+   * The bot's SMS provider (aws, twilio): SMS go through it from the bot's number and its
+   * outcomes are acted on (lib/usecases/deliver-sms.ts); absent = `senders.sms` (the outbox).
+   */
+  sms?: SmsDeliverDeps;
 }
 
 export interface DeliverOutcome {
@@ -48,7 +54,12 @@ export interface DeliverOutcome {
   held?: number;
   /** SMS not sent because the day's SMS budget was used up; never retried (present when any). */
   overBudget?: number;
+  /** SMS not sent to numbers marked unreachable (present when any). */
+  unreachable?: number;
 }
+
+/** SQS `DelaySeconds` cannot exceed 15 minutes. */
+const MAX_QUEUE_DELAY_SECONDS = 900;
 
 /** Parallel sends per job: enough to hide provider latency, few enough to stay polite. */
 const CONCURRENCY = 8;
@@ -74,7 +85,14 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
   let refused = 0;
   let held = 0;
   let overBudget = 0;
+  let unreachable = 0;
+  let retryAfter = 0;
   let next = 0;
+  const clock = deps.clock ?? systemClock;
+  const optOut = (r: Recipient) =>
+    recordOptOut(deps.store, r, job.id, clock()).catch((e: unknown) =>
+      deps.log('opt-out not recorded', { jobId: job.id, error: String(e) }),
+    );
   const worker = async () => {
     for (let r = live[next++]; r !== undefined; r = live[next++]) {
       let release: (() => Promise<void>) | undefined;
@@ -83,6 +101,13 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
         let message: OutboundMessage = isReply
           ? { channel: r.channel, text: job.text, kind: 'reply', id: job.postId }
           : { channel: r.channel, text: job.text, kind: 'echo', postId: job.postId };
+        const sms = kind === 'sms' ? deps.sms : undefined;
+        if (sms && !isReply && (await smsUnreachable(sms, r))) {
+          // Its last SMS failed for good several times in a row: not paid for until it texts again.
+          unreachable++;
+          deps.log('sms skipped: number unreachable', { jobId: job.id, memberId: r.memberId });
+          continue;
+        }
         if (kind === 'sms' && deps.smsGate) {
           const verdict = await deps.smsGate.admit(r, message);
           if (verdict.action === 'held') {
@@ -98,7 +123,45 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
           message = { ...message, text: verdict.text };
           release = verdict.release;
         }
-        await deps.senders[kind].send(message);
+        if (sms) {
+          const result = await sendSmsVia(
+            sms,
+            {
+              log: deps.log,
+              ...(deps.metrics ? { metrics: deps.metrics } : {}),
+              now: clock(),
+              jobId: job.id,
+            },
+            r,
+            message,
+            smsEchoId(job, r),
+            job.attempt + 1,
+          );
+          if (result.kind !== 'sent') {
+            const releasing = release;
+            release = undefined;
+            if (releasing)
+              await releasing().catch((e: unknown) =>
+                deps.log('sms parts not released', { error: String(e) }),
+              );
+          }
+          if (result.kind === 'retry') {
+            failed.push(r);
+            retryAfter = Math.max(retryAfter, result.retryAfterSeconds ?? 0);
+            deps.metrics?.failure('send-failed');
+            deps.log('echo failed', { jobId: job.id, memberId: r.memberId, code: result.code });
+            continue;
+          }
+          if (result.kind !== 'sent') {
+            refused++;
+            const reason = result.kind === 'opted-out' ? 'opted-out' : result.reason;
+            deps.metrics?.failure(`refused:${result.kind === 'opted-out' ? 'opted-out' : 'sms-never'}`);
+            deps.log('echo refused', { jobId: job.id, memberId: r.memberId, reason });
+            // Opted out at the provider (Twilio 21610, AWS DESTINATION_PHONE_NUMBER_OPTED_OUT): a STOP.
+            if (result.kind === 'opted-out') await optOut(r);
+            continue;
+          }
+        } else await deps.senders[kind].send(message);
         sent++;
         sentBy[kind] = (sentBy[kind] ?? 0) + 1;
       } catch (err) {
@@ -108,11 +171,8 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
           refused++;
           deps.metrics?.failure(`refused:${err.reason}`);
           deps.log('echo refused', { jobId: job.id, memberId: r.memberId, reason: err.reason });
-          // A carrier opt-out (SNS OptedOutException) is an opt-out like STOP, on SMS as everywhere.
-          if (err.reason === 'opted-out')
-            await recordOptOut(deps.store, r, job.id, (deps.clock ?? systemClock)()).catch((e: unknown) =>
-              deps.log('opt-out not recorded', { jobId: job.id, error: String(e) }),
-            );
+          // A provider opt-out (Telegram blocked, IM 410) is an opt-out like STOP.
+          if (err.reason === 'opted-out') await optOut(r);
         } else {
           failed.push(r);
           deps.metrics?.failure('send-failed');
@@ -125,17 +185,25 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
   if (sent > 0) deps.metrics?.echoes(sentBy);
   if (sent > 0 && deps.echoCounter) {
     await deps.echoCounter
-      .countEchoes(sentBy, (deps.clock ?? systemClock)())
+      .countEchoes(sentBy, clock())
       .catch((err: unknown) => deps.log('echo count failed', { jobId: job.id, error: String(err) }));
   }
-  if (failed.length > 0 && sent === 0 && refused === 0 && held === 0 && overBudget === 0) {
+  if (
+    failed.length > 0 &&
+    sent === 0 &&
+    refused === 0 &&
+    held === 0 &&
+    overBudget === 0 &&
+    unreachable === 0
+  ) {
     throw new JobFailedError(`job ${job.id}: all ${failed.length} sends failed`);
   }
   if (failed.length > 0) {
     const attempt = job.attempt + 1;
     await deps.queue.enqueue(
       [{ ...job, id: `${job.id}.r${attempt}`, recipients: failed, attempt }],
-      retryDelaySeconds(attempt, deps.retryDelay),
+      // A provider's Retry-After (or the spend limit's hour) within SQS's 15-minute delay cap.
+      Math.max(retryDelaySeconds(attempt, deps.retryDelay), Math.min(retryAfter, MAX_QUEUE_DELAY_SECONDS)),
     );
   }
   return {
@@ -145,6 +213,7 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
     retried: failed.length,
     ...(held > 0 ? { held } : {}),
     ...(overBudget > 0 ? { overBudget } : {}),
+    ...(unreachable > 0 ? { unreachable } : {}),
   };
 }
 

@@ -3,7 +3,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoStats } from '../../lib/adapters/dynamodb/dynamo-stats.ts';
 import { idempotencyStore } from '../../lib/adapters/dynamodb/idempotency-store.ts';
 import { notConfigured } from '../../lib/adapters/not-configured-sender.ts';
-import { SnsSmsSender } from '../../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import type { DeliveryJob } from '../../lib/domain/types.ts';
 import { createDeliverHandler } from '../../lib/drivers/deliver-queue.ts';
@@ -12,6 +11,7 @@ import { localContext } from '../../local/lambda-context.ts';
 import { startFakeSns } from '../fakes/fake-sns.ts';
 import { freshQueue, freshTable } from '../support/aws-local.ts';
 import { seedMembers } from '../support/members.ts';
+import { SnsSmsSender } from '../support/sns-carrier-sender.ts';
 import { sqsEvent } from '../support/sqs-helpers.ts';
 
 const sns = await startFakeSns();

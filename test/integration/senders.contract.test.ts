@@ -2,13 +2,13 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { EumSmsSender } from '../../lib/adapters/eum-sms-sender.ts';
 import { ImBridgeSender } from '../../lib/adapters/im-bridge-sender.ts';
 import { OutboxSender, readOutbox } from '../../lib/adapters/outbox-sender.ts';
 import { SesEmailSender } from '../../lib/adapters/ses-email-sender.ts';
-import { SnsSmsSender } from '../../lib/adapters/sns-sms-sender.ts';
+import { smsProviderSender } from '../../lib/adapters/sms-provider-sender.ts';
 import { TelegramSender } from '../../lib/adapters/telegram-sender.ts';
 import { PermanentSendError } from '../../lib/domain/errors.ts';
 import type { Channel } from '../../lib/domain/types.ts';
@@ -16,21 +16,28 @@ import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
 import { senderContract } from '../contracts/sender.ts';
 import { startFakeImBridge } from '../fakes/fake-im-bridge.ts';
 import { startFakeSes } from '../fakes/fake-ses.ts';
-import { startFakeSns } from '../fakes/fake-sns.ts';
 import { startFakeTelegram } from '../fakes/fake-telegram.ts';
+import { startFakeEumSms } from '../support/fake-eum-sms.ts';
 
-const sns = await startFakeSns();
-afterAll(() => sns.stop());
+const BOT = '+12125550100';
+const eum = await startFakeEumSms();
+afterAll(() => eum.stop());
+const eumSender = () =>
+  smsProviderSender(
+    new EumSmsSender({
+      originationNumber: BOT,
+      clientConfig: { ...LOCAL_AWS, endpoint: eum.endpoint, maxAttempts: 1 },
+    }),
+  );
 
 const sms = (n: number): Channel => `sms:+1555000${String(n).repeat(4)}`;
 
-senderContract('SNS SMS (loopback SNS endpoint)', async () => {
-  sns.published.length = 0;
-  const sender = new SnsSmsSender(new SNSClient({ ...LOCAL_AWS, endpoint: sns.endpoint, maxAttempts: 1 }));
+senderContract('SMS provider: End User Messaging SMS (loopback SendTextMessage)', async () => {
+  eum.sent.length = 0;
   return {
-    sender,
+    sender: eumSender(),
     channel: sms,
-    received: async () => sns.published.map((p) => [p.phoneNumber, p.message]),
+    received: async () => eum.sent.map((p) => [p.destination, p.body ?? '']),
   };
 });
 
@@ -99,27 +106,31 @@ senderContract('SES email (loopback SES v2 endpoint)', async () => {
   };
 });
 
-describe('SNS SMS sender', () => {
-  let sender: SnsSmsSender;
-  beforeAll(() => {
-    sender = new SnsSmsSender(new SNSClient({ ...LOCAL_AWS, endpoint: sns.endpoint, maxAttempts: 1 }));
-  });
-
-  it('makes exactly one Publish per SMS, marked transactional', async () => {
-    const before = sns.calls();
-    await sender.send({ channel: 'sms:+15550003333', text: 'x', kind: 'echo' });
-    expect(sns.calls() - before).toBe(1);
-    expect(sns.published.at(-1)).toEqual({
-      phoneNumber: '+15550003333',
-      message: 'x',
-      smsType: 'Transactional',
+describe('the SMS provider as a plain Sender (digests)', () => {
+  it('makes exactly one SendTextMessage per SMS, from the bot number', async () => {
+    const before = eum.targets.length;
+    await eumSender().send({ channel: 'sms:+15550003333', text: 'x', kind: 'echo' });
+    expect(eum.targets.length - before).toBe(1);
+    expect(eum.sent.at(-1)).toMatchObject({
+      destination: '+15550003333',
+      body: 'x',
+      originationIdentity: BOT,
     });
   });
 
-  it('reports a carrier opt-out and an invalid number as permanent, a server error as retryable', async () => {
-    sns.fail('+15550004444', 400, 'OptedOut');
-    sns.fail('+15550005555', 400, 'InvalidParameter');
-    sns.fail('+15550006666', 500, 'InternalError');
+  it('reports an opt-out and an invalid number as permanent, a server error as retryable', async () => {
+    eum.fail('+15550004444', {
+      status: 400,
+      type: 'ConflictException',
+      reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT',
+    });
+    eum.fail('+15550005555', {
+      status: 400,
+      type: 'ValidationException',
+      fields: ['DestinationPhoneNumber'],
+    });
+    eum.fail('+15550006666', { status: 500, type: 'InternalServerException' });
+    const sender = eumSender();
     await expect(sender.send({ channel: 'sms:+15550004444', text: 'x', kind: 'echo' })).rejects.toMatchObject(
       {
         name: 'PermanentSendError',

@@ -2,7 +2,6 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoSmsSafety } from '../../lib/adapters/dynamodb/dynamo-sms-safety.ts';
 import { notConfigured } from '../../lib/adapters/not-configured-sender.ts';
-import { SnsSmsSender } from '../../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import { countSms } from '../../lib/domain/sms-segments.ts';
 import type { DeliveryJob, Member, OutboundMessage } from '../../lib/domain/types.ts';
@@ -14,6 +13,7 @@ import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
 import { startFakeSns } from '../fakes/fake-sns.ts';
 import { freshQueue, freshTable } from '../support/aws-local.ts';
 import { seedMembers } from '../support/members.ts';
+import { SnsSmsSender } from '../support/sns-carrier-sender.ts';
 import { receiveAll } from '../support/sqs-helpers.ts';
 
 const sns = await startFakeSns();

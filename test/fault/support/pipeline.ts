@@ -6,7 +6,6 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { idempotencyStore } from '../../../lib/adapters/dynamodb/idempotency-store.ts';
 import { notConfigured } from '../../../lib/adapters/not-configured-sender.ts';
-import { SnsSmsSender } from '../../../lib/adapters/sns-sms-sender.ts';
 import { SqsJobQueue } from '../../../lib/adapters/sqs-queue.ts';
 import { createDeliverHandler } from '../../../lib/drivers/deliver-queue.ts';
 import { createFanoutHandler } from '../../../lib/drivers/fanout-stream.ts';
@@ -16,6 +15,7 @@ import { startQueuePoller } from '../../../local/queue-poller.ts';
 import { startStreamPoller } from '../../../local/stream-poller.ts';
 import { freshQueue, freshTable } from '../../support/aws-local.ts';
 import { eventually } from '../../support/poll.ts';
+import { SnsSmsSender } from '../../support/sns-carrier-sender.ts';
 
 /**
  * The deployed pipeline against the emulators: DynamoDB Local's stream -> fanout -> fauxqs

@@ -1,8 +1,8 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { splitChannel } from '../domain/channel.ts';
-import { PermanentSendError } from '../domain/errors.ts';
-import type { OutboundMessage } from '../domain/types.ts';
-import type { Sender } from '../ports/sender.ts';
+import { splitChannel } from '../../lib/domain/channel.ts';
+import { PermanentSendError } from '../../lib/domain/errors.ts';
+import type { OutboundMessage } from '../../lib/domain/types.ts';
+import type { Sender } from '../../lib/ports/sender.ts';
 
 /** SNS error names that retrying cannot fix. */
 const PERMANENT: Record<string, 'invalid-address' | 'opted-out' | 'rejected'> = {
@@ -12,7 +12,12 @@ const PERMANENT: Record<string, 'invalid-address' | 'opted-out' | 'rejected'> = 
   AuthorizationErrorException: 'rejected',
 };
 
-/** SMS through SNS Publish straight to a phone number: exactly one Publish per SMS. */
+/**
+ * Test and bench only: a `Sender` that Publishes each SMS to an SNS-protocol carrier fake
+ * (test/fakes/fake-sns.ts, the fault suite's flaky carrier), so the pipeline harnesses count one
+ * carrier call per SMS. The bot itself never sends SMS through SNS: every SMS leaves from its
+ * number through its provider (lib/compose/sms-provider.ts).
+ */
 export class SnsSmsSender implements Sender {
   constructor(
     private readonly sns: SNSClient,
