@@ -2,12 +2,12 @@ import { Arn, ArnFormat, Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { CfnConfigurationSet } from 'aws-cdk-lib/aws-smsvoice';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import { StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { type IStringParameter, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { EchobotFunction } from './echobot-function.ts';
@@ -23,14 +23,18 @@ export interface EchobotSmsProps {
   readonly senders: readonly EchobotFunction[];
   /** What the http function's ingest reads (table, queue, admins, safety settings); the two-way function ingests too. */
   readonly ingestEnvironment: Record<string, string>;
+  /** Parameters ingest reads (the bot key, for FOLLOW of remote accounts): read by the two-way function too. */
+  readonly ingestReads?: readonly IStringParameter[];
   readonly logLevel: string;
 }
 
 /** The construct id aws-cdk-lib gives the AwsCustomResource provider singleton. */
 const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
 
-/** Lambda's own retries of an SNS (asynchronous) invocation before the event is parked in the DLQ. */
-const ASYNC_RETRIES = 2;
+const FUNCTION_TIMEOUT = Duration.seconds(30);
+const BATCHING_WINDOW = Duration.seconds(1);
+/** Receives of one notification before it is parked in its queue's DLQ (alarmed). */
+const MAX_RECEIVES = 5;
 
 /**
  * The bot's one SMS number, both ways, through one provider.
@@ -42,10 +46,11 @@ const ASYNC_RETRIES = 2;
  * new* number, and a number cannot be registered (10DLC, toll-free verification) through
  * CloudFormation; the member must keep the number they already text.
  *
- * SNS invokes each function directly, one notification per invocation (no SQS in between): there is
- * no batch to split, ingest and receipts are idempotent by `inboundMessageId` / `messageId`, Lambda
- * retries a failed invocation twice and then parks the event in a DLQ, and the subscription's own
- * DLQ keeps what SNS could not hand to Lambda at all. Both DLQs are alarmed by the stack.
+ * Each topic feeds an SQS queue that feeds its function (SNS -> SQS -> Lambda), record by record
+ * with partial batch failure reporting: one failing notification is retried alone, a notification
+ * that is not ours is logged and dropped, and one that fails every retry is parked in the queue's
+ * DLQ (alarmed by the stack). Ingest and receipts are idempotent by `inboundMessageId` /
+ * `messageId`, so a redelivered notification changes nothing twice.
  *
  * twilio: parameter names (never values) and read access to exactly those parameters.
  */
@@ -53,6 +58,9 @@ export class EchobotSms extends Construct {
   readonly inbound?: EchobotFunction;
   readonly events?: EchobotFunction;
   readonly deadLetterQueues: Queue[] = [];
+  /** The queue between each topic and its function. */
+  readonly inboundQueue?: Queue;
+  readonly eventsQueue?: Queue;
   readonly configurationSetName?: string;
   readonly twoWayTopic?: Topic;
   readonly eventsTopic?: Topic;
@@ -202,54 +210,62 @@ export class EchobotSms extends Construct {
       const fn = new EchobotFunction(this, cid, {
         entry,
         description,
-        timeout: Duration.seconds(30),
+        timeout: FUNCTION_TIMEOUT,
         logLevel: props.logLevel,
         environment,
       });
-      const invokeDlq = secureQueue(this, `${cid}FailedEvents`, {
-        isDeadLetterQueueFor: `${entry} invocations that failed every retry`,
+      const failed = secureQueue(this, `${cid}FailedNotifications`, {
+        isDeadLetterQueueFor: `${entry} notifications that failed every retry`,
       });
-      fn.fn.configureAsyncInvoke({ retryAttempts: ASYNC_RETRIES, onFailure: new SqsDestination(invokeDlq) });
-      const subscriptionDlq = secureQueue(this, `${cid}Undelivered`, {
-        isDeadLetterQueueFor: `${entry} notifications SNS could not hand to Lambda`,
+      const queue = secureQueue(this, `${cid}Queue`, {
+        // AWS guidance for SQS-triggered functions: at least 6x the function timeout (+ the batching window).
+        visibilityTimeout: Duration.seconds(FUNCTION_TIMEOUT.toSeconds() * 6 + BATCHING_WINDOW.toSeconds()),
+        deadLetterQueue: { queue: failed, maxReceiveCount: MAX_RECEIVES },
       });
-      topic.addSubscription(new LambdaSubscription(fn.fn, { deadLetterQueue: subscriptionDlq }));
-      this.deadLetterQueues.push(invokeDlq, subscriptionDlq);
+      // Raw delivery off: the body is the SNS notification, whose Message the function parses.
+      topic.addSubscription(new SqsSubscription(queue, { rawMessageDelivery: false }));
+      fn.fn.addEventSource(
+        new SqsEventSource(queue, {
+          batchSize: 10,
+          maxBatchingWindow: BATCHING_WINDOW,
+          reportBatchItemFailures: true,
+        }),
+      );
+      this.deadLetterQueues.push(failed);
       Validations.of(fn.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
           'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.',
       });
-      return fn;
+      return { fn, queue };
     };
     const common = {
       ECHOBOT_SMS_PROVIDER: 'aws',
       ECHOBOT_SMS_NUMBER: config.number,
       ECHOBOT_SMS_CONFIGURATION_SET: configurationSetName,
     };
-    const inbound = subscribe(
+    const { fn: inbound, queue: inboundQueue } = subscribe(
       'Inbound',
       'sms-inbound',
       twoWayTopic,
       'echobot sms-inbound: two-way SMS to the bot number -> the same ingest as every webhook',
       { ...props.ingestEnvironment, ...common },
     );
+    // Ingest writes the table only: queued replies reach the delivery queue through the stream and fanout.
     props.table.grantReadWriteData(inbound.role);
-    props.deliveryQueue.grantSendMessages(inbound.role);
-    const events = subscribe(
+    for (const p of props.ingestReads ?? []) p.grantRead(inbound.role);
+    const { fn: events, queue: eventsQueue } = subscribe(
       'Events',
       'sms-events',
       eventsTopic,
       'echobot sms-events: configuration set delivery events -> SMS receipts',
       {
         TABLE_NAME: props.table.tableName,
-        DELIVERY_QUEUE_URL: props.deliveryQueue.queueUrl,
         ...common,
       },
     );
+    // Receipts, day counters and failure streaks live in the table; a notice to a member is a table item too.
     props.table.grantReadWriteData(events.role);
-    // An unreachable number is told so on another channel: a one-recipient job.
-    props.deliveryQueue.grantSendMessages(events.role);
 
     if (config.numberId !== undefined && numberArn !== undefined) {
       const update = (enabled: boolean) => ({
@@ -304,6 +320,8 @@ export class EchobotSms extends Construct {
 
     this.inbound = inbound;
     this.events = events;
+    this.inboundQueue = inboundQueue;
+    this.eventsQueue = eventsQueue;
     this.configurationSetName = configurationSetName;
     this.twoWayTopic = twoWayTopic;
     this.eventsTopic = eventsTopic;

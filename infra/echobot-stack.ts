@@ -251,13 +251,17 @@ export class EchobotStack extends Stack {
       // The two-way function ingests exactly as the http function does.
       ingestEnvironment: {
         TABLE_NAME: table.tableName,
-        DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,
+        BOT_KEY_PARAM: config.botKeyParam,
+        // Post ids are URLs under the bot's base URL; a two-way SMS arrives outside any request.
+        ECHOBOT_BASE_URL: config.publicUrl ?? webhookUrl.url,
         ...(config.publicUrl !== undefined ? { PUBLIC_URL: config.publicUrl } : {}),
         ...(config.admins !== undefined ? { ECHOBOT_ADMINS: config.admins } : {}),
         ...Object.fromEntries(
           Object.entries(safetySettings).filter(([k]) => k !== 'ECHOBOT_SMS_MAX_SEGMENTS'),
         ),
+        ...peerEnvironment,
       },
+      ingestReads: [botKey],
       logLevel: config.logLevel,
     });
     const smsFunctions = {

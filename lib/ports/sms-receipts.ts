@@ -59,3 +59,8 @@ export interface SmsReceiptStore {
   /** Starts the count again (the member texted from that number). */
   resetFailures(channel: Channel): Promise<void>;
 }
+
+/** Counts of SMS final states (metrics `SmsDelivered`, `SmsFailed`: the failure-rate alarm). */
+export interface SmsReceiptMetrics {
+  finalState(state: 'delivered' | 'failed'): void;
+}

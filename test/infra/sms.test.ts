@@ -181,22 +181,32 @@ describe('smsProvider=aws with smsNumberId', () => {
     expect(publish.map((s) => s.Resource)).toEqual([ref(logicalId(stack.sms.twoWayTopic ?? stack))]);
   });
 
-  it('subscribes the inbound and events functions, each with DLQs', () => {
-    for (const [fn, topic] of [
-      [stack.sms.inbound, stack.sms.twoWayTopic],
-      [stack.sms.events, stack.sms.eventsTopic],
+  it('feeds each topic to its function through a queue: record by record, partial batch failures, a DLQ', () => {
+    for (const [fn, topic, queue] of [
+      [stack.sms.inbound, stack.sms.twoWayTopic, stack.sms.inboundQueue],
+      [stack.sms.events, stack.sms.eventsTopic, stack.sms.eventsQueue],
     ] as const) {
+      const queueId = logicalId(queue ?? stack);
       template.hasResourceProperties('AWS::SNS::Subscription', {
-        Protocol: 'lambda',
-        Endpoint: getAtt(logicalId(fn?.fn ?? stack), 'Arn'),
+        Protocol: 'sqs',
+        Endpoint: getAtt(queueId, 'Arn'),
         TopicArn: ref(logicalId(topic ?? stack)),
-        RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
+        // The body is the SNS notification: the function tells a notification from anything else.
+        RawMessageDelivery: false,
       });
-      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: ref(logicalId(fn?.fn ?? stack)),
-        DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+        EventSourceArn: getAtt(queueId, 'Arn'),
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      expect(json.Resources[queueId]?.Properties?.RedrivePolicy).toMatchObject({
+        deadLetterTargetArn: expect.anything(),
+        maxReceiveCount: 5,
       });
     }
+    expect(Object.values(json.Resources).some((r) => r.Type === 'AWS::Lambda::EventInvokeConfig')).toBe(
+      false,
+    );
   });
 
   it('gives every SMS sender the same number, provider and configuration set, and SendTextMessage on the one number', () => {
