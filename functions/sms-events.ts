@@ -1,6 +1,9 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
+import { requireEnv } from '../lib/adapters/env.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { EmfSmsReceiptMetrics } from '../lib/adapters/powertools-sms-metrics.ts';
+import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { composeCore } from '../lib/compose/bot.ts';
 import { composeSmsEvents } from '../lib/compose/sms-aws.ts';
 import { systemClock } from '../lib/ports/clock.ts';
@@ -10,4 +13,7 @@ import { configFromEnv } from './config.ts';
 const { log } = createLogger('echobot-sms-events');
 const core = composeCore(configFromEnv(), { doc: documentClient(), log, now: systemClock });
 
-export const handler = composeSmsEvents(core, { metrics: new EmfSmsReceiptMetrics() });
+export const handler = composeSmsEvents(core, {
+  queue: new SqsJobQueue(new SQSClient({}), requireEnv('DELIVERY_QUEUE_URL')),
+  metrics: new EmfSmsReceiptMetrics(),
+});

@@ -187,6 +187,8 @@ export class EchobotSms extends Construct {
 
     for (const fn of senders) {
       fn.fn.addEnvironment('ECHOBOT_SMS_CONFIGURATION_SET', configurationSetName);
+      // Named as the OriginationIdentity when known (the E.164 number otherwise).
+      if (config.numberId !== undefined) fn.fn.addEnvironment('ECHOBOT_SMS_NUMBER_ID', config.numberId);
       fn.role.addToPrincipalPolicy(
         new PolicyStatement({
           sid: 'SendSmsFromTheBotNumberOnly',
@@ -261,11 +263,14 @@ export class EchobotSms extends Construct {
       'echobot sms-events: configuration set delivery events -> SMS receipts',
       {
         TABLE_NAME: props.table.tableName,
+        DELIVERY_QUEUE_URL: props.deliveryQueue.queueUrl,
         ...common,
       },
     );
-    // Receipts, day counters and failure streaks live in the table; a notice to a member is a table item too.
+    // Receipts, day counters and failure streaks live in the table.
     props.table.grantReadWriteData(events.role);
+    // A number that keeps failing is told so on another channel: a one-recipient job.
+    props.deliveryQueue.grantSendMessages(events.role);
 
     if (config.numberId !== undefined && numberArn !== undefined) {
       const update = (enabled: boolean) => ({

@@ -14,8 +14,8 @@ export class EmfSmsReceiptMetrics implements SmsReceiptMetrics {
     this.metrics = new PowertoolsMetrics({ namespace: METRICS_NAMESPACE, serviceName });
   }
 
-  finalState(state: 'delivered' | 'failed'): void {
-    this.counts[state] += 1;
+  sms(event: 'delivered' | 'failed', count = 1): void {
+    this.counts[event] += count;
   }
 
   /** Publishes what was counted; call once at the end of an invocation. */

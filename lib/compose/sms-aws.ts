@@ -1,15 +1,17 @@
 import { DynamoSmsReceipts } from '../adapters/dynamodb/dynamo-sms-receipts.ts';
 import { newId } from '../domain/ids.ts';
+import type { Channel } from '../domain/types.ts';
 import { createSnsNotificationHandler } from '../drivers/sns-notification-queue.ts';
 import { parseSmsEvent } from '../edges/aws-sms-sns.ts';
+import type { JobQueue } from '../ports/queue.ts';
 import type { SmsReceiptMetrics } from '../ports/sms-receipts.ts';
 import type { IngestDeps } from '../usecases/ingest-deps.ts';
 import { recordSmsEvent } from '../usecases/sms-receipts.ts';
 import { ingestTwoWaySms } from '../usecases/sms-two-way.ts';
 import type { Core } from './bot.ts';
 
-/**
- * The provider `aws` functions that SNS feeds (through an SQS queue each, see infra/echobot-sms.ts):
+/*
+ * The provider `aws` functions that SNS feeds (through an SQS queue each, infra/echobot-sms.ts):
  * the bot number's two-way channel and the configuration set's delivery events.
  */
 
@@ -40,7 +42,15 @@ export function composeSmsInbound(
     baseUrl: string;
   },
 ) {
-  const deps = { ingest: ingestDeps(core, input.baseUrl), botNumber: input.botNumber, log: core.info };
+  const receipts = new DynamoSmsReceipts(core.platform.doc, core.config.table);
+  const deps = {
+    ingest: ingestDeps(core, input.baseUrl),
+    botNumber: input.botNumber,
+    log: core.info,
+    textedIn: async (channel: Channel) => {
+      if ((await receipts.consecutiveFailures(channel)) > 0) await receipts.resetFailures(channel);
+    },
+  };
   return createSnsNotificationHandler({
     log: core.platform.log,
     handle: async (message) => {
@@ -52,11 +62,16 @@ export function composeSmsInbound(
 /** `functions/sms-events.ts`: configuration-set delivery events -> receipts. */
 export function composeSmsEvents(
   core: Core,
-  input: { metrics?: SmsReceiptMetrics & { flush(): void } } = {},
+  input: {
+    /** Where a notice to a member goes (a number that keeps failing is told so on another channel). */
+    queue: JobQueue;
+    metrics?: SmsReceiptMetrics & { flush(): void };
+  },
 ) {
-  const { doc } = core.platform;
   const deps = {
-    receipts: new DynamoSmsReceipts(doc, core.config.table),
+    receipts: new DynamoSmsReceipts(core.platform.doc, core.config.table),
+    store: core.store,
+    queue: input.queue,
     log: core.info,
     ...(input.metrics ? { metrics: input.metrics } : {}),
   };

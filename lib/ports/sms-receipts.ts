@@ -62,5 +62,5 @@ export interface SmsReceiptStore {
 
 /** Counts of SMS final states (metrics `SmsDelivered`, `SmsFailed`: the failure-rate alarm). */
 export interface SmsReceiptMetrics {
-  finalState(state: 'delivered' | 'failed'): void;
+  sms?(event: 'delivered' | 'failed', count?: number): void;
 }

@@ -28,6 +28,6 @@ export async function recordSmsEvent(
     result: recorded.result,
   });
   if (recorded.result === 'recorded' && recorded.sms.state !== 'sent')
-    deps.metrics?.finalState(recorded.sms.state);
+    deps.metrics?.sms?.(recorded.sms.state);
   return recorded;
 }

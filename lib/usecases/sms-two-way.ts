@@ -1,3 +1,4 @@
+import type { Channel } from '../domain/types.ts';
 import { parseTwoWaySms } from '../edges/aws-sms-sns.ts';
 import type { InfoLog } from '../ports/logger.ts';
 import type { IngestDeps } from './ingest-deps.ts';
@@ -8,6 +9,8 @@ export interface TwoWaySmsDeps {
   /** The bot's one number (`ECHOBOT_SMS_NUMBER`): an SMS to any other number is not ours. */
   botNumber: string;
   log: InfoLog;
+  /** The number texted the bot, so it is reachable again: its SMS failure streak starts over. */
+  textedIn?: (channel: Channel) => Promise<void>;
 }
 
 export type TwoWaySmsOutcome =
@@ -31,6 +34,10 @@ export async function ingestTwoWaySms(deps: TwoWaySmsDeps, notification: string)
   }
   const { message } = parsed;
   const result = await ingestMessage(deps.ingest, message);
+  // After the ingest commit: a failure here is logged, never a reason to ingest again.
+  await deps
+    .textedIn?.(message.channel)
+    .catch((err: unknown) => deps.log('sms failure streak not reset', { error: String(err) }));
   deps.log('two-way sms', {
     messageId: message.messageId,
     duplicate: result.duplicate,

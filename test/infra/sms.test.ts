@@ -215,6 +215,7 @@ describe('smsProvider=aws with smsNumberId', () => {
         ECHOBOT_SMS_PROVIDER: 'aws',
         ECHOBOT_SMS_NUMBER: NUMBER,
         ECHOBOT_SMS_CONFIGURATION_SET: { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '-sms']] },
+        ECHOBOT_SMS_NUMBER_ID: NUMBER_ID,
       });
       const statements = statementsOfRole(json, logicalId(fn.role));
       const send = statements.filter((s) => asArray(s.Action).includes('sms-voice:SendTextMessage'));

@@ -151,6 +151,33 @@ describe('two-way SMS (functions/sms-inbound.ts)', () => {
     expect(jobs.every((j) => j.job.recipients[0]?.channel === 'sms:+14255550102')).toBe(true);
   });
 
+  it('a number whose SMS kept failing is reachable again once it texts the bot', async () => {
+    const p = await inboundPipeline();
+    const receipts = new DynamoSmsReceipts(p.doc, p.table);
+    const channel = 'sms:+14255550106' as const;
+    for (const messageId of [randomUUID(), randomUUID()]) {
+      await receipts.recordSent({
+        echoId: `e-${messageId}`,
+        memberId: 'm-erin',
+        channel,
+        provider: 'aws',
+        messageId,
+        parts: 1,
+        at: new Date().toISOString(),
+      });
+      await receipts.recordReceipt({
+        provider: 'aws',
+        messageId,
+        state: 'failed',
+        errorCode: 'TEXT_BLOCKED',
+        permanent: true,
+      });
+    }
+    expect(await receipts.consecutiveFailures(channel)).toBe(2);
+    await p.inbound(sqsEvent([{ body: twoWay('+14255550106', 'JOIN erin') }]), context);
+    expect(await receipts.consecutiveFailures(channel)).toBe(0);
+  });
+
   it('a duplicate notification (same inboundMessageId) changes nothing twice', async () => {
     const p = await inboundPipeline();
     const id = randomUUID();
@@ -216,7 +243,8 @@ describe('delivery events (functions/sms-events.ts)', () => {
   async function eventsBot() {
     const b = await bot();
     const receipts = new DynamoSmsReceipts(b.doc, b.table);
-    const events = composeSmsEvents(b.core);
+    const q = await freshQueue();
+    const events = composeSmsEvents(b.core, { queue: new SqsJobQueue(q.sqs, q.queueUrl) });
     const today = new Date().toISOString();
     const sent = async (messageId: string) =>
       receipts.recordSent({
