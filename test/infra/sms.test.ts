@@ -239,6 +239,27 @@ describe('smsProvider=aws with smsNumberId', () => {
     }
   });
 
+  it('lets the two-way function ingest (table, bot key) and send nothing; the events function may queue a notice', () => {
+    const inboundEnv = envOf(json, logicalId(stack.sms.inbound?.fn ?? stack));
+    // Post ids are URLs under the bot's base URL: the Function URL when no publicUrl is given.
+    expect(inboundEnv.ECHOBOT_BASE_URL).toBeDefined();
+    expect(inboundEnv.BOT_KEY_PARAM).toBe('/echobot/bot-key');
+    const inbound = allowedActions(statementsOfRole(json, logicalId(stack.sms.inbound?.role ?? stack)));
+    expect(inbound).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'ssm:GetParameter']));
+    // Replies reach the delivery queue through the table's stream, never from this function.
+    expect(inbound).not.toContain('sqs:SendMessage');
+    expect(inbound.filter((a) => a.startsWith('sns:') || a.startsWith('sms-voice:'))).toEqual([]);
+
+    expect(envOf(json, logicalId(stack.sms.events?.fn ?? stack))).toMatchObject({
+      DELIVERY_QUEUE_URL: ref(logicalId(stack.deliveryQueue)),
+    });
+    const events = statementsOfRole(json, logicalId(stack.sms.events?.role ?? stack));
+    const onQueue = events.filter((st) =>
+      JSON.stringify(st.Resource).includes(logicalId(stack.deliveryQueue)),
+    );
+    expect(allowedActions(onQueue)).toContain('sqs:SendMessage');
+  });
+
   it('alarms on the SMS failure rate and on any set-up error, to the alerts topic', () => {
     const topic = ref(logicalId(stack.alarms.topic));
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
