@@ -55,6 +55,9 @@ export function smsProviderInputFromEnv(env: NodeJS.ProcessEnv = process.env): S
         : undefined;
   return {
     ...(twilioAuth ? { twilioAuth } : {}),
-    ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
+    // Twilio's status callbacks reach the http function: its public URL, else its Function URL.
+    ...((env.PUBLIC_URL ?? env.ECHOBOT_BASE_URL)
+      ? { publicUrl: env.PUBLIC_URL ?? env.ECHOBOT_BASE_URL }
+      : {}),
   };
 }

@@ -7,7 +7,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CUSTOM_METRICS, customMetric } from './echobot-dashboard.ts';
+import { CUSTOM_METRICS, customMetric, smsFailureRate } from './echobot-dashboard.ts';
 
 export interface EchobotAlarmsProps {
   readonly functions: Record<string, IFunction>;
@@ -19,6 +19,12 @@ export interface EchobotAlarmsProps {
   readonly alertEmail?: string;
   /** The SMS budget alarm fires above this share of the day's budget (percent; default 80). */
   readonly smsBudgetAlarmPercent?: number;
+  /** DLQs of the SMS inbound/events functions (provider aws). */
+  readonly smsDeadLetterQueues?: readonly IQueue[];
+  /** An SMS provider is configured: alarm on its receipts. */
+  readonly smsReceipts?: boolean;
+  /** The SMS failure-rate alarm fires above this share of final states (percent; default 20). */
+  readonly smsFailureRatePercent?: number;
 }
 
 /** The operator alerts topic and the alarms that publish to it. */
@@ -79,6 +85,29 @@ export class EchobotAlarms extends Construct {
       metric: customMetric(CUSTOM_METRICS.smsBudgetUsedPercent, Stats.MAXIMUM),
       threshold: budget,
     });
+    for (const [i, queue] of (props.smsDeadLetterQueues ?? []).entries()) {
+      this.add(`SmsDeadLetters${i + 1}`, {
+        description:
+          'Inbound SMS or delivery events failed every retry and wait in a DLQ; inspect, then redrive.',
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: minute, statistic: Stats.MAXIMUM }),
+        threshold: 0,
+      });
+    }
+    if (props.smsReceipts) {
+      const rate = props.smsFailureRatePercent ?? 20;
+      this.add('SmsFailureRateHigh', {
+        description: `More than ${rate}% of SMS reached a failed final state in 15 minutes (at least 5 receipts); see the failure codes on /status.`,
+        metric: smsFailureRate(),
+        threshold: rate,
+      });
+      this.add('SmsSetupErrors', {
+        description:
+          'The SMS provider refused a send for credentials, permissions, the SMS sandbox or the spend limit; echoes are retried, not dropped, until an operator fixes it.',
+        metric: customMetric(CUSTOM_METRICS.smsSetupErrors, Stats.SUM),
+        // Counts are whole: > 0 is >= 1.
+        threshold: 0,
+      });
+    }
     for (const [name, fn] of Object.entries(props.functions)) {
       this.add(`${name}Errors`, {
         description: `The ${name} function returned errors.`,

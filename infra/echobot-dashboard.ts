@@ -26,7 +26,24 @@ export const CUSTOM_METRICS = {
   echoes: 'Echoes',
   failures: 'Failures',
   smsBudgetUsedPercent: 'SmsBudgetUsedPercent',
+  /** SMS receipts (functions/sms-events.ts, /webhooks/twilio/status): final states. */
+  smsDelivered: 'SmsDelivered',
+  smsFailed: 'SmsFailed',
+  /** Sends refused for credentials, permissions, sandbox or spend limit: an operator must act. */
+  smsSetupErrors: 'SmsSetupErrors',
 } as const;
+
+/** Share of final SMS states that failed (percent); 0 below `minimum` receipts, so one failure is no rate. */
+export const smsFailureRate = (period = Duration.minutes(15), minimum = 5) =>
+  new MathExpression({
+    expression: `IF(FILL(d, 0) + FILL(f, 0) >= ${minimum}, 100 * FILL(f, 0) / (FILL(d, 0) + FILL(f, 0)), 0)`,
+    usingMetrics: {
+      d: customMetric(CUSTOM_METRICS.smsDelivered, Stats.SUM, period),
+      f: customMetric(CUSTOM_METRICS.smsFailed, Stats.SUM, period),
+    },
+    label: 'SMS failure rate (%)',
+    period,
+  });
 
 export const customMetric = (name: string, statistic: string = Stats.SUM, period = Duration.minutes(5)) =>
   new Metric({
@@ -44,6 +61,8 @@ export interface EchobotDashboardProps {
   readonly deliveryDlq: IQueue;
   readonly fanoutFailureQueue: IQueue;
   readonly alarms: readonly Alarm[];
+  /** An SMS provider is configured: show receipts. */
+  readonly smsReceipts?: boolean;
 }
 
 /** One CloudWatch dashboard: traffic, the pipeline's queues and lag, function health, alarms. */
@@ -138,5 +157,24 @@ export class EchobotDashboard extends Construct {
       }),
       new AlarmStatusWidget({ title: 'Alarms', width: 8, alarms: [...props.alarms] }),
     );
+    if (props.smsReceipts) {
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: 'SMS receipts',
+          width: 12,
+          left: [
+            customMetric(CUSTOM_METRICS.smsDelivered).with({ label: 'delivered' }),
+            customMetric(CUSTOM_METRICS.smsFailed).with({ label: 'failed' }),
+            customMetric(CUSTOM_METRICS.smsSetupErrors).with({ label: 'set-up errors' }),
+          ],
+        }),
+        new GraphWidget({
+          title: 'SMS failure rate (%)',
+          width: 12,
+          left: [smsFailureRate()],
+          leftYAxis: { min: 0, max: 100 },
+        }),
+      );
+    }
   }
 }

@@ -7,7 +7,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 /** The runtime entry files under functions/ (each exports `handler`). */
-export type EchobotEntry = 'http' | 'fanout' | 'deliver' | 'digest';
+export type EchobotEntry = 'http' | 'fanout' | 'deliver' | 'digest' | 'sms-inbound' | 'sms-events';
 
 export interface EchobotFunctionProps {
   readonly entry: EchobotEntry;

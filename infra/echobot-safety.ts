@@ -1,8 +1,7 @@
-import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -59,25 +58,16 @@ export class EchobotSafety extends Construct {
       environment: {
         TABLE_NAME: props.table.tableName,
         ALERT_TOPIC_ARN: this.alertTopic.topicArn,
-        SMS_TYPE: 'Transactional',
         ...env,
         ...(props.publicUrl !== undefined ? { PUBLIC_URL: props.publicUrl } : {}),
       },
     });
     props.table.grantReadWriteData(this.digest.role);
     this.alertTopic.grantPublish(this.digest.role);
-    this.digest.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'PublishSmsToPhoneNumbersOnly',
-        effect: Effect.ALLOW,
-        actions: ['sns:Publish'],
-        notResources: [`arn:${Aws.PARTITION}:sns:*:*:*`],
-      }),
-    );
     Validations.of(this.digest.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions, and sns:Publish of an SMS to a phone number has no resource ARN; the SMS statement uses NotResource arn:aws:sns:*:*:* so it cannot publish to any topic.',
+        'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.',
     });
 
     this.schedule = new Rule(this, 'DigestSchedule', {

@@ -1,6 +1,5 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, FunctionUrlAuthType, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -18,8 +17,10 @@ import type { EchobotConfig } from './echobot-config.ts';
 import { EchobotDashboard } from './echobot-dashboard.ts';
 import { EchobotFunction } from './echobot-function.ts';
 import { EchobotSafety } from './echobot-safety.ts';
-import { readSafetyConfig, type SafetySettingsConfig } from './safety-config.ts';
+import { EchobotSms } from './echobot-sms.ts';
+import { readSafetyConfig, type SafetySettingsConfig, safetyEnvironment } from './safety-config.ts';
 import { secureQueue } from './secure-queue.ts';
+import { readSmsConfig, type SmsConfig } from './sms-config.ts';
 
 export interface EchobotStackProps extends StackProps {
   readonly config: EchobotConfig;
@@ -27,6 +28,8 @@ export interface EchobotStackProps extends StackProps {
   readonly channels?: ChannelConfig;
   /** SMS budget, post rate limit, SMS part limit; read from context when absent. */
   readonly safety?: SafetySettingsConfig;
+  /** The bot's SMS number and provider; read from context when absent. */
+  readonly sms?: SmsConfig;
 }
 
 const DELIVER_TIMEOUT = Duration.seconds(60);
@@ -34,7 +37,7 @@ const DELIVER_BATCHING_WINDOW = Duration.seconds(5);
 
 /**
  * One echobot: http function (Function URL) -> DynamoDB table -> stream -> fanout function ->
- * SQS delivery queue -> deliver function (SNS SMS, IM, peers), with DLQs and alarms to an SNS topic.
+ * SQS delivery queue -> deliver function (SMS from the bot's number, IM, peers), with DLQs and alarms to an SNS topic.
  */
 export class EchobotStack extends Stack {
   readonly table: TableV2;
@@ -47,6 +50,7 @@ export class EchobotStack extends Stack {
   readonly alarms: EchobotAlarms;
   readonly safety: EchobotSafety;
   readonly dashboard: EchobotDashboard;
+  readonly sms: EchobotSms;
 
   constructor(scope: Construct, id: string, props: EchobotStackProps) {
     super(scope, id, props);
@@ -184,13 +188,13 @@ export class EchobotStack extends Stack {
 
     const deliver = new EchobotFunction(this, 'Deliver', {
       entry: 'deliver',
-      description: 'echobot deliver: sends delivery jobs by SMS (SNS), IM and signed HTTP to peers',
+      description:
+        'echobot deliver: sends delivery jobs by SMS (the bot number), IM and signed HTTP to peers',
       timeout: DELIVER_TIMEOUT,
       logLevel: config.logLevel,
       environment: {
         TABLE_NAME: table.tableName,
         DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,
-        SMS_TYPE: 'Transactional',
         BOT_KEY_PARAM: config.botKeyParam,
         // Federation deliveries need the bot's own URL outside any request.
         ECHOBOT_BASE_URL: config.publicUrl ?? webhookUrl.url,
@@ -209,18 +213,10 @@ export class EchobotStack extends Stack {
     );
     // Retry backoff sets the visibility of in-flight jobs (the event source's consume grant has it too).
     deliveryQueue.grant(deliver.role, 'sqs:ChangeMessageVisibility');
-    deliver.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'PublishSmsToPhoneNumbersOnly',
-        effect: Effect.ALLOW,
-        actions: ['sns:Publish'],
-        notResources: [`arn:${Aws.PARTITION}:sns:*:*:*`],
-      }),
-    );
     Validations.of(deliver.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions, and sns:Publish of an SMS to a phone number has no resource ARN; the SMS statement uses NotResource arn:aws:sns:*:*:* so it cannot publish to any topic.',
+        'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.',
     });
     for (const fn of [http, fanout]) {
       Validations.of(fn.role).acknowledge({
@@ -246,17 +242,55 @@ export class EchobotStack extends Stack {
       ...(config.alertEmail !== undefined ? { alertEmail: config.alertEmail } : {}),
     });
 
+    const smsConfig = props.sms ?? readSmsConfig(this, config.twilioAuthTokenParam);
+    const safetySettings = safetyEnvironment(props.safety ?? readSafetyConfig(this));
+    const sms = new EchobotSms(this, 'Sms', {
+      config: smsConfig,
+      table,
+      deliveryQueue,
+      http,
+      senders: [deliver, safety.digest],
+      // The two-way function ingests exactly as the http function does.
+      ingestEnvironment: {
+        TABLE_NAME: table.tableName,
+        BOT_KEY_PARAM: config.botKeyParam,
+        // Post ids are URLs under the bot's base URL; a two-way SMS arrives outside any request.
+        ECHOBOT_BASE_URL: config.publicUrl ?? webhookUrl.url,
+        ...(config.publicUrl !== undefined ? { PUBLIC_URL: config.publicUrl } : {}),
+        ...(config.admins !== undefined ? { ECHOBOT_ADMINS: config.admins } : {}),
+        ...Object.fromEntries(
+          Object.entries(safetySettings).filter(([k]) => k !== 'ECHOBOT_SMS_MAX_SEGMENTS'),
+        ),
+        ...peerEnvironment,
+      },
+      ingestReads: [botKey],
+      logLevel: config.logLevel,
+    });
+    const smsFunctions = {
+      ...(sms.inbound !== undefined ? { SmsInbound: sms.inbound.fn } : {}),
+      ...(sms.events !== undefined ? { SmsEvents: sms.events.fn } : {}),
+    };
+
     const alarms = new EchobotAlarms(this, 'Alarms', {
-      functions: { Http: http.fn, Fanout: fanout.fn, Deliver: deliver.fn, Digest: safety.digest.fn },
+      functions: {
+        Http: http.fn,
+        Fanout: fanout.fn,
+        Deliver: deliver.fn,
+        Digest: safety.digest.fn,
+        ...smsFunctions,
+      },
       fanout: fanout.fn,
       deliveryDlq,
       fanoutFailureQueue,
+      smsDeadLetterQueues: sms.deadLetterQueues,
+      smsReceipts: smsConfig.provider !== 'none',
       ...(config.alertEmail !== undefined ? { alertEmail: config.alertEmail } : {}),
     });
 
     const dashboard = new EchobotDashboard(this, 'Dashboard', {
-      functions: { Http: http.fn, Fanout: fanout.fn, Deliver: deliver.fn },
+      functions: { Http: http.fn, Fanout: fanout.fn, Deliver: deliver.fn, ...smsFunctions },
       fanout: fanout.fn,
+      smsReceipts: smsConfig.provider !== 'none',
       deliveryQueue,
       deliveryDlq,
       fanoutFailureQueue,
@@ -270,9 +304,28 @@ export class EchobotStack extends Stack {
       value: webhookUrl.url,
     });
     new CfnOutput(this, 'TwilioWebhookUrl', {
-      description: 'Give this URL to Twilio as the messaging webhook (HTTP POST)',
+      description: 'Give this URL to Twilio as the messaging webhook (HTTP POST); smsProvider=twilio only',
       value: `${publicBase}webhooks/twilio`,
     });
+    if (smsConfig.provider === 'twilio') {
+      // Deliver sends StatusCallback from its own base URL (PUBLIC_URL, else ECHOBOT_BASE_URL); shown for checking.
+      new CfnOutput(this, 'TwilioStatusCallbackUrl', {
+        description: 'Where Twilio posts delivery status callbacks (set per message by the bot)',
+        value: `${publicBase}webhooks/twilio/status`,
+      });
+    }
+    if (
+      sms.twoWayTopic !== undefined &&
+      sms.twoWayRole !== undefined &&
+      sms.configurationSetName !== undefined
+    ) {
+      new CfnOutput(this, 'SmsTwoWayTopicArn', {
+        description: 'The bot number’s two-way channel (set by the stack when smsNumberId is given)',
+        value: sms.twoWayTopic.topicArn,
+      });
+      new CfnOutput(this, 'SmsTwoWayRoleArn', { value: sms.twoWayRole.roleArn });
+      new CfnOutput(this, 'SmsConfigurationSetName', { value: sms.configurationSetName });
+    }
     this.table = table;
     this.deliveryQueue = deliveryQueue;
     this.deliveryDlq = deliveryDlq;
@@ -283,6 +336,7 @@ export class EchobotStack extends Stack {
     this.alarms = alarms;
     this.safety = safety;
     this.dashboard = dashboard;
+    this.sms = sms;
 
     new CfnOutput(this, 'TelegramWebhookUrl', {
       description: 'npm run telegram:webhook sets this as the bot’s webhook',

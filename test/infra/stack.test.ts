@@ -177,7 +177,8 @@ describe('EchobotStack', () => {
         Variables: expect.objectContaining({
           TABLE_NAME: ref(ids.table),
           DELIVERY_QUEUE_URL: ref(ids.deliveryQueue),
-          SMS_TYPE: 'Transactional',
+          // No smsProvider context: the stack owns no number, SMS echoes are refused with a reason.
+          ECHOBOT_SMS_PROVIDER: 'none',
         }),
       });
     });
@@ -396,25 +397,21 @@ describe('EchobotStack', () => {
       );
     });
 
-    it('lets deliver send and re-time delivery jobs, and publish SMS to phone numbers but never to topics', () => {
+    it('lets deliver send and re-time delivery jobs, and publish to no phone number or other topic', () => {
       const statements = statementsOfRole(json, ids.deliverRole);
       const onQueue = statements.filter((s) => hasResource(s, getAtt(ids.deliveryQueue, 'Arn')));
       const queueActions = allowedActions(onQueue);
       expect(queueActions).toEqual(
         expect.arrayContaining(['sqs:SendMessage', 'sqs:ChangeMessageVisibility']),
       );
-      // Besides the SMS statement, only the SMS budget alert topic (test/infra/safety.test.ts).
+      // Only the SMS budget alert topic (test/infra/safety.test.ts): SMS leave through the bot's number (test/infra/sms.test.ts).
       const sns = statements.filter(
         (s) =>
           asArray(s.Action).some((a) => a.startsWith('sns:')) &&
           !hasResource(s, ref(logicalId(stack.safety.alertTopic))),
       );
-      expect(sns).toHaveLength(1);
-      expect(sns[0]).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish' });
-      expect(sns[0]?.Resource).toBeUndefined();
-      expect(sns[0]?.NotResource).toEqual({
-        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']],
-      });
+      expect(sns).toEqual([]);
+      expect(statements.filter((s) => s.NotResource !== undefined)).toEqual([]);
       expect(allowedActions(statements)).toEqual(
         expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:DeleteItem']),
       );
@@ -445,9 +442,7 @@ describe('EchobotStack', () => {
             'xray:PutTraceSegments',
           ]);
         }
-        if (statement.NotResource !== undefined) {
-          expect(actions, `${source} NotResource`).toEqual(['sns:Publish']);
-        }
+        expect(statement.NotResource, `${source} NotResource`).toBeUndefined();
       }
     });
   });
