@@ -29,6 +29,9 @@ describe('operator dashboard and the SMS budget alarm', () => {
       echoes: CUSTOM_METRICS.echoes,
       failures: CUSTOM_METRICS.failures,
       smsBudgetUsedPercent: CUSTOM_METRICS.smsBudgetUsedPercent,
+      smsDelivered: CUSTOM_METRICS.smsDelivered,
+      smsFailed: CUSTOM_METRICS.smsFailed,
+      smsSetupErrors: CUSTOM_METRICS.smsSetupErrors,
     }).toEqual(METRIC);
   });
 
