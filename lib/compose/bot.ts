@@ -1,6 +1,6 @@
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoFederationStore } from '../adapters/dynamodb/dynamo-federation-store.ts';
+import { DynamoJobClaims } from '../adapters/dynamodb/dynamo-job-claims.ts';
 import { DynamoSmsSafety } from '../adapters/dynamodb/dynamo-sms-safety.ts';
 import { DynamoStats } from '../adapters/dynamodb/dynamo-stats.ts';
 import { DynamoStore } from '../adapters/dynamodb/dynamo-store.ts';
@@ -88,6 +88,7 @@ export function composeCore(config: EchobotConfig, platform: Platform) {
     stats: new DynamoStats(doc, table),
     federation: new DynamoFederationStore(doc, table),
     smsSafety: new DynamoSmsSafety(doc, table),
+    jobClaims: new DynamoJobClaims(doc, table),
     // One guarded fetch for inbox look-ups and outbound deliveries.
     fetch: createSafeFetch({ allowPrivate: config.allowPrivate }),
     peering,
@@ -181,8 +182,6 @@ export function composeDeliver(
     queue: JobQueue;
     senders: Senders;
     smsGate: SmsGate;
-    /** Where finished job ids are remembered (Powertools idempotency, in the same table). */
-    idempotency: BasePersistenceLayer;
     retryDelay?: RetryDelay;
     deadHost?: DeadHostPolicy;
   },
@@ -194,7 +193,7 @@ export function composeDeliver(
     store: core.store,
     queue: input.queue,
     senders: input.senders,
-    idempotency: input.idempotency,
+    claims: core.jobClaims,
     log: core.info,
     echoCounter: core.stats,
     smsGate: input.smsGate,

@@ -31,7 +31,11 @@ export interface FanoutStreamDeps extends FanoutDeps {
  * there (and bisects, and finally sends them to the failure destination).
  */
 export function createFanoutHandler(deps: FanoutStreamDeps) {
-  const onRecord = async (queue: BatchingQueue, record: DynamoDBRecord) => {
+  const onRecord = async (
+    queue: BatchingQueue,
+    deliveryEpoch: () => Promise<number>,
+    record: DynamoDBRecord,
+  ) => {
     queue.startRecord(record.dynamodb?.SequenceNumber ?? '');
     const outbound = outboundFromStreamRecord(record);
     if (outbound) {
@@ -51,7 +55,7 @@ export function createFanoutHandler(deps: FanoutStreamDeps) {
     }
     const post = postFromStreamRecord(record);
     if (!post) return;
-    const { recipients, jobs } = await fanoutPost({ ...deps, queue }, post);
+    const { recipients, jobs } = await fanoutPost({ ...deps, queue, deliveryEpoch }, post);
     const remote = deps.federation
       ? await fanoutToRemoteFollowers({ ...deps, queue, federation: deps.federation }, post)
       : 0;
@@ -64,9 +68,19 @@ export function createFanoutHandler(deps: FanoutStreamDeps) {
   // poller may run batches concurrently. Jobs of consecutive records share SQS batches.
   return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
     const queue = new BatchingQueue(deps.queue);
+    // The opt-out change marker, read once per batch (before the first post's member pages).
+    let epoch: Promise<number> | undefined;
+    const deliveryEpoch = () => {
+      epoch ??= deps.store.deliveryEpoch();
+      // A failed read is not kept: the next record reads again.
+      epoch.catch(() => {
+        epoch = undefined;
+      });
+      return epoch;
+    };
     const response = await processPartialResponse(
       event,
-      (record: DynamoDBRecord) => onRecord(queue, record),
+      (record: DynamoDBRecord) => onRecord(queue, deliveryEpoch, record),
       new BatchProcessor(EventType.DynamoDBStreams),
       { context, throwOnFullBatchFailure: false },
     );

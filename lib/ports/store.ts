@@ -137,6 +137,13 @@ export interface Store {
   memberById(id: string): Promise<Member | undefined>;
   memberByNick(nick: string): Promise<Member | undefined>;
   membersByIds(ids: readonly string[]): Promise<Map<string, Member>>;
+  /**
+   * The opt-out change marker: a counter that every change able to make a queued recipient
+   * undeliverable bumps in its own commit (STOP or a carrier opt-out, OFF, a channel unlinked, a
+   * member removed). A job carries the value read before its recipients were; deliver re-reads the
+   * recipients only when it has moved since. A consistent read; 0 before the first such change.
+   */
+  deliveryEpoch(): Promise<number>;
   /** All members, a page at a time, in a stable order. */
   listMembers(cursor?: string): Promise<MemberPage>;
   /** Ids of the members who unfollowed this author. */

@@ -34,6 +34,12 @@ export interface DeliverDeps {
   federation?: { run(task: FederationTask): Promise<string> };
   /** Peer jobs (signed POSTs to peer bots); absent = this bot has no peer network. */
   peers?: PeerDeliverDeps;
+  /**
+   * The store's delivery epoch now, read once per batch by the driver. While it equals the job's,
+   * no STOP, OFF, unlink or removal happened since the recipients were resolved and they are sent
+   * as they are; otherwise (or when absent) they are re-read. Absent = re-read every echo job.
+   */
+  deliveryEpoch?: () => Promise<number>;
 }
 
 export interface DeliverOutcome {
@@ -54,7 +60,8 @@ export interface DeliverOutcome {
 const CONCURRENCY = 8;
 
 /**
- * Sends one job's echoes. Opt-outs are re-checked at send time. If some recipients fail,
+ * Sends one job's echoes. Opt-outs are re-checked at send time: the recipients are re-read when
+ * the delivery epoch moved since the job was made (one read per batch otherwise). If some recipients fail,
  * only they are re-enqueued (a new job id, after a delay), so a retry never doubles an echo
  * that already went out; if all fail, the error propagates and the queue retries the message,
  * landing it in the dead-letter queue when it never succeeds.
@@ -63,11 +70,8 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
   if (job.kind === 'federation') return deliverFederationJob(deps, job);
   if (job.kind === 'peer') return deliverPeerJob(deps, job);
   const isReply = job.kind === 'reply';
-  const members = isReply ? new Map() : await deps.store.membersByIds(job.recipients.map((r) => r.memberId));
   // A reply was decided at ingest, opt-out rules included (STOP's own confirmation goes out after the STOP).
-  const live = isReply
-    ? job.recipients
-    : job.recipients.filter((r) => stillDeliverable(r, members.get(r.memberId)));
+  const live = isReply || (await unchangedSince(deps, job)) ? job.recipients : await stillLive(deps, job);
   const failed: Recipient[] = [];
   let sent = 0;
   const sentBy: Record<string, number> = {};
@@ -146,6 +150,18 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
     ...(held > 0 ? { held } : {}),
     ...(overBudget > 0 ? { overBudget } : {}),
   };
+}
+
+/** Whether no change that can stop a recipient happened since the job's recipients were resolved. */
+async function unchangedSince(deps: DeliverDeps, job: DeliveryJob): Promise<boolean> {
+  if (job.epoch === undefined || !deps.deliveryEpoch) return false;
+  return (await deps.deliveryEpoch()) === job.epoch;
+}
+
+/** The job's recipients still deliverable now (STOP, OFF, unlinked channels, removed members). */
+async function stillLive(deps: DeliverDeps, job: DeliveryJob): Promise<Recipient[]> {
+  const members = await deps.store.membersByIds(job.recipients.map((r) => r.memberId));
+  return job.recipients.filter((r) => stillDeliverable(r, members.get(r.memberId)));
 }
 
 /**

@@ -52,6 +52,25 @@ import {
 type Guard = 'duplicate' | 'nick-taken' | 'channel-taken' | 'rate-limited' | undefined;
 
 const cursorSchema = z.object({ pk: z.string(), sk: z.string() });
+const epochItem = z.object({ n: z.number().int().min(0) });
+
+/**
+ * Whether a change can make a recipient already in a queued job undeliverable (what
+ * `stillDeliverable` checks at send time): those bump the delivery epoch.
+ */
+function narrowsDelivery(m: Mutation): boolean {
+  switch (m.kind) {
+    case 'setOptOut':
+      return m.optedOut;
+    case 'setDeliveryOff':
+      return m.off;
+    case 'removeChannel':
+    case 'removeMember':
+      return true;
+    default:
+      return false;
+  }
+}
 
 export class DynamoStore implements Store {
   private readonly memberReads: DynamoMemberReads;
@@ -97,6 +116,17 @@ export class DynamoStore implements Store {
       'duplicate',
     );
     for (const m of mutations) this.toItems(m, add, expiresAt);
+    // One bump per commit (a transaction may touch an item once), in the same transaction as the
+    // change, so no job resolved before it can miss it.
+    if (mutations.some(narrowsDelivery))
+      add({
+        Update: {
+          TableName: this.table,
+          Key: key.deliveryEpoch(),
+          UpdateExpression: 'ADD n :one',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      });
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return { ok: true };
@@ -290,6 +320,14 @@ export class DynamoStore implements Store {
     return found;
   }
 
+  async deliveryEpoch(): Promise<number> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key.deliveryEpoch(), ConsistentRead: true }),
+    );
+    return Item ? epochItem.parse(Item).n : 0;
+  }
+
+  /** Consistent: a job's epoch is read before its member pages, which must then show every change up to it. */
   async listMembers(cursor?: string): Promise<MemberPage> {
     const start = cursor
       ? cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
@@ -299,6 +337,7 @@ export class DynamoStore implements Store {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': MEMBERS_PK },
+        ConsistentRead: true,
         ...(this.pageSize ? { Limit: this.pageSize } : {}),
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
