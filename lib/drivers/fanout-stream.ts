@@ -78,19 +78,27 @@ export function createFanoutHandler(deps: FanoutStreamDeps) {
       });
       return epoch;
     };
-    const response = await processPartialResponse(
-      event,
-      (record: DynamoDBRecord) => onRecord(queue, deliveryEpoch, record),
-      new BatchProcessor(EventType.DynamoDBStreams),
-      { context, throwOnFullBatchFailure: false },
-    );
-    await queue.flush();
-    if (queue.failedRecords.size === 0) return response;
-    deps.log('jobs not enqueued', { records: queue.failedRecords.size });
-    const failed = new Set([
-      ...response.batchItemFailures.map((f) => f.itemIdentifier),
-      ...queue.failedRecords,
-    ]);
-    return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
+    try {
+      const response = await processPartialResponse(
+        event,
+        (record: DynamoDBRecord) => onRecord(queue, deliveryEpoch, record),
+        new BatchProcessor(EventType.DynamoDBStreams),
+        { context, throwOnFullBatchFailure: false },
+      );
+      await queue.flush();
+      const failed = new Set([
+        ...response.batchItemFailures.map((f) => f.itemIdentifier),
+        ...queue.failedRecords,
+      ]);
+      if (queue.failedRecords.size > 0) {
+        deps.log('jobs not enqueued', { records: queue.failedRecords.size });
+        deps.metrics?.failure('enqueue-failed', queue.failedRecords.size);
+      }
+      if (failed.size > 0) deps.metrics?.failure('fanout-record-failed', failed.size);
+      return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
+    } finally {
+      // Once per invocation, failures included: the Posts graph and the failure alarms read these.
+      deps.metrics?.flush();
+    }
   };
 }
