@@ -3,6 +3,7 @@ import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
 import type { EchobotConfig } from '../lib/compose/bot.ts';
 import { peeringFromEnv } from '../lib/compose/peering-env.ts';
 import { parseAdmins } from '../lib/domain/admins.ts';
+import { smsShare } from '../lib/usecases/send-pacer.ts';
 
 /**
  * The bot's configuration from a Lambda function's environment (set by infra/echobot-stack.ts).
@@ -20,6 +21,20 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EchobotConf
     authorizedFetch: env.ECHOBOT_AUTHORIZED_FETCH === '1',
     admins: parseAdmins(env.ECHOBOT_ADMINS),
     safety: safetyConfigFromEnv(),
+    ...smsRateFromEnv(env),
     ...(publicUrl && env.BOT_KEY_PARAM ? { peering: { url: publicUrl, ...peeringFromEnv(env) } } : {}),
   };
+}
+
+/** The SMS pacing of deliver: the number's rate shared among the deliver invocations that may run at once. */
+function smsRateFromEnv(env: NodeJS.ProcessEnv): { smsPerSecond?: number } {
+  if (!env.ECHOBOT_SMS_PER_SECOND) return {};
+  const rate = Number(env.ECHOBOT_SMS_PER_SECOND);
+  const concurrency = env.ECHOBOT_DELIVER_CONCURRENCY ? Number(env.ECHOBOT_DELIVER_CONCURRENCY) : 1;
+  if (!(rate > 0) || !(concurrency >= 1))
+    throw new Error(
+      `ECHOBOT_SMS_PER_SECOND (${env.ECHOBOT_SMS_PER_SECOND}) and ECHOBOT_DELIVER_CONCURRENCY (${env.ECHOBOT_DELIVER_CONCURRENCY}) must be positive numbers`,
+    );
+  const share = smsShare(rate, concurrency);
+  return share ? { smsPerSecond: share } : {};
 }

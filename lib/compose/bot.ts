@@ -24,6 +24,7 @@ import type { Senders } from '../ports/sender.ts';
 import type { DeadHostPolicy } from '../usecases/federation/run-task.ts';
 import { federationRunner } from '../usecases/federation/runtime.ts';
 import type { RetryDelay } from '../usecases/retry-delay.ts';
+import { SendPacer } from '../usecases/send-pacer.ts';
 import type { SmsGate } from '../usecases/sms-gate.ts';
 import { composePeering, type PeerOptions } from './peering.ts';
 
@@ -43,7 +44,15 @@ export interface EchobotConfig {
   safety: SafetyConfig;
   /** The peer network; undefined = none (needs the bot's URL, `peering.url`). */
   peering?: PeerOptions & { url: string };
+  /**
+   * SMS this process may send per second: the number's rate (`ECHOBOT_SMS_PER_SECOND`) shared
+   * among `ECHOBOT_DELIVER_CONCURRENCY` invocations; undefined = not paced.
+   */
+  smsPerSecond?: number;
 }
+
+/** The longest an SMS waits for its slot; later ones are re-enqueued (deliver's timeout is 60 s). */
+const SMS_MAX_WAIT_MS = 20_000;
 
 /** What the runtime hands in, each built once per process. */
 export interface Platform {
@@ -197,6 +206,7 @@ export function composeDeliver(
     log: core.info,
     echoCounter: core.stats,
     smsGate: input.smsGate,
+    ...(config.smsPerSecond ? { smsPacer: new SendPacer(config.smsPerSecond, SMS_MAX_WAIT_MS) } : {}),
     ...(metrics ? { metrics } : {}),
     ...(input.retryDelay ? { retryDelay: input.retryDelay } : {}),
     // Without the key (or the base URL) federation jobs fail and retry until the operator sets it.

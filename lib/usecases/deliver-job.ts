@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { splitChannel } from '../domain/channel.ts';
 import { JobFailedError, PermanentSendError } from '../domain/errors.ts';
 import type { FederationTask } from '../domain/federation-task.ts';
@@ -13,6 +14,7 @@ import type { Store } from '../ports/store.ts';
 import { deliverPeerJob, type PeerDeliverDeps } from './deliver-peer.ts';
 import { recordOptOut } from './record-opt-out.ts';
 import { type RetryDelay, retryDelaySeconds } from './retry-delay.ts';
+import type { SendPacer } from './send-pacer.ts';
 import type { SmsGate } from './sms-gate.ts';
 
 export interface DeliverDeps {
@@ -40,6 +42,8 @@ export interface DeliverDeps {
    * as they are; otherwise (or when absent) they are re-read. Absent = re-read every echo job.
    */
   deliveryEpoch?: () => Promise<number>;
+  /** Paces SMS sends to the number's rate (this invocation's share); absent = as fast as the provider takes them. */
+  smsPacer?: SendPacer;
 }
 
 export interface DeliverOutcome {
@@ -54,6 +58,17 @@ export interface DeliverOutcome {
   held?: number;
   /** SMS not sent because the day's SMS budget was used up; never retried (present when any). */
   overBudget?: number;
+  /** SMS beyond the number's rate, re-enqueued as a new job with a delay (present when any). */
+  deferred?: number;
+}
+
+/** SQS's longest message delay. */
+const MAX_DELAY_SECONDS = 900;
+
+/** The id of a job's paced remainder: `<id>~p1`, then `~p2`, ... (never longer than one suffix). */
+function pacedId(id: string): string {
+  const m = /^(.*)~p(\d+)$/.exec(id);
+  return m ? `${m[1]}~p${Number(m[2]) + 1}` : `${id}~p1`;
 }
 
 /** Parallel sends per job: enough to hide provider latency, few enough to stay polite. */
@@ -78,6 +93,7 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
   let refused = 0;
   let held = 0;
   let overBudget = 0;
+  const deferred: Recipient[] = [];
   let next = 0;
   const worker = async () => {
     for (let r = live[next++]; r !== undefined; r = live[next++]) {
@@ -101,6 +117,17 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
           }
           message = { ...message, text: verdict.text };
           release = verdict.release;
+        }
+        if (kind === 'sms' && deps.smsPacer) {
+          const wait = deps.smsPacer.reserve();
+          if (wait === undefined) {
+            // Over the number's rate for now: sent later, with its SMS parts given back meanwhile.
+            if (release)
+              await release().catch((e: unknown) => deps.log('sms parts not released', { error: String(e) }));
+            deferred.push(r);
+            continue;
+          }
+          if (wait > 0) await sleep(wait);
         }
         await deps.senders[kind].send(message);
         sent++;
@@ -132,7 +159,14 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
       .countEchoes(sentBy, (deps.clock ?? systemClock)())
       .catch((err: unknown) => deps.log('echo count failed', { jobId: job.id, error: String(err) }));
   }
-  if (failed.length > 0 && sent === 0 && refused === 0 && held === 0 && overBudget === 0) {
+  if (
+    failed.length > 0 &&
+    sent === 0 &&
+    refused === 0 &&
+    held === 0 &&
+    overBudget === 0 &&
+    deferred.length === 0
+  ) {
     throw new JobFailedError(`job ${job.id}: all ${failed.length} sends failed`);
   }
   if (failed.length > 0) {
@@ -142,6 +176,11 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
       retryDelaySeconds(attempt, deps.retryDelay),
     );
   }
+  if (deferred.length > 0 && deps.smsPacer) {
+    const delay = Math.min(MAX_DELAY_SECONDS, deps.smsPacer.secondsFor(deferred.length));
+    await deps.queue.enqueue([{ ...job, id: pacedId(job.id), recipients: deferred }], delay);
+    deps.log('sms paced', { jobId: job.id, deferred: deferred.length, delaySeconds: delay });
+  }
   return {
     sent,
     skipped: job.recipients.length - live.length,
@@ -149,6 +188,7 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
     retried: failed.length,
     ...(held > 0 ? { held } : {}),
     ...(overBudget > 0 ? { overBudget } : {}),
+    ...(deferred.length > 0 ? { deferred: deferred.length } : {}),
   };
 }
 

@@ -7,17 +7,19 @@ import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import type { DeliveryJob, Member } from '../../lib/domain/types.ts';
 import { createDeliverHandler } from '../../lib/drivers/deliver-queue.ts';
 import { retryDelaySeconds } from '../../lib/usecases/retry-delay.ts';
+import { SendPacer } from '../../lib/usecases/send-pacer.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { startFakeSns } from '../fakes/fake-sns.ts';
 import { freshQueue, freshTable } from '../support/aws-local.ts';
 import { seedMembers } from '../support/members.ts';
+import { eventually } from '../support/poll.ts';
 import { countCommands, receiveAll, sqsEvent } from '../support/sqs-helpers.ts';
 
 const sns = await startFakeSns();
 afterAll(() => sns.stop());
 
-async function harness(memberCount = 3) {
+async function harness(memberCount = 3, extra: { smsPacer?: SendPacer } = {}) {
   const t = await freshTable();
   const q = await freshQueue();
   const sqsCounts = countCommands(q.sqs);
@@ -33,6 +35,7 @@ async function harness(memberCount = 3) {
     },
     claims: new DynamoJobClaims(t.doc, t.table),
     log: () => undefined,
+    ...extra,
   });
   const run = (jobs: DeliveryJob[], receiveCount = 1) =>
     handler(sqsEvent(jobs.map((j) => ({ body: JSON.stringify(j), receiveCount }))), localContext('deliver'));
@@ -114,6 +117,26 @@ describe('deliver (DynamoDB Local job claims, fauxqs, loopback SNS)', () => {
     const res = await h.run([job]);
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
     expect(publishedTo(phonesOf(h.members))).toEqual([]);
+  });
+
+  it('paces SMS to the number’s rate: what would wait too long goes out later as a new job, once', async () => {
+    // One SMS a second and no waiting: the first goes now, the other two are deferred.
+    const h = await harness(3, { smsPacer: new SendPacer(1, 0) });
+    const job = jobFor(h.members);
+    expect(await h.run([job])).toEqual({ batchItemFailures: [] });
+    expect(publishedTo(phonesOf(h.members))).toHaveLength(1);
+    const [later] = await eventually(
+      () => receiveAll(h.sqs, h.queueUrl),
+      (jobs) => jobs.length > 0,
+      'the paced remainder of the job',
+    );
+    expect(later?.job.id).toBe(`${job.id}~p1`);
+    expect(later?.job.recipients).toHaveLength(2);
+    // The remainder, once due, reaches the other two (one now, one paced again).
+    if (!later) throw new Error('no paced job');
+    await h.run([later.job]);
+    expect(new Set(publishedTo(phonesOf(h.members))).size).toBeGreaterThanOrEqual(2);
+    expect(publishedTo(phonesOf(h.members))).toHaveLength(new Set(publishedTo(phonesOf(h.members))).size);
   });
 
   it('re-enqueues only the failed recipients, with a delay, and acknowledges the job', async () => {
