@@ -129,8 +129,23 @@ export interface MemberPage {
   cursor?: string;
 }
 
+/** What ingesting a message reads before deciding (see `Store.ingestReads`). */
+export interface IngestReads {
+  /** The message was seen before: its record (then nothing else is read). */
+  prior?: InboundRecord;
+  state?: ChannelState;
+  /** The channel's member, when it has one. */
+  member?: Member;
+}
+
 export interface Store {
   getInbound(key: string): Promise<InboundRecord | undefined>;
+  /**
+   * The message's de-duplication record, its channel and the channel's member, all consistent,
+   * in one round trip when the store already knows whose channel it is (a repeat sender), two
+   * otherwise (the member's id is on the channel).
+   */
+  ingestReads(inboundKey: string, channel: Channel): Promise<IngestReads>;
   /** Records the inbound message and applies its mutations atomically; a second commit of the same key is `duplicate`. */
   commit(inbound: InboundRecord, mutations: readonly Mutation[]): Promise<CommitResult>;
   channelState(channel: Channel): Promise<ChannelState | undefined>;

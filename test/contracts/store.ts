@@ -352,5 +352,29 @@ export function storeContract(name: string, makeStore: (pageSize?: number) => Pr
       ]);
       expect(await store.deliveryEpoch()).toBe(bumps.length + 1);
     });
+
+    it('reads what ingest needs at once: the seen record, or the channel and its member (a stale guess never shows)', async () => {
+      const store = await makeStore();
+      expect(await store.ingestReads('twilio:0', 'sms:+15550001111')).toEqual({});
+      const alice = member('m1', 'alice', '+15550001111');
+      await store.commit({ key: 'twilio:1', at, reply: 'welcome' }, [
+        { kind: 'createMember', member: alice },
+      ]);
+      expect(await store.ingestReads('twilio:1', 'sms:+15550001111')).toEqual({
+        prior: { key: 'twilio:1', at, reply: 'welcome' },
+      });
+      const expected = { state: { memberId: 'm1', optedOut: false }, member: alice };
+      expect(await store.ingestReads('twilio:2', 'sms:+15550001111')).toEqual(expected);
+      expect(await store.ingestReads('twilio:3', 'sms:+15550001111')).toEqual(expected);
+      // The channel changes hands: alice is removed, bob joins with the same number.
+      await store.commit({ key: 'kick', at }, [{ kind: 'removeMember', member: alice, ban: false }]);
+      expect(await store.ingestReads('twilio:4', 'sms:+15550001111')).toEqual({ state: { optedOut: false } });
+      const bob = member('m2', 'bob', '+15550001111');
+      await store.commit({ key: 'twilio:5', at }, [{ kind: 'createMember', member: bob }]);
+      expect(await store.ingestReads('twilio:6', 'sms:+15550001111')).toEqual({
+        state: { memberId: 'm2', optedOut: false },
+        member: bob,
+      });
+    });
   });
 }
