@@ -118,6 +118,10 @@ describe('stream -> fanout -> SQS (DynamoDB Local stream, fauxqs)', () => {
     );
     expect(jobs.flatMap((j) => j.recipients.map((r) => r.memberId)).sort()).toEqual(expected);
     expect(jobs.every((j) => j.text === `${author.nick}: hello` && j.attempt === 0)).toBe(true);
+    // Each job carries the opt-out marker as it was before its recipients were read (the STOP above moved it).
+    const epoch = await p.store.deliveryEpoch();
+    expect(epoch).toBeGreaterThan(0);
+    expect(jobs.every((j) => j.epoch === epoch)).toBe(true);
     expect(jobs).toHaveLength(Math.ceil(expected.length / RECIPIENTS_PER_JOB));
     // Ten jobs per SQS call at most, many recipients per job.
     expect(p.counts.SendMessageBatch).toBe(1);
