@@ -6,12 +6,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
 import { DynamoStore } from '../lib/adapters/dynamodb/dynamo-store.ts';
+import { ensureTable } from '../lib/adapters/dynamodb/ensure-table.ts';
 import { key, memberToItem } from '../lib/adapters/dynamodb/schema.ts';
 import { readOutbox } from '../lib/adapters/outbox-sender.ts';
 import { formatEcho } from '../lib/domain/format.ts';
+import { newId } from '../lib/domain/ids.ts';
 import type { Member } from '../lib/domain/types.ts';
 import { twilioSignature } from '../lib/edges/twilio.ts';
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
@@ -197,12 +200,83 @@ async function load(
 
 export interface IngestFigures {
   node: LoadFigures;
+  /** The bare server making the same DynamoDB requests (DynamoDB Local's own rate for them). */
   bare: LoadFigures;
   /** node / bare requests per second. */
   ratio: number;
 }
 
-/** Signed posts (each with one follower) into a local node, beside a bare server answering 200. */
+/**
+ * The baseline: a bare Node server that makes, per webhook, exactly the DynamoDB requests the
+ * bot's ingest of a post makes (the one consistent BatchGetItem of the seen record, channel and
+ * member, then the TransactWriteItems of the record, the post and its timeline items), through
+ * the same adapter calls, into its own table in the same DynamoDB Local, with no signature check,
+ * command parsing or stream consumer. Its rate is DynamoDB Local's own for those requests.
+ */
+async function startBareIngest(endpoint: string, baseUrl: string) {
+  const doc = documentClient({ ...LOCAL_AWS, endpoint });
+  const table = `bare-${newId().slice(0, 12).toLowerCase()}`;
+  const plain = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  await ensureTable(plain, table);
+  plain.destroy();
+  const store = new DynamoStore(doc, table);
+  const author: Member = {
+    id: 'm000000',
+    nick: 'm0',
+    channels: [`sms:${phone(0)}`],
+    optedOut: [],
+    joinedAt: new Date().toISOString(),
+  };
+  const joined = await store.commit({ key: 'seed:m0', at: author.joinedAt }, [
+    { kind: 'createMember', member: author },
+  ]);
+  if (!joined.ok) throw new Error(`bare seed: ${joined.reason}`);
+  const ingest = async (form: URLSearchParams) => {
+    const key = `twilio:${form.get('MessageSid') ?? ''}`;
+    const { prior, member } = await store.ingestReads(key, `sms:${form.get('From') ?? ''}`);
+    if (prior || !member) throw new Error('bare ingest: a seen message or an unknown sender');
+    const at = new Date().toISOString();
+    const post = {
+      id: `${baseUrl}/posts/${newId()}`,
+      authorId: member.id,
+      authorNick: member.nick,
+      text: form.get('Body') ?? '',
+      createdAt: at,
+    };
+    const r = await store.commit({ key, at }, [{ kind: 'putPost', post }]);
+    if (!r.ok) throw new Error(`bare ingest: ${r.reason}`);
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      ingest(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))).then(
+        () => {
+          res.writeHead(200, { 'content-type': 'text/xml' });
+          res.end('<Response/>');
+        },
+        (err: unknown) => {
+          res.writeHead(500);
+          res.end(String(err));
+        },
+      );
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    stop: async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      doc.destroy();
+    },
+  };
+}
+
+/**
+ * Signed posts (each with one follower) into a local node (fanout and deliver running beside
+ * it, as they do), against the bare baseline above in the same DynamoDB Local, in the same run.
+ */
 export async function ingestThroughput(options: {
   requests: number;
   concurrency: number;
@@ -210,22 +284,16 @@ export async function ingestThroughput(options: {
   warmUp?: number;
 }): Promise<IngestFigures> {
   const warmUp = options.warmUp ?? 100;
-  const bareServer = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/xml' });
-      res.end('<Response/>');
-    });
-  });
-  await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', () => r()));
-  const address = bareServer.address();
-  const barePort = typeof address === 'object' && address ? address.port : 0;
-  try {
-    return await withNode(async (node, store) => {
-      await seed(node, store, 0, 2);
+  return await withNode(async (node, store) => {
+    await seed(node, store, 0, 2);
+    const bareServer = await startBareIngest(node.dynamoEndpoint, node.url);
+    const barePort = bareServer.port;
+    try {
       const build = (n: number, tag: string) =>
         Array.from({ length: n }, (_, i) => signedPost(node.url, phone(0), `${tag} ${i}`));
       await load(node.port, '/webhooks/twilio', build(warmUp, 'warm-up'), options.concurrency);
+      // The warm-up's fanout and deliver finish first: the baseline runs alone.
+      if (!(await node.settle(300_000))) throw new Error('node did not settle after the warm-up');
       await load(barePort, '/webhooks/twilio', build(warmUp, 'warm-up bare'), options.concurrency);
       const bare = await load(
         barePort,
@@ -248,8 +316,8 @@ export async function ingestThroughput(options: {
       if (echoes !== options.requests)
         throw new Error(`${echoes} echoes of ${options.requests} ingested posts`);
       return { node: measured, bare, ratio: measured.perSecond / bare.perSecond };
-    });
-  } finally {
-    await new Promise<void>((r) => bareServer.close(() => r()));
-  }
+    } finally {
+      await bareServer.stop();
+    }
+  });
 }

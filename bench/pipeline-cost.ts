@@ -16,10 +16,10 @@ import {
 } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
+import { DynamoJobClaims } from '../lib/adapters/dynamodb/dynamo-job-claims.ts';
 import { DynamoStats } from '../lib/adapters/dynamodb/dynamo-stats.ts';
 import { DynamoStore } from '../lib/adapters/dynamodb/dynamo-store.ts';
 import { ensureTable } from '../lib/adapters/dynamodb/ensure-table.ts';
-import { idempotencyStore } from '../lib/adapters/dynamodb/idempotency-store.ts';
 import { key, memberToItem } from '../lib/adapters/dynamodb/schema.ts';
 import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
@@ -190,7 +190,7 @@ export async function runPipeline(
       im: notConfigured('im'),
       email: notConfigured('email'),
     },
-    idempotency: idempotencyStore(raw, table),
+    claims: new DynamoJobClaims(doc, table),
     log,
     echoCounter: new DynamoStats(doc, table),
   });

@@ -8,6 +8,7 @@ import { apRelaysFromEnv } from '../lib/compose/relay-env.ts';
 import { smsSettingsFromEnv } from '../lib/compose/sms-env.ts';
 import type { SmsProviderInput } from '../lib/compose/sms-provider.ts';
 import { parseAdmins } from '../lib/domain/admins.ts';
+import { smsShare } from '../lib/usecases/send-pacer.ts';
 
 /**
  * The bot's configuration from a Lambda function's environment (set by infra/echobot-stack.ts).
@@ -28,6 +29,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EchobotConf
     apRelays: apRelaysFromEnv(env),
     // The stack always sets it (none, aws, twilio); unset = no SMS provider, SMS refused with a reason.
     sms: smsSettingsFromEnv(env, 'none', ['none', 'aws', 'twilio']),
+    ...smsRateFromEnv(env),
     ...(publicUrl && env.BOT_KEY_PARAM ? { peering: { url: publicUrl, ...peeringFromEnv(env) } } : {}),
   };
 }
@@ -60,4 +62,17 @@ export function smsProviderInputFromEnv(env: NodeJS.ProcessEnv = process.env): S
       ? { publicUrl: env.PUBLIC_URL ?? env.ECHOBOT_BASE_URL }
       : {}),
   };
+}
+
+/** The SMS pacing of deliver: the number's rate shared among the deliver invocations that may run at once. */
+function smsRateFromEnv(env: NodeJS.ProcessEnv): { smsPerSecond?: number } {
+  if (!env.ECHOBOT_SMS_PER_SECOND) return {};
+  const rate = Number(env.ECHOBOT_SMS_PER_SECOND);
+  const concurrency = env.ECHOBOT_DELIVER_CONCURRENCY ? Number(env.ECHOBOT_DELIVER_CONCURRENCY) : 1;
+  if (!(rate > 0) || !(concurrency >= 1))
+    throw new Error(
+      `ECHOBOT_SMS_PER_SECOND (${env.ECHOBOT_SMS_PER_SECOND}) and ECHOBOT_DELIVER_CONCURRENCY (${env.ECHOBOT_DELIVER_CONCURRENCY}) must be positive numbers`,
+    );
+  const share = smsShare(rate, concurrency);
+  return share ? { smsPerSecond: share } : {};
 }

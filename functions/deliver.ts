@@ -1,9 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
-import { idempotencyStore } from '../lib/adapters/dynamodb/idempotency-store.ts';
 import { requireEnv } from '../lib/adapters/env.ts';
 import { ImBridgeSender } from '../lib/adapters/im-bridge-sender.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
@@ -72,6 +70,4 @@ export const handler = composeDeliver(core, {
   },
   smsGate: gate,
   ...(smsRuntime ? { sms: smsRuntime.deliver } : {}),
-  // Powertools' persistence layer takes a plain DynamoDB client.
-  idempotency: idempotencyStore(new DynamoDBClient({}), config.table),
 });

@@ -36,12 +36,29 @@ export interface EchobotConfig {
    * ActivityPub relays this bot subscribes to (each relay's actor or inbox URL). Needs `publicUrl`.
    */
   readonly apRelays?: string;
+  /**
+   * SMS the bot's number may send per second (context `smsPerSecond`, default 1: a US long
+   * code; toll-free numbers allow 3, short codes 100). Deliver paces its SMS sends to it, each
+   * concurrent invocation to its share (`ECHOBOT_SMS_PER_SECOND` / `ECHOBOT_DELIVER_CONCURRENCY`).
+   */
+  readonly smsPerSecond: number;
+  /** The deliver event source's maximum concurrency (context `maxConcurrency`, 2-1000, default 2). */
+  readonly maxConcurrency: number;
 }
 
 export const DEFAULT_TWILIO_AUTH_TOKEN_PARAM = '/echobot/twilio-auth-token';
 export const DEFAULT_ADMIN_TOKEN_PARAM = '/echobot/admin-token';
 export const DEFAULT_BOT_KEY_PARAM = '/echobot/bot-key';
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'];
+
+/** A number from context (`-c smsPerSecond=3` arrives as a string, cdk.json as a number). */
+const contextNumber = (scope: Construct, key: string): number | undefined => {
+  const value: unknown = scope.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+  if (typeof value === 'string' && value.trim() === '') return Number.NaN;
+  return n;
+};
 
 const contextString = (scope: Construct, key: string): string | undefined => {
   const value: unknown = scope.node.tryGetContext(key);
@@ -138,9 +155,22 @@ export const readEchobotConfig = (scope: Construct): EchobotConfig => {
   const authorizedFetch =
     authorizedFetchValue === true || authorizedFetchValue === 'true' || authorizedFetchValue === '1';
 
+  const smsPerSecond = contextNumber(scope, 'smsPerSecond') ?? 1;
+  if (!(smsPerSecond > 0 && smsPerSecond <= 1000))
+    throw new Error(
+      `CDK context "smsPerSecond" must be a number of SMS per second (0 < n <= 1000), got ${smsPerSecond}`,
+    );
+  const maxConcurrency = contextNumber(scope, 'maxConcurrency') ?? 2;
+  if (!(Number.isInteger(maxConcurrency) && maxConcurrency >= 2 && maxConcurrency <= 1000))
+    throw new Error(
+      `CDK context "maxConcurrency" must be a whole number from 2 to 1000 (the SQS event source's limits), got ${maxConcurrency}`,
+    );
+
   return {
     twilioAuthTokenParam,
     relay,
+    smsPerSecond,
+    maxConcurrency,
     authorizedFetch,
     ...(peerList.length > 0 ? { peers: peerList.join(',') } : {}),
     ...(apRelayList.length > 0 ? { apRelays: apRelayList.join(',') } : {}),

@@ -33,6 +33,11 @@ export interface EchobotStackProps extends StackProps {
 }
 
 const DELIVER_TIMEOUT = Duration.seconds(60);
+/**
+ * An inbox POST may fetch the sender's key (lib/federation/safe-fetch.ts gives up after 10 s)
+ * and then write: 20 s leaves the write and a slow cold start their room.
+ */
+const HTTP_TIMEOUT = Duration.seconds(20);
 const DELIVER_BATCHING_WINDOW = Duration.seconds(5);
 
 /**
@@ -109,7 +114,7 @@ export class EchobotStack extends Stack {
       entry: 'http',
       description:
         'echobot http: provider webhooks and federation inbox; authenticates, de-duplicates, writes',
-      timeout: Duration.seconds(10),
+      timeout: HTTP_TIMEOUT,
       memorySize: 512,
       logLevel: config.logLevel,
       environment: {
@@ -198,6 +203,9 @@ export class EchobotStack extends Stack {
         BOT_KEY_PARAM: config.botKeyParam,
         // Federation deliveries need the bot's own URL outside any request.
         ECHOBOT_BASE_URL: config.publicUrl ?? webhookUrl.url,
+        // The number's SMS rate, shared by at most maxConcurrency invocations (lib/usecases/send-pacer.ts).
+        ECHOBOT_SMS_PER_SECOND: String(config.smsPerSecond),
+        ECHOBOT_DELIVER_CONCURRENCY: String(config.maxConcurrency),
         ...peerEnvironment,
       },
     });
@@ -209,6 +217,8 @@ export class EchobotStack extends Stack {
         batchSize: 10,
         maxBatchingWindow: DELIVER_BATCHING_WINDOW,
         reportBatchItemFailures: true,
+        // Each invocation sends 10 jobs x 8 at a time: this bounds the bot's outbound rate.
+        maxConcurrency: config.maxConcurrency,
       }),
     );
     // Retry backoff sets the visibility of in-flight jobs (the event source's consume grant has it too).

@@ -6,7 +6,6 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
 import { ensureTable } from '../lib/adapters/dynamodb/ensure-table.ts';
-import { idempotencyStore } from '../lib/adapters/dynamodb/idempotency-store.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { OutboxAlerter } from '../lib/adapters/outbox-alerter.ts';
 import { OutboxSender, readOutbox, recordOutboxState } from '../lib/adapters/outbox-sender.ts';
@@ -236,7 +235,6 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       queue,
       senders,
       smsGate: safety.gate,
-      idempotency: idempotencyStore(dynamo.client, TABLE),
       ...(options.retryDelay ? { retryDelay: options.retryDelay } : {}),
       ...(options.deadHost ? { deadHost: options.deadHost } : {}),
       ...(smsRuntime ? { sms: smsRuntime.deliver } : {}),

@@ -20,7 +20,7 @@ export interface QueuePollerOptions {
   /**
    * The function timeout the handler's context reports (default 60 s, the deployed deliver
    * timeout). Keep the queue's visibility timeout at least 6x this, as the stack does: nothing
-   * kills a slow local invocation, and a job redelivered after its idempotency lock (which lasts
+   * kills a slow local invocation, and a job redelivered after its claim's lease (which lasts
    * as long as the context says the function may run) has expired would be sent twice.
    */
   functionTimeoutMs?: number;

@@ -1,6 +1,6 @@
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoFederationStore } from '../adapters/dynamodb/dynamo-federation-store.ts';
+import { DynamoJobClaims } from '../adapters/dynamodb/dynamo-job-claims.ts';
 import { DynamoRelayStore } from '../adapters/dynamodb/dynamo-relay-store.ts';
 import { DynamoSmsReceipts } from '../adapters/dynamodb/dynamo-sms-receipts.ts';
 import { DynamoSmsSafety } from '../adapters/dynamodb/dynamo-sms-safety.ts';
@@ -28,6 +28,7 @@ import { joinRelays } from '../usecases/federation/relay-join.ts';
 import type { DeadHostPolicy } from '../usecases/federation/run-task.ts';
 import { federationRunner } from '../usecases/federation/runtime.ts';
 import type { RetryDelay } from '../usecases/retry-delay.ts';
+import { SendPacer } from '../usecases/send-pacer.ts';
 import type { SmsGate } from '../usecases/sms-gate.ts';
 import type { SmsReceiptDeps } from '../usecases/sms-receipts.ts';
 import { composePeering, type PeerOptions } from './peering.ts';
@@ -56,7 +57,15 @@ export interface EchobotConfig {
    * at start-up. Our own relay is offered by super-peers (`peering.relay`, `ECHOBOT_RELAY=1`).
    */
   apRelays?: readonly string[];
+  /**
+   * SMS this process may send per second: the number's rate (`ECHOBOT_SMS_PER_SECOND`) shared
+   * among `ECHOBOT_DELIVER_CONCURRENCY` invocations; undefined = not paced.
+   */
+  smsPerSecond?: number;
 }
+
+/** The longest an SMS waits for its slot; later ones are re-enqueued (deliver's timeout is 60 s). */
+const SMS_MAX_WAIT_MS = 20_000;
 
 /** What the runtime hands in, each built once per process. */
 export interface Platform {
@@ -131,6 +140,7 @@ export function composeCore(config: EchobotConfig, platform: Platform) {
     federation,
     smsSafety: new DynamoSmsSafety(doc, table),
     smsReceipts: new DynamoSmsReceipts(doc, table),
+    jobClaims: new DynamoJobClaims(doc, table),
     // One guarded fetch for inbox look-ups and outbound deliveries.
     fetch,
     peering,
@@ -241,8 +251,6 @@ export function composeDeliver(
     queue: JobQueue;
     senders: Senders;
     smsGate: SmsGate;
-    /** Where finished job ids are remembered (Powertools idempotency, in the same table). */
-    idempotency: BasePersistenceLayer;
     retryDelay?: RetryDelay;
     deadHost?: DeadHostPolicy;
     /** The SMS provider (lib/compose/sms-runtime.ts); absent = `senders.sms` (outbox, or a refusal). */
@@ -256,11 +264,12 @@ export function composeDeliver(
     store: core.store,
     queue: input.queue,
     senders: input.senders,
-    idempotency: input.idempotency,
+    claims: core.jobClaims,
     log: core.info,
     echoCounter: core.stats,
     smsGate: input.smsGate,
     ...(input.sms ? { sms: input.sms } : {}),
+    ...(config.smsPerSecond ? { smsPacer: new SendPacer(config.smsPerSecond, SMS_MAX_WAIT_MS) } : {}),
     ...(metrics ? { metrics } : {}),
     ...(input.retryDelay ? { retryDelay: input.retryDelay } : {}),
     // Without the key (or the base URL) federation jobs fail and retry until the operator sets it.

@@ -65,8 +65,17 @@ export function activeChannels(member: Member): Channel[] {
 /** Recipients per delivery job: big enough that SQS calls per echo stay far below 0.01 at 10 jobs a batch. */
 export const RECIPIENTS_PER_JOB = 100;
 
-/** Splits recipients into jobs with deterministic ids (`<post id>#<chunk>`). */
-export function toJobs(postId: string, text: string, recipients: readonly Recipient[], startChunk = 0) {
+/**
+ * Splits recipients into jobs with deterministic ids (`<post id>#<chunk>`). `epoch`: the delivery
+ * epoch read before the recipients were (see `DeliveryJob.epoch`).
+ */
+export function toJobs(
+  postId: string,
+  text: string,
+  recipients: readonly Recipient[],
+  startChunk = 0,
+  epoch?: number,
+) {
   const jobs: DeliveryJob[] = [];
   for (let i = 0; i < recipients.length; i += RECIPIENTS_PER_JOB) {
     const chunk = startChunk + i / RECIPIENTS_PER_JOB;
@@ -76,6 +85,7 @@ export function toJobs(postId: string, text: string, recipients: readonly Recipi
       text,
       recipients: recipients.slice(i, i + RECIPIENTS_PER_JOB),
       attempt: 0,
+      ...(epoch !== undefined ? { epoch } : {}),
     });
   }
   return jobs;

@@ -46,6 +46,12 @@ export interface DeliveryJob {
   recipients: Recipient[];
   attempt: number;
   /**
+   * Echo jobs: the store's delivery epoch (the opt-out change marker) read before the recipients
+   * were resolved. Deliver trusts the recipients while the epoch is unchanged and re-reads them
+   * when it moved; a job without one is always re-read.
+   */
+  epoch?: number;
+  /**
    * `reply`: one answer to one channel, sent as decided at ingest (no member or opt-out re-check).
    * `federation`: what to do on the open web (ActivityPub); `peer`: one signed POST of `peer.body`
    * to a peer bot. Neither has channel recipients. Absent = echo.

@@ -34,7 +34,11 @@ export interface FanoutStreamDeps extends FanoutDeps {
  * there (and bisects, and finally sends them to the failure destination).
  */
 export function createFanoutHandler(deps: FanoutStreamDeps) {
-  const onRecord = async (queue: BatchingQueue, record: DynamoDBRecord) => {
+  const onRecord = async (
+    queue: BatchingQueue,
+    deliveryEpoch: () => Promise<number>,
+    record: DynamoDBRecord,
+  ) => {
     queue.startRecord(record.dynamodb?.SequenceNumber ?? '');
     const outbound = outboundFromStreamRecord(record);
     if (outbound) {
@@ -69,7 +73,7 @@ export function createFanoutHandler(deps: FanoutStreamDeps) {
     }
     const post = postFromStreamRecord(record);
     if (!post) return;
-    const { recipients, jobs } = await fanoutPost({ ...deps, queue }, post);
+    const { recipients, jobs } = await fanoutPost({ ...deps, queue, deliveryEpoch }, post);
     const remote = deps.federation
       ? await fanoutToRemoteFollowers({ ...deps, queue, federation: deps.federation }, post)
       : 0;
@@ -83,19 +87,37 @@ export function createFanoutHandler(deps: FanoutStreamDeps) {
   // poller may run batches concurrently. Jobs of consecutive records share SQS batches.
   return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
     const queue = new BatchingQueue(deps.queue);
-    const response = await processPartialResponse(
-      event,
-      (record: DynamoDBRecord) => onRecord(queue, record),
-      new BatchProcessor(EventType.DynamoDBStreams),
-      { context, throwOnFullBatchFailure: false },
-    );
-    await queue.flush();
-    if (queue.failedRecords.size === 0) return response;
-    deps.log('jobs not enqueued', { records: queue.failedRecords.size });
-    const failed = new Set([
-      ...response.batchItemFailures.map((f) => f.itemIdentifier),
-      ...queue.failedRecords,
-    ]);
-    return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
+    // The opt-out change marker, read once per batch (before the first post's member pages).
+    let epoch: Promise<number> | undefined;
+    const deliveryEpoch = () => {
+      epoch ??= deps.store.deliveryEpoch();
+      // A failed read is not kept: the next record reads again.
+      epoch.catch(() => {
+        epoch = undefined;
+      });
+      return epoch;
+    };
+    try {
+      const response = await processPartialResponse(
+        event,
+        (record: DynamoDBRecord) => onRecord(queue, deliveryEpoch, record),
+        new BatchProcessor(EventType.DynamoDBStreams),
+        { context, throwOnFullBatchFailure: false },
+      );
+      await queue.flush();
+      const failed = new Set([
+        ...response.batchItemFailures.map((f) => f.itemIdentifier),
+        ...queue.failedRecords,
+      ]);
+      if (queue.failedRecords.size > 0) {
+        deps.log('jobs not enqueued', { records: queue.failedRecords.size });
+        deps.metrics?.failure('enqueue-failed', queue.failedRecords.size);
+      }
+      if (failed.size > 0) deps.metrics?.failure('fanout-record-failed', failed.size);
+      return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
+    } finally {
+      // Once per invocation, failures included: the Posts graph and the failure alarms read these.
+      deps.metrics?.flush();
+    }
   };
 }

@@ -66,6 +66,7 @@ const job = z.object({
   // A reply may go to a stranger (no member id); echoes always name their member.
   recipients: z.array(z.object({ memberId: z.string(), channel })),
   attempt: z.number().int().min(0),
+  epoch: z.number().int().min(0).optional(),
   kind: z.enum(['echo', 'reply', 'peer']).optional(),
   peer: z.object({ url: z.string().url(), body: z.string().min(2) }).optional(),
 });
@@ -97,7 +98,8 @@ export function parseJobMessage(body: string): DeliveryJob {
     const task: FederationTask = federation;
     return { ...fields, recipients: [], federation: task };
   }
-  const { kind, peer, ...rest } = job.parse(value);
+  const { kind, peer, epoch, ...fields } = job.parse(value);
+  const rest = { ...fields, ...(epoch !== undefined ? { epoch } : {}) };
   if (kind === 'peer') {
     if (!peer || rest.recipients.length > 0) throw new Error('a peer job names its peer and no recipients');
     return { ...rest, kind, peer };

@@ -1,5 +1,8 @@
 import { assertPublicUrl, type Lookup, UnsafeUrlError } from './url-guard.ts';
 
+/** How long one outside fetch (a remote key, an inbox delivery) may take; the http function's timeout leaves room for it. */
+export const FETCH_TIMEOUT_MS = 10_000;
+
 /**
  * `fetch` for talking to other servers: every hop (the first URL and each redirect) goes
  * through the SSRF guard, redirects are followed by hand (at most 3), each request has a
@@ -8,6 +11,7 @@ import { assertPublicUrl, type Lookup, UnsafeUrlError } from './url-guard.ts';
  * DNS answer that changes between the two (rebinding) is not caught; Lambda has no private
  * network of its own to reach, which bounds the damage deployed.
  */
+
 export interface SafeFetchOptions {
   allowPrivate: boolean;
   lookup?: Lookup;
@@ -40,7 +44,7 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
       const res = await doFetch(current, {
         ...init,
         redirect: 'manual',
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        signal: AbortSignal.timeout(options.timeoutMs ?? FETCH_TIMEOUT_MS),
       });
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location) {

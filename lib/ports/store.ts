@@ -129,14 +129,36 @@ export interface MemberPage {
   cursor?: string;
 }
 
+/** What ingesting a message reads before deciding (see `Store.ingestReads`). */
+export interface IngestReads {
+  /** The message was seen before: its record (then nothing else is read). */
+  prior?: InboundRecord;
+  state?: ChannelState;
+  /** The channel's member, when it has one. */
+  member?: Member;
+}
+
 export interface Store {
   getInbound(key: string): Promise<InboundRecord | undefined>;
+  /**
+   * The message's de-duplication record, its channel and the channel's member, all consistent,
+   * in one round trip when the store already knows whose channel it is (a repeat sender), two
+   * otherwise (the member's id is on the channel).
+   */
+  ingestReads(inboundKey: string, channel: Channel): Promise<IngestReads>;
   /** Records the inbound message and applies its mutations atomically; a second commit of the same key is `duplicate`. */
   commit(inbound: InboundRecord, mutations: readonly Mutation[]): Promise<CommitResult>;
   channelState(channel: Channel): Promise<ChannelState | undefined>;
   memberById(id: string): Promise<Member | undefined>;
   memberByNick(nick: string): Promise<Member | undefined>;
   membersByIds(ids: readonly string[]): Promise<Map<string, Member>>;
+  /**
+   * The opt-out change marker: a counter that every change able to make a queued recipient
+   * undeliverable bumps in its own commit (STOP or a carrier opt-out, OFF, a channel unlinked, a
+   * member removed). A job carries the value read before its recipients were; deliver re-reads the
+   * recipients only when it has moved since. A consistent read; 0 before the first such change.
+   */
+  deliveryEpoch(): Promise<number>;
   /** All members, a page at a time, in a stable order. */
   listMembers(cursor?: string): Promise<MemberPage>;
   /** Ids of the members who unfollowed this author. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { splitChannel } from '../domain/channel.ts';
 import { JobFailedError, PermanentSendError } from '../domain/errors.ts';
 import type { FederationTask } from '../domain/federation-task.ts';
@@ -14,6 +15,7 @@ import { deliverPeerJob, type PeerDeliverDeps } from './deliver-peer.ts';
 import { type SmsDeliverDeps, sendSmsVia, smsEchoId, smsUnreachable } from './deliver-sms.ts';
 import { recordOptOut } from './record-opt-out.ts';
 import { type RetryDelay, retryDelaySeconds } from './retry-delay.ts';
+import type { SendPacer } from './send-pacer.ts';
 import type { SmsGate } from './sms-gate.ts';
 
 export interface DeliverDeps {
@@ -40,6 +42,14 @@ export interface DeliverDeps {
    * outcomes are acted on (lib/usecases/deliver-sms.ts); absent = `senders.sms` (the outbox).
    */
   sms?: SmsDeliverDeps;
+  /**
+   * The store's delivery epoch now, read once per batch by the driver. While it equals the job's,
+   * no STOP, OFF, unlink or removal happened since the recipients were resolved and they are sent
+   * as they are; otherwise (or when absent) they are re-read. Absent = re-read every echo job.
+   */
+  deliveryEpoch?: () => Promise<number>;
+  /** Paces SMS sends to the number's rate (this invocation's share); absent = as fast as the provider takes them. */
+  smsPacer?: SendPacer;
 }
 
 export interface DeliverOutcome {
@@ -56,6 +66,14 @@ export interface DeliverOutcome {
   overBudget?: number;
   /** SMS not sent to numbers marked unreachable (present when any). */
   unreachable?: number;
+  /** SMS beyond the number's rate, re-enqueued as a new job with a delay (present when any). */
+  deferred?: number;
+}
+
+/** The id of a job's paced remainder: `<id>~p1`, then `~p2`, ... (never longer than one suffix). */
+function pacedId(id: string): string {
+  const m = /^(.*)~p(\d+)$/.exec(id);
+  return m ? `${m[1]}~p${Number(m[2]) + 1}` : `${id}~p1`;
 }
 
 /** SQS `DelaySeconds` cannot exceed 15 minutes. */
@@ -65,7 +83,8 @@ const MAX_QUEUE_DELAY_SECONDS = 900;
 const CONCURRENCY = 8;
 
 /**
- * Sends one job's echoes. Opt-outs are re-checked at send time. If some recipients fail,
+ * Sends one job's echoes. Opt-outs are re-checked at send time: the recipients are re-read when
+ * the delivery epoch moved since the job was made (one read per batch otherwise). If some recipients fail,
  * only they are re-enqueued (a new job id, after a delay), so a retry never doubles an echo
  * that already went out; if all fail, the error propagates and the queue retries the message,
  * landing it in the dead-letter queue when it never succeeds.
@@ -74,11 +93,8 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
   if (job.kind === 'federation') return deliverFederationJob(deps, job);
   if (job.kind === 'peer') return deliverPeerJob(deps, job);
   const isReply = job.kind === 'reply';
-  const members = isReply ? new Map() : await deps.store.membersByIds(job.recipients.map((r) => r.memberId));
   // A reply was decided at ingest, opt-out rules included (STOP's own confirmation goes out after the STOP).
-  const live = isReply
-    ? job.recipients
-    : job.recipients.filter((r) => stillDeliverable(r, members.get(r.memberId)));
+  const live = isReply || (await unchangedSince(deps, job)) ? job.recipients : await stillLive(deps, job);
   const failed: Recipient[] = [];
   let sent = 0;
   const sentBy: Record<string, number> = {};
@@ -87,6 +103,7 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
   let overBudget = 0;
   let unreachable = 0;
   let retryAfter = 0;
+  const deferred: Recipient[] = [];
   let next = 0;
   const clock = deps.clock ?? systemClock;
   const optOut = (r: Recipient) =>
@@ -122,6 +139,17 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
           }
           message = { ...message, text: verdict.text };
           release = verdict.release;
+        }
+        if (kind === 'sms' && deps.smsPacer) {
+          const wait = deps.smsPacer.reserve();
+          if (wait === undefined) {
+            // Over the number's rate for now: sent later, with its SMS parts given back meanwhile.
+            if (release)
+              await release().catch((e: unknown) => deps.log('sms parts not released', { error: String(e) }));
+            deferred.push(r);
+            continue;
+          }
+          if (wait > 0) await sleep(wait);
         }
         if (sms) {
           const result = await sendSmsVia(
@@ -194,7 +222,8 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
     refused === 0 &&
     held === 0 &&
     overBudget === 0 &&
-    unreachable === 0
+    unreachable === 0 &&
+    deferred.length === 0
   ) {
     throw new JobFailedError(`job ${job.id}: all ${failed.length} sends failed`);
   }
@@ -206,6 +235,11 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
       Math.max(retryDelaySeconds(attempt, deps.retryDelay), Math.min(retryAfter, MAX_QUEUE_DELAY_SECONDS)),
     );
   }
+  if (deferred.length > 0 && deps.smsPacer) {
+    const delay = Math.min(MAX_QUEUE_DELAY_SECONDS, deps.smsPacer.secondsFor(deferred.length));
+    await deps.queue.enqueue([{ ...job, id: pacedId(job.id), recipients: deferred }], delay);
+    deps.log('sms paced', { jobId: job.id, deferred: deferred.length, delaySeconds: delay });
+  }
   return {
     sent,
     skipped: job.recipients.length - live.length,
@@ -214,7 +248,20 @@ export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<D
     ...(held > 0 ? { held } : {}),
     ...(overBudget > 0 ? { overBudget } : {}),
     ...(unreachable > 0 ? { unreachable } : {}),
+    ...(deferred.length > 0 ? { deferred: deferred.length } : {}),
   };
+}
+
+/** Whether no change that can stop a recipient happened since the job's recipients were resolved. */
+async function unchangedSince(deps: DeliverDeps, job: DeliveryJob): Promise<boolean> {
+  if (job.epoch === undefined || !deps.deliveryEpoch) return false;
+  return (await deps.deliveryEpoch()) === job.epoch;
+}
+
+/** The job's recipients still deliverable now (STOP, OFF, unlinked channels, removed members). */
+async function stillLive(deps: DeliverDeps, job: DeliveryJob): Promise<Recipient[]> {
+  const members = await deps.store.membersByIds(job.recipients.map((r) => r.memberId));
+  return job.recipients.filter((r) => stillDeliverable(r, members.get(r.memberId)));
 }
 
 /**

@@ -25,7 +25,7 @@ export const DEFAULT_PEER_ATTEMPTS = 12;
 
 /**
  * One peer job: a signed POST. A peer that is down gets the job again after a growing delay
- * (the deliver backoff: 30 s doubling to 15 min), as a new job id so the idempotency record of
+ * (the deliver backoff: 30 s doubling to 15 min), as a new job id so the job claim of
  * this attempt does not swallow the retry. After `maxAttempts` the job throws and, after the
  * queue's own receives, lands in the dead-letter queue for the operator to redrive; nothing is
  * dropped. A peer that refuses (4xx) is not retried. Receivers de-duplicate posts by id and

@@ -8,6 +8,11 @@ import type { Store } from '../ports/store.ts';
 export interface FanoutDeps {
   store: Store;
   queue: JobQueue;
+  /**
+   * The store's delivery epoch, read once per stream batch by the driver (absent: read per post).
+   * It must be read before the member pages, so the pages show every change up to it.
+   */
+  deliveryEpoch?: () => Promise<number>;
 }
 
 /** Jobs go out ten at a time, each SendMessageBatch full: 1,000 recipients per SQS call. */
@@ -23,10 +28,11 @@ export async function fanoutPost(
   deps: FanoutDeps,
   post: Post,
 ): Promise<{ recipients: number; jobs: number }> {
-  const [mode, muted, relations] = await Promise.all([
+  const [mode, muted, relations, epoch] = await Promise.all([
     deps.store.botMode(),
     deps.store.mutedBy(post.authorId),
     deps.store.relationsOf(post.authorId),
+    deps.deliveryEpoch ? deps.deliveryEpoch() : deps.store.deliveryEpoch(),
   ]);
   const rules: EchoRules = {
     mode,
@@ -43,7 +49,7 @@ export async function fanoutPost(
   const flush = async (all: boolean) => {
     const take = all ? buffer.length : Math.floor(buffer.length / FLUSH_AT) * FLUSH_AT;
     if (take === 0) return;
-    const jobs = toJobs(post.id, text, buffer.slice(0, take), chunk);
+    const jobs = toJobs(post.id, text, buffer.slice(0, take), chunk, epoch);
     await deps.queue.enqueue(jobs);
     chunk += jobs.length;
     buffer = buffer.slice(take);

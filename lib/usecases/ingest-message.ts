@@ -27,11 +27,9 @@ function replyOf(reply: string | undefined): { reply?: string } {
  */
 export async function ingestMessage(deps: IngestDeps, msg: InboundMessage): Promise<IngestResult> {
   const key = `${msg.provider}:${msg.messageId}`;
-  const prior = await deps.store.getInbound(key);
+  const { prior, state, member } = await deps.store.ingestReads(key, msg.channel);
   if (prior) return { ...replyOf(prior.reply), duplicate: true };
 
-  const state = await deps.store.channelState(msg.channel);
-  const member = state?.memberId ? await deps.store.memberById(state.memberId) : undefined;
   const optedOut = state?.optedOut ?? false;
   const command = parseCommand(cleanText(msg.text));
   const decision = await decide({ deps, channel: msg.channel, member, optedOut }, command);

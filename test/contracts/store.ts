@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Member, Post } from '../../lib/domain/types.ts';
-import type { RelationKind, Store } from '../../lib/ports/store.ts';
+import type { Mutation, RelationKind, Store } from '../../lib/ports/store.ts';
 
 const at = '2026-11-23T10:00:00.000Z';
 const member = (id: string, nick: string, phone: string): Member => ({
@@ -318,6 +318,63 @@ export function storeContract(name: string, makeStore: (pageSize?: number) => Pr
         store.commit({ key: 'k2', at }, [{ kind: 'putPost', post: { ...post, text: 'changed' } }]),
       ).rejects.toThrow();
       expect((await store.getPost(post.id))?.text).toBe('hello');
+    });
+
+    it('moves the delivery epoch with every change that can stop a queued recipient, once per commit', async () => {
+      const store = await makeStore();
+      const alice = member('m1', 'alice', '+15550001111');
+      const bob = member('m2', 'bob', '+15550002222');
+      await store.commit({ key: 'j1', at }, [{ kind: 'createMember', member: alice }]);
+      await store.commit({ key: 'j2', at }, [{ kind: 'createMember', member: bob }]);
+      expect(await store.deliveryEpoch()).toBe(0);
+      // Changes that stop nobody leave it alone.
+      await store.commit({ key: 'u1', at }, [
+        { kind: 'setMuted', authorId: 'm1', memberId: 'm2', muted: true },
+      ]);
+      await store.commit({ key: 'u2', at }, [{ kind: 'setDeliveryOff', memberId: 'm2', off: false }]);
+      expect(await store.deliveryEpoch()).toBe(0);
+      const bumps: Mutation[] = [
+        { kind: 'setOptOut', channel: 'sms:+15550002222', memberId: 'm2', optedOut: true },
+        { kind: 'setDeliveryOff', memberId: 'm1', off: true },
+        { kind: 'removeChannel', memberId: 'm1', channel: 'sms:+15550001111', index: 0 },
+        { kind: 'removeMember', member: { ...bob, optedOut: ['sms:+15550002222'] }, ban: false },
+      ];
+      for (const [i, m] of bumps.entries()) {
+        expect(await store.commit({ key: `b${i}`, at }, [m])).toEqual({ ok: true });
+        expect(await store.deliveryEpoch()).toBe(i + 1);
+      }
+      // Two such changes in one commit: one bump.
+      const carol = member('m3', 'carol', '+15550003333');
+      await store.commit({ key: 'j3', at }, [{ kind: 'createMember', member: carol }]);
+      await store.commit({ key: 'two', at }, [
+        { kind: 'setOptOut', channel: 'sms:+15550003333', memberId: 'm3', optedOut: true },
+        { kind: 'setDeliveryOff', memberId: 'm1', off: true },
+      ]);
+      expect(await store.deliveryEpoch()).toBe(bumps.length + 1);
+    });
+
+    it('reads what ingest needs at once: the seen record, or the channel and its member (a stale guess never shows)', async () => {
+      const store = await makeStore();
+      expect(await store.ingestReads('twilio:0', 'sms:+15550001111')).toEqual({});
+      const alice = member('m1', 'alice', '+15550001111');
+      await store.commit({ key: 'twilio:1', at, reply: 'welcome' }, [
+        { kind: 'createMember', member: alice },
+      ]);
+      expect(await store.ingestReads('twilio:1', 'sms:+15550001111')).toEqual({
+        prior: { key: 'twilio:1', at, reply: 'welcome' },
+      });
+      const expected = { state: { memberId: 'm1', optedOut: false }, member: alice };
+      expect(await store.ingestReads('twilio:2', 'sms:+15550001111')).toEqual(expected);
+      expect(await store.ingestReads('twilio:3', 'sms:+15550001111')).toEqual(expected);
+      // The channel changes hands: alice is removed, bob joins with the same number.
+      await store.commit({ key: 'kick', at }, [{ kind: 'removeMember', member: alice, ban: false }]);
+      expect(await store.ingestReads('twilio:4', 'sms:+15550001111')).toEqual({ state: { optedOut: false } });
+      const bob = member('m2', 'bob', '+15550001111');
+      await store.commit({ key: 'twilio:5', at }, [{ kind: 'createMember', member: bob }]);
+      expect(await store.ingestReads('twilio:6', 'sms:+15550001111')).toEqual({
+        state: { memberId: 'm2', optedOut: false },
+        member: bob,
+      });
     });
   });
 }

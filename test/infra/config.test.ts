@@ -28,6 +28,9 @@ describe('echobot CDK context', () => {
       logLevel: 'INFO',
       relay: false,
       authorizedFetch: false,
+      // A US long code sends about 1 SMS a second; two deliver invocations at most.
+      smsPerSecond: 1,
+      maxConcurrency: 2,
     });
     expect(cdkJsonContext().twilioAuthTokenParam).toBe(DEFAULT_TWILIO_AUTH_TOKEN_PARAM);
   });
@@ -49,6 +52,10 @@ describe('echobot CDK context', () => {
     [{ peers: 'https://b.example' }, /peers.*needs "publicUrl"/],
     [{ publicUrl: 'https://a.example', apRelays: 'http://relay.example/inbox' }, /apRelays.*https/],
     [{ apRelays: 'https://relay.example/actor' }, /apRelays.*needs "publicUrl"/],
+    [{ smsPerSecond: 0 }, /smsPerSecond.*SMS per second/],
+    [{ smsPerSecond: 'fast' }, /smsPerSecond/],
+    [{ maxConcurrency: 1 }, /maxConcurrency.*2 to 1000/],
+    [{ maxConcurrency: 2.5 }, /maxConcurrency/],
   ])('rejects %j with a specific error', (context, message) => {
     expect(() => configFrom(context)).toThrow(message);
   });
@@ -69,6 +76,8 @@ describe('echobot CDK context', () => {
         relay: true,
         authorizedFetch: true,
         apRelays: 'https://relay.example/actor, https://relay.other.example/inbox',
+        smsPerSecond: '3',
+        maxConcurrency: 5,
       },
     });
     const template = Template.fromStack(stack);
@@ -97,6 +106,14 @@ describe('echobot CDK context', () => {
           ECHOBOT_RELAY: '1',
         }),
       });
+    // Deliver paces SMS to the number's rate, shared by at most maxConcurrency invocations.
+    expect(json.Resources[logicalId(stack.deliver.fn)]?.Properties?.Environment).toEqual({
+      Variables: expect.objectContaining({ ECHOBOT_SMS_PER_SECOND: '3', ECHOBOT_DELIVER_CONCURRENCY: '5' }),
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: ref(logicalId(stack.deliver.fn)),
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
     const ssm = statementsOfRole(json, logicalId(stack.http.role)).filter((s) =>
       [s.Action].flat().includes('ssm:GetParameter'),
     );

@@ -15,6 +15,7 @@ import {
   DEFAULT_TWILIO_AUTH_TOKEN_PARAM,
 } from '../../infra/echobot-config.ts';
 import type { EchobotStack } from '../../infra/echobot-stack.ts';
+import { FETCH_TIMEOUT_MS } from '../../lib/federation/safe-fetch.ts';
 import {
   allowedActions,
   asArray,
@@ -179,8 +180,16 @@ describe('EchobotStack', () => {
           DELIVERY_QUEUE_URL: ref(ids.deliveryQueue),
           // No smsProvider context: the stack owns no number, SMS echoes are refused with a reason.
           ECHOBOT_SMS_PROVIDER: 'none',
+          ECHOBOT_SMS_PER_SECOND: '1',
+          ECHOBOT_DELIVER_CONCURRENCY: '2',
         }),
       });
+    });
+
+    it('give the http function room for a remote key fetch (its own timeout) plus the write', () => {
+      const timeout = json.Resources[ids.http]?.Properties?.Timeout;
+      expect(timeout).toBe(20);
+      expect(Number(timeout) * 1000).toBeGreaterThanOrEqual(FETCH_TIMEOUT_MS + 10_000);
     });
 
     it('expose only the http function publicly, through a Function URL that the function authenticates itself', () => {
@@ -238,6 +247,8 @@ describe('EchobotStack', () => {
         BatchSize: 10,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         MaximumBatchingWindowInSeconds: Match.anyValue(),
+        // Each invocation sends 10 jobs x 8 at a time: the cap bounds the bot's outbound rate.
+        ScalingConfig: { MaximumConcurrency: 2 },
       });
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     });

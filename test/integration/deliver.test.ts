@@ -1,23 +1,25 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, describe, expect, it } from 'vitest';
-import { idempotencyStore } from '../../lib/adapters/dynamodb/idempotency-store.ts';
+import { DynamoJobClaims } from '../../lib/adapters/dynamodb/dynamo-job-claims.ts';
 import { notConfigured } from '../../lib/adapters/not-configured-sender.ts';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import type { DeliveryJob, Member } from '../../lib/domain/types.ts';
 import { createDeliverHandler } from '../../lib/drivers/deliver-queue.ts';
 import { retryDelaySeconds } from '../../lib/usecases/retry-delay.ts';
+import { SendPacer } from '../../lib/usecases/send-pacer.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { startFakeSns } from '../fakes/fake-sns.ts';
 import { freshQueue, freshTable } from '../support/aws-local.ts';
 import { seedMembers } from '../support/members.ts';
+import { eventually } from '../support/poll.ts';
 import { SnsSmsSender } from '../support/sns-carrier-sender.ts';
 import { countCommands, receiveAll, sqsEvent } from '../support/sqs-helpers.ts';
 
 const sns = await startFakeSns();
 afterAll(() => sns.stop());
 
-async function harness(memberCount = 3) {
+async function harness(memberCount = 3, extra: { smsPacer?: SendPacer } = {}) {
   const t = await freshTable();
   const q = await freshQueue();
   const sqsCounts = countCommands(q.sqs);
@@ -31,8 +33,9 @@ async function harness(memberCount = 3) {
       im: notConfigured('im'),
       email: notConfigured('email'),
     },
-    idempotency: idempotencyStore(t.client, t.table),
+    claims: new DynamoJobClaims(t.doc, t.table),
     log: () => undefined,
+    ...extra,
   });
   const run = (jobs: DeliveryJob[], receiveCount = 1) =>
     handler(sqsEvent(jobs.map((j) => ({ body: JSON.stringify(j), receiveCount }))), localContext('deliver'));
@@ -51,7 +54,7 @@ const phonesOf = (members: Member[]) => members.map((m) => (m.channels[0] ?? '')
 const publishedTo = (phones: string[]) =>
   sns.published.filter((p) => phones.includes(p.phoneNumber)).map((p) => p.phoneNumber);
 
-describe('deliver (DynamoDB Local idempotency, fauxqs, loopback SNS)', () => {
+describe('deliver (DynamoDB Local job claims, fauxqs, loopback SNS)', () => {
   it('publishes one SMS per recipient, and a redelivered job sends nothing twice', async () => {
     const h = await harness(3);
     const job = jobFor(h.members);
@@ -69,6 +72,71 @@ describe('deliver (DynamoDB Local idempotency, fauxqs, loopback SNS)', () => {
     ]);
     await h.run([jobFor(h.members)]);
     expect(publishedTo(phonesOf(h.members))).toEqual(phonesOf([bob]));
+  });
+
+  it('honours a STOP after the job was made from an unchanged opt-out marker (the job carries it)', async () => {
+    const h = await harness(3);
+    const [bob, carol, dave] = h.members;
+    if (!bob || !carol || !dave) throw new Error('seed');
+    // Fanout read the marker before resolving the recipients; STOP and OFF come after.
+    const job = { ...jobFor(h.members), epoch: await h.store.deliveryEpoch() };
+    await h.store.commit({ key: 'stop2', at: new Date().toISOString() }, [
+      { kind: 'setOptOut', channel: carol.channels[0] ?? 'sms:?', memberId: carol.id, optedOut: true },
+    ]);
+    await h.store.commit({ key: 'off2', at: new Date().toISOString() }, [
+      { kind: 'setDeliveryOff', memberId: dave.id, off: true },
+    ]);
+    await h.run([job]);
+    expect(publishedTo(phonesOf(h.members))).toEqual(phonesOf([bob]));
+  });
+
+  it('sends a job made at the current opt-out marker to all its recipients, once', async () => {
+    const h = await harness(3);
+    const job = { ...jobFor(h.members), epoch: await h.store.deliveryEpoch() };
+    await h.run([job]);
+    await h.run([job]);
+    expect(publishedTo(phonesOf(h.members)).sort()).toEqual(phonesOf(h.members).sort());
+  });
+
+  it('a job claimed by an invocation that died is sent by the retry once that invocation’s time is up', async () => {
+    const h = await harness(2);
+    const job = jobFor(h.members);
+    // The dead invocation's lease ended a second ago; it sent nothing and finished nothing.
+    const claims = new DynamoJobClaims(h.doc, h.table);
+    expect(await claims.claim(job.id, 'dead', Date.now() - 1000, Date.now() - 60_000)).toBe('claimed');
+    expect(await h.run([job], 2)).toEqual({ batchItemFailures: [] });
+    expect(await h.run([job], 3)).toEqual({ batchItemFailures: [] });
+    expect(publishedTo(phonesOf(h.members)).sort()).toEqual(phonesOf(h.members).sort());
+  });
+
+  it('a job another invocation is still sending is retried later, not sent twice', async () => {
+    const h = await harness(1);
+    const job = jobFor(h.members);
+    const claims = new DynamoJobClaims(h.doc, h.table);
+    expect(await claims.claim(job.id, 'live', Date.now() + 60_000, Date.now())).toBe('claimed');
+    const res = await h.run([job]);
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
+    expect(publishedTo(phonesOf(h.members))).toEqual([]);
+  });
+
+  it('paces SMS to the number’s rate: what would wait too long goes out later as a new job, once', async () => {
+    // One SMS a second and no waiting: the first goes now, the other two are deferred.
+    const h = await harness(3, { smsPacer: new SendPacer(1, 0) });
+    const job = jobFor(h.members);
+    expect(await h.run([job])).toEqual({ batchItemFailures: [] });
+    expect(publishedTo(phonesOf(h.members))).toHaveLength(1);
+    const [later] = await eventually(
+      () => receiveAll(h.sqs, h.queueUrl),
+      (jobs) => jobs.length > 0,
+      'the paced remainder of the job',
+    );
+    expect(later?.job.id).toBe(`${job.id}~p1`);
+    expect(later?.job.recipients).toHaveLength(2);
+    // The remainder, once due, reaches the other two (one now, one paced again).
+    if (!later) throw new Error('no paced job');
+    await h.run([later.job]);
+    expect(new Set(publishedTo(phonesOf(h.members))).size).toBeGreaterThanOrEqual(2);
+    expect(publishedTo(phonesOf(h.members))).toHaveLength(new Set(publishedTo(phonesOf(h.members))).size);
   });
 
   it('re-enqueues only the failed recipients, with a delay, and acknowledges the job', async () => {
@@ -104,7 +172,7 @@ describe('deliver (DynamoDB Local idempotency, fauxqs, loopback SNS)', () => {
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
     expect(h.sqsCounts.ChangeMessageVisibility).toBe(1);
     expect(retryDelaySeconds(3)).toBe(120);
-    // The failure left no idempotency record behind: the next try sends.
+    // The failure gave its job claim back: the next try sends.
     sns.heal(phoneNumber);
     expect(await h.run([job], 4)).toEqual({ batchItemFailures: [] });
     expect(publishedTo([phoneNumber])).toEqual([phoneNumber]);

@@ -1,7 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DynamoJobClaims } from '../../lib/adapters/dynamodb/dynamo-job-claims.ts';
 import { DynamoStats } from '../../lib/adapters/dynamodb/dynamo-stats.ts';
-import { idempotencyStore } from '../../lib/adapters/dynamodb/idempotency-store.ts';
 import { notConfigured } from '../../lib/adapters/not-configured-sender.ts';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import type { DeliveryJob } from '../../lib/domain/types.ts';
@@ -32,7 +32,7 @@ describe('echo counters for the status page (deliver, DynamoDB Local, loopback S
         im: notConfigured('im'),
         email: notConfigured('email'),
       },
-      idempotency: idempotencyStore(t.client, t.table),
+      claims: new DynamoJobClaims(t.doc, t.table),
       log: () => undefined,
       echoCounter: stats,
     });

@@ -8,6 +8,7 @@ import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import { RECIPIENTS_PER_JOB } from '../../lib/domain/recipients.ts';
 import type { DeliveryJob, Post } from '../../lib/domain/types.ts';
 import { createFanoutHandler } from '../../lib/drivers/fanout-stream.ts';
+import type { Metrics } from '../../lib/ports/metrics.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
 import { startStreamPoller } from '../../local/stream-poller.ts';
 import { freshQueue, freshTable } from '../support/aws-local.ts';
@@ -20,7 +21,33 @@ afterEach(async () => {
   for (const s of stops.splice(0)) await s();
 });
 
-async function pipeline() {
+/** The Metrics port as CloudWatch would receive it: what each flush published. */
+class PublishedMetrics implements Metrics {
+  published: Array<{ posts: number; failures: Record<string, number> }> = [];
+  private posted = 0;
+  private failed: Record<string, number> = {};
+  posts(count: number) {
+    this.posted += count;
+  }
+  echoes() {}
+  failure(reason: string, count = 1) {
+    this.failed[reason] = (this.failed[reason] ?? 0) + count;
+  }
+  smsBudgetUsed() {}
+  flush() {
+    this.published.push({ posts: this.posted, failures: this.failed });
+    this.posted = 0;
+    this.failed = {};
+  }
+  total() {
+    const failures: Record<string, number> = {};
+    for (const p of this.published)
+      for (const [k, n] of Object.entries(p.failures)) failures[k] = (failures[k] ?? 0) + n;
+    return { posts: this.published.reduce((n, p) => n + p.posts, 0), failures };
+  }
+}
+
+async function pipeline(metrics?: Metrics) {
   const t = await freshTable();
   const q = await freshQueue();
   const counts = countCommands(q.sqs);
@@ -29,6 +56,7 @@ async function pipeline() {
     store: t.store,
     queue: new SqsJobQueue(q.sqs, q.queueUrl),
     log: () => undefined,
+    ...(metrics ? { metrics } : {}),
   });
   const dir = await mkdtemp(join(tmpdir(), 'fanout-'));
   const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: t.endpoint });
@@ -90,6 +118,10 @@ describe('stream -> fanout -> SQS (DynamoDB Local stream, fauxqs)', () => {
     );
     expect(jobs.flatMap((j) => j.recipients.map((r) => r.memberId)).sort()).toEqual(expected);
     expect(jobs.every((j) => j.text === `${author.nick}: hello` && j.attempt === 0)).toBe(true);
+    // Each job carries the opt-out marker as it was before its recipients were read (the STOP above moved it).
+    const epoch = await p.store.deliveryEpoch();
+    expect(epoch).toBeGreaterThan(0);
+    expect(jobs.every((j) => j.epoch === epoch)).toBe(true);
     expect(jobs).toHaveLength(Math.ceil(expected.length / RECIPIENTS_PER_JOB));
     // Ten jobs per SQS call at most, many recipients per job.
     expect(p.counts.SendMessageBatch).toBe(1);
@@ -98,8 +130,9 @@ describe('stream -> fanout -> SQS (DynamoDB Local stream, fauxqs)', () => {
     expect(p.invocations()).toBe(1);
   });
 
-  it('sends a poison record to the failure destination without blocking the posts behind it', async () => {
-    const p = await pipeline();
+  it('sends a poison record to the failure destination without blocking the posts behind it, and says so in its metrics', async () => {
+    const metrics = new PublishedMetrics();
+    const p = await pipeline(metrics);
     const [author] = await seedMembers(p.store, 3);
     if (!author) throw new Error('seed');
     await p.doc.send(
@@ -127,5 +160,14 @@ describe('stream -> fanout -> SQS (DynamoDB Local stream, fauxqs)', () => {
     expect(new Set(jobs.map((j) => j.job.id))).toEqual(new Set(['https://bot/posts/2#0']));
     expect(failures).toHaveLength(1);
     expect(failures[0]).toContain('POST#bad');
+    // Every invocation flushed: the failed tries of the poison and the post fanned out (at least once).
+    const seen = await eventually(
+      async () => metrics.total(),
+      (t) => t.posts >= 1,
+      'the Posts metric published',
+    );
+    expect(seen.failures['fanout-record-failed']).toBeGreaterThanOrEqual(1);
+    // The poison was tried twice (maxAttempts 2): two invocations, each flushed.
+    expect(metrics.published.length).toBeGreaterThanOrEqual(2);
   });
 });

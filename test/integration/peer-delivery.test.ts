@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DynamoJobClaims } from '../../lib/adapters/dynamodb/dynamo-job-claims.ts';
 import { DynamoPeerStore } from '../../lib/adapters/dynamodb/dynamo-peer-store.ts';
-import { idempotencyStore } from '../../lib/adapters/dynamodb/idempotency-store.ts';
 import { HttpPeerSender } from '../../lib/adapters/http-peer-sender.ts';
 import { notConfigured } from '../../lib/adapters/not-configured-sender.ts';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
@@ -70,7 +70,7 @@ async function harness(status: () => number, maxAttempts = 3) {
       im: notConfigured('im'),
       email: notConfigured('email'),
     },
-    idempotency: idempotencyStore(t.client, t.table),
+    claims: new DynamoJobClaims(t.doc, t.table),
     log: () => undefined,
     retryDelay: { baseSeconds: 1, maxSeconds: 2 },
     peers: {

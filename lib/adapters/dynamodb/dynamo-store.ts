@@ -15,6 +15,7 @@ import type {
   ChannelState,
   CommitResult,
   InboundRecord,
+  IngestReads,
   LinkCode,
   MemberPage,
   Mutation,
@@ -52,9 +53,35 @@ import {
 type Guard = 'duplicate' | 'nick-taken' | 'channel-taken' | 'rate-limited' | undefined;
 
 const cursorSchema = z.object({ pk: z.string(), sk: z.string() });
+/** Channels whose member `ingestReads` remembers (a few hundred KB at most). */
+const MEMBER_GUESSES = 10_000;
+const epochItem = z.object({ n: z.number().int().min(0) });
+
+/**
+ * Whether a change can make a recipient already in a queued job undeliverable (what
+ * `stillDeliverable` checks at send time): those bump the delivery epoch.
+ */
+function narrowsDelivery(m: Mutation): boolean {
+  switch (m.kind) {
+    case 'setOptOut':
+      return m.optedOut;
+    case 'setDeliveryOff':
+      return m.off;
+    case 'removeChannel':
+    case 'removeMember':
+      return true;
+    default:
+      return false;
+  }
+}
 
 export class DynamoStore implements Store {
   private readonly memberReads: DynamoMemberReads;
+  /**
+   * Whose channel each recent sender's is (channel -> member id), so `ingestReads` can ask for
+   * the member in the same round trip. Only a guess: the channel item read with it decides.
+   */
+  private readonly memberOfChannel = new Map<Channel, string>();
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -97,6 +124,17 @@ export class DynamoStore implements Store {
       'duplicate',
     );
     for (const m of mutations) this.toItems(m, add, expiresAt);
+    // One bump per commit (a transaction may touch an item once), in the same transaction as the
+    // change, so no job resolved before it can miss it.
+    if (mutations.some(narrowsDelivery))
+      add({
+        Update: {
+          TableName: this.table,
+          Key: key.deliveryEpoch(),
+          UpdateExpression: 'ADD n :one',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      });
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return { ok: true };
@@ -271,25 +309,81 @@ export class DynamoStore implements Store {
   async membersByIds(ids: readonly string[]): Promise<Map<string, Member>> {
     const found = new Map<string, Member>();
     const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => key.member(id));
-      // BatchGet may return some keys unprocessed under throttling; ask again with a short backoff.
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-        const out = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of out.Responses?.[this.table] ?? []) {
-          const m = toMember(item);
-          found.set(m.id, m);
-        }
-        keys = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
+    for (let i = 0; i < unique.length; i += 100)
+      for (const item of await this.batchGet(unique.slice(i, i + 100).map((id) => key.member(id)))) {
+        const m = toMember(item);
+        found.set(m.id, m);
       }
+    return found;
+  }
+
+  async ingestReads(inboundKey: string, channel: Channel): Promise<IngestReads> {
+    const guess = this.memberOfChannel.get(channel);
+    const keys = [key.inbound(inboundKey), key.channel(channel), ...(guess ? [key.member(guess)] : [])];
+    const items = await this.batchGet(keys);
+    const find = (k: { pk: string; sk: string }) =>
+      items.find((item) => item.pk === k.pk && item.sk === k.sk);
+    const inbound = find(key.inbound(inboundKey));
+    if (inbound) {
+      const rec = inboundItem.parse(inbound);
+      return {
+        prior: { key: inboundKey, at: rec.at, ...(rec.reply !== undefined ? { reply: rec.reply } : {}) },
+      };
+    }
+    const channelFound = find(key.channel(channel));
+    if (!channelFound) {
+      this.memberOfChannel.delete(channel);
+      return {};
+    }
+    const c = channelItem.parse(channelFound);
+    const state: ChannelState = { optedOut: c.optedOut, ...(c.memberId ? { memberId: c.memberId } : {}) };
+    if (!c.memberId) {
+      this.memberOfChannel.delete(channel);
+      return { state };
+    }
+    // The channel item is the truth; the guess only saved a round trip when it was right.
+    const memberFound = c.memberId === guess ? find(key.member(guess)) : undefined;
+    const member = memberFound ? toMember(memberFound) : await this.memberById(c.memberId);
+    this.remember(channel, c.memberId);
+    return { state, ...(member ? { member } : {}) };
+  }
+
+  private remember(channel: Channel, memberId: string) {
+    this.memberOfChannel.delete(channel);
+    this.memberOfChannel.set(channel, memberId);
+    // Oldest first out: a Map iterates in insertion order.
+    if (this.memberOfChannel.size > MEMBER_GUESSES) {
+      const oldest = this.memberOfChannel.keys().next();
+      if (!oldest.done) this.memberOfChannel.delete(oldest.value);
+    }
+  }
+
+  /** Consistent BatchGetItem of up to 100 keys; unprocessed keys (throttling) are asked again with a short backoff. */
+  private async batchGet(
+    keys: ReadonlyArray<{ pk: string; sk: string }>,
+  ): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    let pending: Record<string, unknown>[] = [...keys];
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      const out = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(out.Responses?.[this.table] ?? []));
+      pending = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
     }
     return found;
   }
 
+  async deliveryEpoch(): Promise<number> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key.deliveryEpoch(), ConsistentRead: true }),
+    );
+    return Item ? epochItem.parse(Item).n : 0;
+  }
+
+  /** Consistent: a job's epoch is read before its member pages, which must then show every change up to it. */
   async listMembers(cursor?: string): Promise<MemberPage> {
     const start = cursor
       ? cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
@@ -299,6 +393,7 @@ export class DynamoStore implements Store {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': MEMBERS_PK },
+        ConsistentRead: true,
         ...(this.pageSize ? { Limit: this.pageSize } : {}),
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),

@@ -22,7 +22,6 @@ export { ITEM_TYPE, type ItemType, TTL_ATTRIBUTE } from './item-types.ts';
  * | post            | `POST#<postId>`         | `POST`        | type=post, author, text (the stream     |
  * |                 |                         |               | filter picks INSERTs with type=post)    |
  * | inbound dedup   | `INBOUND#<provider:id>` | `INBOUND`     | the reply sent; expires after 30 days   |
- * | delivery dedup  | `IDEMPOTENCY#deliver`   | `<job key>`   | Powertools idempotency records          |
  * | outbound msg    | `OUTMSG#<id>`           | `OUTMSG`      | type=reply, channel, text: a reply or   |
  * |                 |                         |               | code the stream turns into a one-       |
  * |                 |                         |               | recipient job; expires after 30 days    |
@@ -53,6 +52,13 @@ export { ITEM_TYPE, type ItemType, TTL_ATTRIBUTE } from './item-types.ts';
  * |                 |                         |               | STATS); written in the same commit      |
  * | banned channel  | `CHANNEL#<kind:addr>`   | `BANNED`      | memberId, nick: BAN refuses its JOIN    |
  * | bot setting     | `CONFIG`                | `MODE`        | mode: echo (default) or follow          |
+ * | opt-out marker  | `CONFIG`                | `DELIVERY-EPOCH` | n: bumped by every STOP, OFF, unlink |
+ * |                 |                         |               | or removal, in its commit (deliver re-  |
+ * |                 |                         |               | reads recipients only when it moved)    |
+ * | job claim       | `JOBCLAIM`              | `<job id>`    | claimedBy, leaseUntil: one conditional  |
+ * |                 |                         |               | put per delivery job; 7 days            |
+ * | finished batch  | `JOBBATCH`              | `<batch id>`  | jobs: the job ids that batch finished;  |
+ * |                 |                         |               | one put per deliver invocation; 7 days  |
  *
  * A member item also holds `off` (OFF: no delivery at all) and `tracks` (a string set of TRACK
  * words), so fanout reads both with the member pages it reads anyway.
@@ -128,6 +134,9 @@ export const key = {
   }),
   banned: (channel: string) => ({ pk: `CHANNEL#${channel}`, sk: 'BANNED' }),
   config: (name: string) => ({ pk: 'CONFIG', sk: name }),
+  deliveryEpoch: () => ({ pk: 'CONFIG', sk: 'DELIVERY-EPOCH' }),
+  jobClaim: (jobId: string) => ({ pk: 'JOBCLAIM', sk: jobId }),
+  jobBatch: (batchId: string) => ({ pk: 'JOBBATCH', sk: batchId }),
 } as const;
 
 export const peerKey = {
@@ -154,7 +163,6 @@ export const fedKey = {
 export const MEMBERS_PK = 'MEMBERS';
 export const DIGEST_DUE_PK = 'DIGESTDUE';
 export const TIMELINE_PK = 'TIMELINE';
-export const IDEMPOTENCY_PK = 'IDEMPOTENCY#deliver';
 
 /** One item of a TransactWriteItems call. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

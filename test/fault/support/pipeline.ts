@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { idempotencyStore } from '../../../lib/adapters/dynamodb/idempotency-store.ts';
+import { DynamoJobClaims } from '../../../lib/adapters/dynamodb/dynamo-job-claims.ts';
 import { notConfigured } from '../../../lib/adapters/not-configured-sender.ts';
 import { SqsJobQueue } from '../../../lib/adapters/sqs-queue.ts';
 import { createDeliverHandler } from '../../../lib/drivers/deliver-queue.ts';
@@ -52,7 +52,7 @@ export async function startPipeline(options: { carrierEndpoint: string; streamMa
       im: notConfigured('im'),
       email: notConfigured('email'),
     },
-    idempotency: idempotencyStore(t.client, t.table),
+    claims: new DynamoJobClaims(t.doc, t.table),
     log,
     retryDelay: { baseSeconds: 1, maxSeconds: 2 },
   });
