@@ -127,7 +127,8 @@ export async function runFederationTask(deps: TaskRunnerDeps, task: FederationTa
         return await post(deps, them.inbox, JSON.stringify(activity), me, true);
       }
       case 'remoteNote':
-        throw new RemoteError('remote notes are fanned out, not delivered', true);
+      case 'deletePost':
+        throw new RemoteError(`${task.type} tasks are fanned out, not delivered`, true);
     }
   } catch (err) {
     if (err instanceof RemoteError && err.permanent) {
