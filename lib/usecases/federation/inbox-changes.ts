@@ -77,6 +77,8 @@ export async function onDelete(
   const objectId = activity.object.id;
   if (objectId === actor) return deleteActor(deps, activity.id, actor);
   ownedBy(actor, objectId, activity.object.attributedTo);
+  if (await deps.net.store.actorById(objectId))
+    throw new ForbiddenError('an actor may delete only itself, not another actor');
   const entry = await deps.members.timelineEntry(objectId);
   if (entry) {
     const author = await actorById(deps.net, actor);
