@@ -211,6 +211,11 @@ describe('inbound Delete, Update, Reject and Block from Fedify', () => {
     expect(await send('fed', del)).toBe(202); // a retry: nothing more
     expect(await page()).not.toContain('soon gone');
     expect(await page('/feed.atom')).not.toContain('soon gone');
+    // The Create again (a late retry): the deleted note does not come back.
+    expect(await send('fed', { ...createOf('fed', noteId, 'soon gone'), id: `${noteId}#create-again` })).toBe(
+      202,
+    );
+    expect(await page()).not.toContain('soon gone');
   });
 
   it('Update of a Note: the pages show the edited text; a forged Update changes nothing', async () => {

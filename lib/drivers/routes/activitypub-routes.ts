@@ -28,7 +28,7 @@ export interface ActivityPubDeps {
   keys: BotKeyPair;
   fetch: SafeFetch;
   store: FederationStore;
-  members: Pick<Store, 'memberByNick' | 'listMembers' | 'timelineEntry'>;
+  members: Pick<Store, 'memberByNick' | 'listMembers' | 'timelineEntry' | 'deletedPosts'>;
   timeline?: TimelineReader & TimelineWriter;
   /** `ECHOBOT_ALLOW_PRIVATE=1`: peers on loopback/private addresses, over plain http. */
   allowPrivate: boolean;

@@ -22,7 +22,7 @@ import { actorById, type FederationNet } from './remote-actors.ts';
 
 export interface InboxDeps {
   net: FederationNet;
-  members: Pick<Store, 'memberByNick' | 'timelineEntry'>;
+  members: Pick<Store, 'memberByNick' | 'timelineEntry' | 'deletedPosts'>;
   fetchKey: FetchKey;
   /** Drops a cached public key (an Update of a Person may carry a new one). */
   forgetKey?: (keyId: string) => void;
@@ -155,7 +155,8 @@ async function dispatch(deps: InboxDeps, activity: InboxActivity): Promise<Inbox
         throw new UnauthorizedError('the note is not by the activity’s actor');
       const author = await actorById(deps.net, activity.actor);
       const text = clip(noteText(n));
-      if (text === '') return apply([]);
+      // A Delete may overtake its Create (or a server re-sends it): a deleted note stays deleted.
+      if (text === '' || (await deps.members.deletedPosts([n.id])).has(n.id)) return apply([]);
       const audience = [...n.to, ...n.cc];
       const isPublic = audience.some((a) => a === PUBLIC || a === 'as:Public' || a === 'Public');
       const task: FederationTask = {
