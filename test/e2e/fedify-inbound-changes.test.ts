@@ -42,11 +42,11 @@ let n = 0;
 const nextId = (name: string) => `${actorOf(name)}#a${++n}`;
 
 /** An activity POSTed to the bot's shared inbox, signed by `signer`'s key (Fedify's signer). */
-async function send(signer: string, activity: Record<string, unknown>, path = '/inbox'): Promise<number> {
-  const keys = keyPairs.get(signer);
+async function send(signer: string, activity: Record<string, unknown>, signWith?: Keys): Promise<number> {
+  const keys = signWith ?? keyPairs.get(signer);
   const keyId = keyIds.get(signer);
   if (!keys || !keyId) throw new Error(`no key for ${signer}`);
-  const request = new Request(`${bot.url}${path}`, {
+  const request = new Request(`${bot.url}/inbox`, {
     method: 'POST',
     headers: { 'content-type': ACTIVITY_JSON },
     body: JSON.stringify({ '@context': AS, ...activity }),
@@ -241,7 +241,7 @@ describe('inbound Delete, Update, Reject and Block from Fedify', () => {
     expect(await page('/feed.atom')).toContain('after edit');
   });
 
-  it('Update of a Person: accepted from the actor itself, refused from another', async () => {
+  it('Update of a Person: accepted from the actor itself (its new key verifies at once), refused from another', async () => {
     const person = {
       id: actorOf('fed'),
       type: 'Person',
@@ -256,10 +256,13 @@ describe('inbound Delete, Update, Reject and Block from Fedify', () => {
         object: person,
       }),
     ).toBe(403);
+    // fed rotates its key: Fedify serves the new one from now on; the Update is signed with the old.
+    const old = keyPairs.get('fed');
+    keyPairs.set('fed', await generateCryptoKeyPair('RSASSA-PKCS1-v1_5'));
     expect(
-      await send('fed', { id: nextId('fed'), type: 'Update', actor: actorOf('fed'), object: person }),
+      await send('fed', { id: nextId('fed'), type: 'Update', actor: actorOf('fed'), object: person }, old),
     ).toBe(202);
-    // Still verified afterwards (the key is fetched again, not lost).
+    // The cached key was dropped with the Update: the new key verifies at once.
     expect(await send('fed', createOf('fed', `${fedBase}/notes/3`, 'after profile update'))).toBe(202);
   });
 
