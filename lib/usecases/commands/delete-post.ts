@@ -1,6 +1,7 @@
 import { postRefOf } from '../../domain/member-commands.ts';
 import { REPLIES } from '../../domain/replies/core.ts';
 import { MEMBER_REPLIES } from '../../domain/replies/member.ts';
+import { localEntry } from '../../domain/timeline.ts';
 import type { Mutation } from '../../ports/store.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
 
@@ -27,9 +28,10 @@ export async function deletePost(
   const post = await deps.store.getPost(postId);
   if (!post) return reply(MEMBER_REPLIES.noSuchPost(ref ?? postId));
   if (post.authorId !== member.id) return reply(MEMBER_REPLIES.notYourPost());
-  const entry = await deps.store.timelineEntry(postId);
+  // A local post's index keys follow from the post itself (posts from before the id lookup existed too).
+  const entry = localEntry(post);
   const at = deps.now().toISOString();
-  const mutations: Mutation[] = [{ kind: 'deletePost', postId, at, ...(entry ? { entry } : {}) }];
+  const mutations: Mutation[] = [{ kind: 'deletePost', postId, at, entry }];
   if (deps.federation)
     mutations.push({
       kind: 'putFederationTask',
