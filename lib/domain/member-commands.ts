@@ -23,6 +23,8 @@ export type MemberCommand =
   | { kind: 'stats' }
   | { kind: 'block'; nick: string; block: boolean }
   | { kind: 'track'; word: string; track: boolean }
+  /** `DELETE` (alias `DEL`): the member's last post; `DELETE <post id>`: that one (`ref` as typed). */
+  | { kind: 'deletePost'; ref?: string }
   /** Operators only. `mode` absent: tell the current mode. */
   | { kind: 'mode'; mode?: BotMode }
   | { kind: 'kick'; nick: string; ban: boolean };
@@ -45,6 +47,9 @@ export const MEMBER_USAGE = {
   UNBLOCK: 'UNBLOCK <nick> - let a blocked member reach you again',
   TRACK: 'TRACK <word> - get every post containing that word (UNTRACK <word> to stop)',
   UNTRACK: 'UNTRACK <word> - stop getting posts for that word',
+  DELETE:
+    'DELETE - remove your last post (also DEL); DELETE <post id> - that post (the id ending its /posts/ address)',
+  DEL: 'DELETE - remove your last post (also DEL); DELETE <post id> - that post (the id ending its /posts/ address)',
   MODE: 'MODE ECHO|FOLLOW - admins: everyone gets every post, or only followers do',
   KICK: 'KICK <nick> - admins: remove that member',
   BAN: 'BAN <nick> - admins: remove that member and refuse their number for good',
@@ -68,6 +73,13 @@ export function postWords(text: string): Set<string> {
       .split(/[^\p{L}\p{M}\p{N}_]+/u)
       .filter((w) => w.length > 0),
   );
+}
+
+/** A post id as the pages show it (the last part of `/posts/<id>`), from the id alone or the whole URL. */
+export function postRefOf(raw: string): string | undefined {
+  const tail = raw.includes('/posts/') ? raw.slice(raw.lastIndexOf('/posts/') + '/posts/'.length) : raw;
+  const id = tail.replace(/[/?#].*$/, '').toLowerCase();
+  return /^[0-9a-hjkmnp-tv-z]{26}$/.test(id) ? id : undefined;
 }
 
 export function isMemberCommandWord(word: string): word is MemberCommandWord {
@@ -133,6 +145,13 @@ export function parseMemberCommand(
     case 'UNTRACK': {
       const w = one === undefined ? undefined : normalizeTrackWord(one);
       return w ? { kind: 'track', word: w, track: word === 'TRACK' } : usage;
+    }
+    case 'DELETE':
+    case 'DEL': {
+      if (args.length === 0) return { kind: 'deletePost' };
+      // "Delete this later" stays a post: a command takes one post id or URL, nothing else.
+      if (one === undefined) return undefined;
+      return postRefOf(one) !== undefined ? { kind: 'deletePost', ref: one } : usage;
     }
     case 'MODE': {
       if (args.length === 0) return { kind: 'mode' };

@@ -27,6 +27,15 @@ export function activityPubProfileResponse(base: string, nick: string): APIGatew
  * `/posts/<id>` for an ActivityPub client: the post as a public Note. The federation side may
  * replace this with its own object serializer; the route calls it by this name only.
  */
+/** A deleted post as JSON: a Tombstone with 410, as Mastodon answers. */
+export function activityPubTombstoneResponse(id: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 410,
+    headers: { 'content-type': 'application/activity+json' },
+    body: JSON.stringify({ '@context': 'https://www.w3.org/ns/activitystreams', id, type: 'Tombstone' }),
+  };
+}
+
 export function activityPubPostResponse(
   base: string,
   entry: TimelineEntry,

@@ -21,6 +21,7 @@ export const FederationTaskSchema = z.discriminatedUnion('type', [
     inbox: url,
     activity: z.string().max(200_000),
     actor: url,
+    postId: url.optional(),
   }),
   z.object({ type: z.enum(['follow', 'unfollow']), id: z.string().min(1), nick: z.string().min(1), handle }),
   z.object({
@@ -30,6 +31,13 @@ export const FederationTaskSchema = z.discriminatedUnion('type', [
     handle,
     text: z.string(),
     noteId: url,
+  }),
+  z.object({
+    type: z.literal('deletePost'),
+    id: z.string().min(1),
+    postId: url,
+    memberId: z.string().min(1),
+    nick: z.string().min(1),
   }),
   z.object({
     type: z.literal('remoteNote'),

@@ -3,7 +3,7 @@
  * schemas (what we accept). Why no vocabulary library: Fedify's is tied to its framework and
  * JSON-LD processing, activitystrea.ms is unmaintained; the subset here (Person/Service,
  * Note, Create, Follow, Accept, Undo, WebFinger JRD, NodeInfo 2.1) is what Mastodon itself
- * sends, in the compacted form every server accepts, and zod checks the inbound side at the edge.
+ * sends (plus Delete, Update, Reject and Block inbound), in the compacted form every server accepts, and zod checks the inbound side at the edge.
  */
 import * as z from 'zod';
 
@@ -106,6 +106,19 @@ export function createActivity(n: NoteInput) {
   };
 }
 
+/** A member's post taken back: a Delete of a Tombstone, addressed like the Create was (public). */
+export function deleteActivity(postId: string, actor: string) {
+  return {
+    '@context': AS_CONTEXT,
+    id: `${postId}#delete`,
+    type: 'Delete',
+    actor,
+    to: [PUBLIC],
+    cc: [`${actor}/followers`],
+    object: { id: postId, type: 'Tombstone' },
+  };
+}
+
 export function followActivity(id: string, actor: string, object: string) {
   return { '@context': AS_CONTEXT, id, type: 'Follow', actor, object };
 }
@@ -196,6 +209,24 @@ export const NoteSchema = z.object({
 
 const FollowSchema = z.object({ id: url, type: z.literal('Follow'), actor: ref, object: ref });
 
+/** What a Reject refuses: our Follow, by id or embedded (some servers drop the embedded id). */
+const RejectedFollowSchema = z.union([
+  url.transform((id) => ({ id, type: 'Follow', actor: undefined, object: undefined })),
+  z.object({ id: url.optional(), type: z.string(), actor: ref.optional(), object: ref.optional() }),
+]);
+
+/** What a Delete names: a post or an actor, by id or embedded (a Note, a Tombstone, a Person). */
+const DeletedObjectSchema = z.union([
+  url.transform((id) => ({ id, type: undefined, attributedTo: undefined })),
+  z.object({ id: url, type: z.string().optional(), attributedTo: ref.optional() }),
+]);
+
+/** What an Update carries: an edited Note, or an actor's new profile (type Person, Service, ...). */
+const UpdatedObjectSchema = z.union([
+  NoteSchema,
+  z.object({ id: url, type: z.string().refine((t) => t !== 'Note') }).loose(),
+]);
+
 export const InboxActivitySchema = z.discriminatedUnion('type', [
   z.object({ id: url, type: z.literal('Create'), actor: ref, object: NoteSchema }),
   FollowSchema,
@@ -205,29 +236,21 @@ export const InboxActivitySchema = z.discriminatedUnion('type', [
     actor: ref,
     object: z.union([url, FollowSchema.partial({ id: true })]),
   }),
-  z.object({ id: url, type: z.literal('Reject'), actor: ref, object: z.unknown() }),
+  z.object({ id: url, type: z.literal('Reject'), actor: ref, object: RejectedFollowSchema }),
   z.object({
     id: url,
     type: z.literal('Undo'),
     actor: ref,
     object: z.union([FollowSchema, z.object({ type: z.string(), id: url.optional() }).loose(), url]),
   }),
-  z.object({ id: url, type: z.literal('Delete'), actor: ref, object: z.unknown() }),
+  z.object({ id: url, type: z.literal('Delete'), actor: ref, object: DeletedObjectSchema }),
+  z.object({ id: url, type: z.literal('Update'), actor: ref, object: UpdatedObjectSchema }),
+  z.object({ id: url, type: z.literal('Block'), actor: ref, object: ref }),
 ]);
 export type InboxActivity = z.infer<typeof InboxActivitySchema>;
 
 /** Activity types we accept and ignore (202, nothing stored): the fediverse sends many. */
-export const IGNORED_TYPES = [
-  'Like',
-  'Announce',
-  'Update',
-  'Add',
-  'Remove',
-  'Block',
-  'Move',
-  'Flag',
-  'EmojiReact',
-];
+export const IGNORED_TYPES = ['Like', 'Announce', 'Add', 'Remove', 'Move', 'Flag', 'EmojiReact'];
 
 export const WebfingerSchema = z.object({
   subject: z.string().optional(),

@@ -11,3 +11,14 @@ export function notFoundPage(site: SiteInfo, what: string): string {
 <p><a href="/">← Back to the timeline</a></p>`,
   });
 }
+
+/** A post its author deleted (410 Gone). */
+export function gonePage(site: SiteInfo): string {
+  return layout({
+    title: 'Deleted · echobot',
+    site: siteName(site),
+    body: html`<h1>Deleted</h1>
+<p>This post was deleted by its author.</p>
+<p><a href="/">← Back to the timeline</a></p>`,
+  });
+}

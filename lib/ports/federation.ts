@@ -1,4 +1,5 @@
 import type { FederationTask } from '../domain/federation-task.ts';
+import type { Mutation } from './store.ts';
 
 /** A remote actor as we know it from its actor document. */
 export interface RemoteActor {
@@ -20,7 +21,12 @@ export interface RemoteFollower {
 export type InboxWrite =
   | { kind: 'addFollower'; memberId: string; follower: RemoteFollower }
   | { kind: 'removeFollower'; memberId: string; actorId: string }
-  | { kind: 'putTask'; task: FederationTask };
+  | { kind: 'putTask'; task: FederationTask }
+  /** A remote Delete / Update of a post, a Reject or Block ending a member's follow, a notice to a member. */
+  | Extract<
+      Mutation,
+      { kind: 'deletePost' | 'editPost' | 'setRemoteFollow' | 'unfollowRemote' | 'putOutbound' }
+    >;
 
 /** Delivery health of one remote server (its authority, `host[:port]`). */
 export interface HostHealth {
@@ -39,6 +45,8 @@ export interface FederationStore {
    */
   applyInbound(activityId: string, at: Date, writes: readonly InboxWrite[]): Promise<boolean>;
   followersOf(memberId: string): Promise<RemoteFollower[]>;
+  /** Ids of the local members a remote actor follows (recorded by `addFollower` writes). */
+  followedBy(actorId: string): Promise<string[]>;
   /** Ids of local members following a remote handle. */
   localFollowersOf(handle: string): Promise<string[]>;
   isFollowingRemote(memberId: string, handle: string): Promise<boolean>;

@@ -26,6 +26,7 @@ export type Mutation =
   | { kind: 'putLinkCode'; link: LinkCode }
   | { kind: 'deleteLinkCode'; code: string }
   | SafetyMutation
+  | PostMutation
   | MemberMutation
   | FederationMutation
   | PeerMutation;
@@ -39,6 +40,16 @@ export type SafetyMutation =
   | { kind: 'setTimeZone'; memberId: string; tz: string }
   /** Remembers that the member was told SMS echoes are paused on this UTC day (told once a day). */
   | { kind: 'markSmsPausedNotice'; memberId: string; day: string };
+
+/**
+ * Deleting and editing posts (lib/adapters/dynamodb/post-items.ts). `entry` is the post's timeline
+ * entry as read (Store.timelineEntry), absent when the post never reached the timeline.
+ */
+export type PostMutation =
+  /** Tombstones the post (deliver skips its echoes, `/posts/<id>` answers 410) and takes it off every page and feed. */
+  | { kind: 'deletePost'; postId: string; entry?: TimelineEntry; at: string }
+  /** New text on the pages and feeds (echoes already sent stay sent). */
+  | { kind: 'editPost'; entry: TimelineEntry; text: string };
 
 /**
  * What one member says about one author (`authorId`: a member id): `follow` (explicit FOLLOW, the
@@ -186,4 +197,8 @@ export interface Store {
   latestPost(authorKey: string): Promise<TimelineEntry | undefined>;
   /** Posts by one author, or every local post when `authorKey` is absent. */
   countPosts(authorKey?: string): Promise<number>;
+  /** A post's timeline entry by its id (local or remote), if it is on the timeline. */
+  timelineEntry(postId: string): Promise<TimelineEntry | undefined>;
+  /** Which of these post ids were deleted (one batched read). */
+  deletedPosts(postIds: readonly string[]): Promise<Set<string>>;
 }

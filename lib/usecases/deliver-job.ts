@@ -91,8 +91,13 @@ const CONCURRENCY = 8;
  */
 export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<DeliverOutcome> {
   if (job.kind === 'federation') return deliverFederationJob(deps, job);
-  if (job.kind === 'peer') return deliverPeerJob(deps, job);
   const isReply = job.kind === 'reply';
+  // A post deleted after fanout (DELETE, or its remote author's Delete) is not echoed: one read per job.
+  if (!isReply && (await deps.store.deletedPosts([job.postId])).has(job.postId)) {
+    deps.log('echoes of a deleted post skipped', { jobId: job.id, postId: job.postId });
+    return { sent: 0, skipped: job.kind === 'peer' ? 1 : job.recipients.length, refused: 0, retried: 0 };
+  }
+  if (job.kind === 'peer') return deliverPeerJob(deps, job);
   // A reply was decided at ingest, opt-out rules included (STOP's own confirmation goes out after the STOP).
   const live = isReply || (await unchangedSince(deps, job)) ? job.recipients : await stillLive(deps, job);
   const failed: Recipient[] = [];
@@ -272,6 +277,15 @@ async function stillLive(deps: DeliverDeps, job: DeliveryJob): Promise<Recipient
 async function deliverFederationJob(deps: DeliverDeps, job: DeliveryJob): Promise<DeliverOutcome> {
   if (!job.federation) throw new JobFailedError(`job ${job.id}: federation job without a task`);
   if (!deps.federation) throw new JobFailedError(`job ${job.id}: federation is not configured here`);
+  const task = job.federation;
+  if (
+    task.type === 'deliver' &&
+    task.postId &&
+    (await deps.store.deletedPosts([task.postId])).has(task.postId)
+  ) {
+    deps.log('delivery of a deleted post skipped', { jobId: job.id, postId: task.postId });
+    return { sent: 0, skipped: 1, refused: 0, retried: 0 };
+  }
   const outcome = await deps.federation.run(job.federation);
   deps.log('federation task done', { jobId: job.id, type: job.federation.type, outcome });
   const sent = outcome === 'sent' ? 1 : 0;

@@ -36,16 +36,19 @@ export interface DigestOutcome {
 export async function sendDueDigests(deps: DigestDeps, now: Date): Promise<DigestOutcome> {
   const outcome: DigestOutcome = { sent: 0, dropped: 0, failed: 0 };
   for (const due of await deps.safety.dueDigests(now)) {
-    const held = await deps.safety.heldEchoes(due.memberId, due.channel);
+    const all = await deps.safety.heldEchoes(due.memberId, due.channel);
+    // Echoes of posts deleted while held are left out (one batched read per digest); cleared all the same.
+    const gone = all.length > 0 ? await deps.store.deletedPosts(all.map((h) => h.postId)) : new Set<string>();
+    const held = all.filter((h) => !gone.has(h.postId));
     if (held.length === 0) {
-      await deps.safety.clearDigest(due, held);
+      await deps.safety.clearDigest(due, all);
       continue;
     }
     const member = await deps.store.memberById(due.memberId);
     const recipient = { memberId: due.memberId, channel: due.channel };
     if (!stillDeliverable(recipient, member)) {
       outcome.dropped++;
-      await deps.safety.clearDigest(due, held);
+      await deps.safety.clearDigest(due, all);
       continue;
     }
     const text = digestText(
@@ -56,7 +59,7 @@ export async function sendDueDigests(deps: DigestDeps, now: Date): Promise<Diges
     if (!reserved.ok) {
       outcome.dropped++;
       deps.log('digest skipped by sms budget', { memberId: due.memberId, echoes: held.length });
-      await deps.safety.clearDigest(due, held);
+      await deps.safety.clearDigest(due, all);
       continue;
     }
     try {
@@ -68,13 +71,13 @@ export async function sendDueDigests(deps: DigestDeps, now: Date): Promise<Diges
       });
       outcome.sent++;
       deps.log('digest sent', { memberId: due.memberId, echoes: held.length });
-      await deps.safety.clearDigest(due, held);
+      await deps.safety.clearDigest(due, all);
     } catch (err) {
       await reserved.release().catch(() => undefined);
       if (err instanceof PermanentSendError) {
         outcome.dropped++;
         if (err.reason === 'opted-out') await recordOptOut(deps.store, recipient, `digest:${due.dueAt}`, now);
-        await deps.safety.clearDigest(due, held);
+        await deps.safety.clearDigest(due, all);
       } else {
         outcome.failed++;
         deps.log('digest failed', { memberId: due.memberId, error: String(err) });

@@ -376,5 +376,61 @@ export function storeContract(name: string, makeStore: (pageSize?: number) => Pr
         member: bob,
       });
     });
+
+    it('deletes a post: tombstoned, off the timeline and the author’s list, idempotently', async () => {
+      const store = await makeStore();
+      const post = (n: number): Post => ({
+        id: `https://bot/posts/d${n}`,
+        authorId: 'm1',
+        authorNick: 'alice',
+        text: `post ${n}`,
+        createdAt: `2026-11-23T10:0${n}:00.000Z`,
+      });
+      await store.commit({ key: 'k1', at }, [
+        { kind: 'putPost', post: post(1) },
+        { kind: 'putPost', post: post(2) },
+      ]);
+      const entry = await store.timelineEntry(post(2).id);
+      expect(entry).toMatchObject({ id: post(2).id, authorKey: 'm1', text: 'post 2', local: true });
+      expect(await store.deletedPosts([post(1).id, post(2).id])).toEqual(new Set());
+      const del = { kind: 'deletePost', postId: post(2).id, at, ...(entry ? { entry } : {}) } as const;
+      expect(await store.commit({ key: 'k2', at }, [del])).toEqual({ ok: true });
+      // A retry under another key (the same DELETE re-sent) changes nothing more.
+      expect(await store.commit({ key: 'k3', at }, [del])).toEqual({ ok: true });
+      expect(await store.deletedPosts([post(1).id, post(2).id, 'https://x/none'])).toEqual(
+        new Set([post(2).id]),
+      );
+      expect(await store.getPost(post(2).id)).toBeUndefined();
+      expect(await store.timelineEntry(post(2).id)).toBeUndefined();
+      expect(await store.latestPost('m1')).toMatchObject({ id: post(1).id });
+      expect(await store.countPosts('m1')).toBe(1);
+      expect(await store.countPosts()).toBe(1);
+      // A post that never reached the timeline (a remote one we never showed) can be tombstoned too.
+      await store.commit({ key: 'k4', at }, [{ kind: 'deletePost', postId: 'https://other/notes/9', at }]);
+      expect(await store.deletedPosts(['https://other/notes/9'])).toEqual(new Set(['https://other/notes/9']));
+    });
+
+    it('edits a post’s text on the timeline, and refuses to edit one that is gone', async () => {
+      const store = await makeStore();
+      const post: Post = {
+        id: 'https://bot/posts/e1',
+        authorId: 'm1',
+        authorNick: 'alice',
+        text: 'helo',
+        createdAt: at,
+      };
+      await store.commit({ key: 'k1', at }, [{ kind: 'putPost', post }]);
+      const entry = await store.timelineEntry(post.id);
+      if (!entry) throw new Error('no timeline entry');
+      await store.commit({ key: 'k2', at }, [{ kind: 'editPost', entry, text: 'hello' }]);
+      expect((await store.timelineEntry(post.id))?.text).toBe('hello');
+      expect(await store.latestPost('m1')).toMatchObject({ text: 'hello' });
+      await store.commit({ key: 'k3', at }, [{ kind: 'deletePost', postId: post.id, entry, at }]);
+      await expect(
+        store.commit({ key: 'k4', at }, [{ kind: 'editPost', entry, text: 'again' }]),
+      ).rejects.toThrow();
+      expect(await store.timelineEntry(post.id)).toBeUndefined();
+      expect(await store.countPosts('m1')).toBe(0);
+    });
   });
 }

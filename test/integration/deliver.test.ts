@@ -139,6 +139,19 @@ describe('deliver (DynamoDB Local job claims, fauxqs, loopback SNS)', () => {
     expect(publishedTo(phonesOf(h.members))).toHaveLength(new Set(publishedTo(phonesOf(h.members))).size);
   });
 
+  it('sends no echo of a post deleted after it was queued (DELETE, or a remote Delete)', async () => {
+    const h = await harness(2);
+    const gone = jobFor(h.members);
+    const kept = jobFor(h.members);
+    await h.store.commit({ key: 'del', at: new Date().toISOString() }, [
+      { kind: 'deletePost', postId: gone.postId, at: new Date().toISOString() },
+    ]);
+    const before = sns.published.length;
+    expect(await h.run([gone, kept])).toEqual({ batchItemFailures: [] });
+    // Only the kept post's echoes went out: one per member, none of the deleted one.
+    expect(sns.published.length - before).toBe(h.members.length);
+  });
+
   it('re-enqueues only the failed recipients, with a delay, and acknowledges the job', async () => {
     const h = await harness(3);
     const [ok1, broken, ok2] = h.members;

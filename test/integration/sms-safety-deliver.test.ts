@@ -203,4 +203,23 @@ describe('SMS safety in the deliver path (DynamoDB Local, fauxqs, loopback SNS)'
     expect(publishedTo(carol)).toEqual([]);
     expect(await h.safety.dueDigests(new Date('2099-01-15T00:00:00.000Z'))).toEqual([]);
   });
+
+  it('leaves out of a digest the echoes of posts deleted while they were held', async () => {
+    const h = await harness({ members: 1 });
+    const [carol] = h.members;
+    await h.store.commit({ key: 'quiet', at: NIGHT.toISOString() }, [
+      { kind: 'setQuiet', memberId: carol?.id ?? '', quiet: { from: 23, to: 6 } },
+    ]);
+    const kept = jobFor(h.members, 'dave: stays');
+    const gone = jobFor(h.members, 'dave: oops');
+    expect(await deliverJob(h.deps, kept)).toMatchObject({ held: 1 });
+    expect(await deliverJob(h.deps, gone)).toMatchObject({ held: 1 });
+    await h.store.commit({ key: 'del', at: NIGHT.toISOString() }, [
+      { kind: 'deletePost', postId: gone.postId, at: NIGHT.toISOString() },
+    ]);
+    const digestDeps = { store: h.store, safety: h.safety, sms: h.sms, gate: h.gate, log: () => undefined };
+    expect(await sendDueDigests(digestDeps, new Date('2099-01-14T06:00:00.000Z'))).toMatchObject({ sent: 1 });
+    expect(publishedTo(carol).map((p) => p.message)).toEqual(['While you were quiet: dave: stays']);
+    expect(await h.safety.dueDigests(new Date('2099-01-15T00:00:00.000Z'))).toEqual([]);
+  });
 });

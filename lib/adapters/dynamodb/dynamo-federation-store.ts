@@ -15,6 +15,9 @@ import type {
   RemoteFollower,
 } from '../../ports/federation.ts';
 import type { Mutation } from '../../ports/store.ts';
+import { channelItems } from './channel-items.ts';
+import { remoteFollowItems } from './dynamo-peer-store.ts';
+import { postItems } from './post-items.ts';
 import { queryAll } from './query-all.ts';
 import {
   conditionFailed,
@@ -91,17 +94,45 @@ export class DynamoFederationStore implements FederationStore {
         },
       },
     ];
+    const add = (item: TransactItem) => items.push(item);
     for (const w of writes) {
-      if (w.kind === 'putTask') items.push(taskItem(TableName, w.task, expiresAt));
-      else if (w.kind === 'addFollower') {
-        const { actorId, inbox, sharedInbox } = w.follower;
-        items.push({
-          Put: {
-            TableName,
-            Item: { ...fedKey.follower(w.memberId, actorId), inbox, ...(sharedInbox ? { sharedInbox } : {}) },
-          },
-        });
-      } else items.push({ Delete: { TableName, Key: fedKey.follower(w.memberId, w.actorId) } });
+      switch (w.kind) {
+        case 'putTask':
+          add(taskItem(TableName, w.task, expiresAt));
+          break;
+        case 'addFollower': {
+          const { actorId, inbox, sharedInbox } = w.follower;
+          add({
+            Put: {
+              TableName,
+              Item: {
+                ...fedKey.follower(w.memberId, actorId),
+                inbox,
+                ...(sharedInbox ? { sharedInbox } : {}),
+              },
+            },
+          });
+          add({ Put: { TableName, Item: { ...fedKey.followsOf(actorId, w.memberId) } } });
+          break;
+        }
+        case 'removeFollower':
+          add({ Delete: { TableName, Key: fedKey.follower(w.memberId, w.actorId) } });
+          add({ Delete: { TableName, Key: fedKey.followsOf(w.actorId, w.memberId) } });
+          break;
+        case 'deletePost':
+        case 'editPost':
+          postItems(TableName, w, add);
+          break;
+        case 'setRemoteFollow':
+          federationItems(TableName, w, add, expiresAt);
+          break;
+        case 'unfollowRemote':
+          remoteFollowItems(TableName, w, add);
+          break;
+        case 'putOutbound':
+          channelItems(TableName, w, add, expiresAt);
+          break;
+      }
     }
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
@@ -126,6 +157,10 @@ export class DynamoFederationStore implements FederationStore {
       const f = followerItem.parse(item);
       return { actorId: f.sk, inbox: f.inbox, ...(f.sharedInbox ? { sharedInbox: f.sharedInbox } : {}) };
     });
+  }
+
+  async followedBy(actorId: string): Promise<string[]> {
+    return (await this.queryAll(fedKey.followsOf(actorId, '').pk)).map((item) => skItem.parse(item).sk);
   }
 
   async localFollowersOf(handle: string): Promise<string[]> {

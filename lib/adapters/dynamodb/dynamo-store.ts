@@ -27,8 +27,9 @@ import { type ChannelMutation, channelItems } from './channel-items.ts';
 import { federationItems } from './dynamo-federation-store.ts';
 import { peerAdminItems, remoteFollowItems } from './dynamo-peer-store.ts';
 import { readSafetySettings, readSmsPausedNoticed, readSmsUsed, safetyItems } from './dynamo-sms-safety.ts';
-import { timelineItems } from './dynamo-timeline.ts';
+import { timelineEntryItem, timelineItems } from './dynamo-timeline.ts';
 import { DynamoMemberReads, memberItems } from './member-items.ts';
+import { postItems } from './post-items.ts';
 import { queryAll } from './query-all.ts';
 import {
   callbackItem,
@@ -225,6 +226,10 @@ export class DynamoStore implements Store {
         });
         // The public timeline's index items commit with the post, so pages never miss one.
         for (const Item of timelineItems(localEntry(m.post))) add({ Put: { TableName, Item } });
+        return;
+      case 'deletePost':
+      case 'editPost':
+        postItems(TableName, m, add);
         return;
       case 'countPost':
       case 'setQuiet':
@@ -450,6 +455,38 @@ export class DynamoStore implements Store {
 
   smsPausedNoticed(memberId: string, day: string): Promise<boolean> {
     return readSmsPausedNoticed(this.doc, this.table, memberId, day);
+  }
+
+  async timelineEntry(postId: string): Promise<TimelineEntry | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key.timelineRef(postId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { sk: _sk, ...entry } = timelineEntryItem.parse(Item);
+    return entry;
+  }
+
+  async deletedPosts(postIds: readonly string[]): Promise<Set<string>> {
+    const gone = new Set<string>();
+    const unique = [...new Set(postIds)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => key.gone(id));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+        const out = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'pk' } },
+          }),
+        );
+        for (const item of out.Responses?.[this.table] ?? []) {
+          const { pk } = z.object({ pk: z.string() }).parse(item);
+          gone.add(pk.slice('GONE#'.length));
+        }
+        keys = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+    }
+    return gone;
   }
 
   async getPost(id: string): Promise<Post | undefined> {

@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { BadRequestError } from '../../domain/errors.ts';
 import type { TimelineEntry, TimelinePage } from '../../domain/timeline.ts';
 import type { TimelineReader, TimelineWriter } from '../../ports/timeline.ts';
+import { timelineKeys } from './post-items.ts';
 import { countAll } from './query-all.ts';
 import { ITEM_TYPE, key, TIMELINE_PK } from './schema.ts';
 
@@ -23,21 +24,14 @@ export const timelineEntryItem = z.object({
 });
 
 /**
- * The two index items of one post (the whole timeline, and its author's list), written as plain
- * Puts so they can join the transaction that stores the post. `type: ITEM_TYPE.timeline` keeps them out of
- * the fanout stream filter (which picks `type = post`).
+ * The index items of one post (the whole timeline, its author's list, and the lookup by id that
+ * DELETE and a remote Delete/Update use), written as plain Puts so they can join the transaction
+ * that stores the post. `type: ITEM_TYPE.timeline` keeps them out of the fanout stream filter
+ * (which picks `type = post`).
  */
 export function timelineItems(entry: TimelineEntry): Record<string, unknown>[] {
-  const sk = timelineSk(entry);
   const body = { type: ITEM_TYPE.timeline, ...entry };
-  return [
-    { pk: TIMELINE_PK, sk, ...body },
-    { ...key.authorPosts(entry.authorKey, sk), ...body },
-  ];
-}
-
-function timelineSk(entry: TimelineEntry): string {
-  return `${entry.createdAt}#${entry.id}`;
+  return timelineKeys(entry).map((k) => ({ ...k, ...body }));
 }
 
 function decodeCursor(before: string | undefined): string | undefined {

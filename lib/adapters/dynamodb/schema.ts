@@ -59,6 +59,11 @@ export { ITEM_TYPE, type ItemType, TTL_ATTRIBUTE } from './item-types.ts';
  * |                 |                         |               | put per delivery job; 7 days            |
  * | finished batch  | `JOBBATCH`              | `<batch id>`  | jobs: the job ids that batch finished;  |
  * |                 |                         |               | one put per deliver invocation; 7 days  |
+ * | timeline ref    | `TLPOST#<postId>`       | `TLPOST`      | type=timeline, the entry: finds a post's |
+ * |                 |                         |               | two index items to edit or remove them  |
+ * | deleted post    | `GONE#<postId>`         | `GONE`        | at: the post was deleted (by its author |
+ * |                 |                         |               | or its origin); deliver skips its echoes, |
+ * |                 |                         |               | `/posts/<id>` answers 410; kept forever |
  *
  * A member item also holds `off` (OFF: no delivery at all) and `tracks` (a string set of TRACK
  * words), so fanout reads both with the member pages it reads anyway.
@@ -87,6 +92,7 @@ export { ITEM_TYPE, type ItemType, TTL_ATTRIBUTE } from './item-types.ts';
  * |----------------------|---------------------------|--------------|--------------------------------|
  * | following (remote)   | `RFOLLOWING#<handle>`     | `<memberId>` | a member follows that handle   |
  * | remote follower      | `RFOLLOWER#<memberId>`    | `<actorId>`  | inbox, sharedInbox             |
+ * | follower (reverse)   | `RFOLLOWS#<actorId>`      | `<memberId>` | written with the follower item |
  * | remote actor         | `RACTOR#<actorId>`        | `RACTOR`     | handle, inbox, sharedInbox     |
  * | handle -> actor      | `RHANDLE#<handle>`        | `RHANDLE`    | actorId                        |
  * | inbox de-duplication | `APSEEN#<activity id>`    | `APSEEN`     | expires after 30 days          |
@@ -137,6 +143,8 @@ export const key = {
   deliveryEpoch: () => ({ pk: 'CONFIG', sk: 'DELIVERY-EPOCH' }),
   jobClaim: (jobId: string) => ({ pk: 'JOBCLAIM', sk: jobId }),
   jobBatch: (batchId: string) => ({ pk: 'JOBBATCH', sk: batchId }),
+  timelineRef: (postId: string) => ({ pk: `TLPOST#${postId}`, sk: 'TLPOST' }),
+  gone: (postId: string) => ({ pk: `GONE#${postId}`, sk: 'GONE' }),
 } as const;
 
 export const peerKey = {
@@ -153,6 +161,8 @@ export const peerKey = {
 export const fedKey = {
   following: (handle: string, memberId: string) => ({ pk: `RFOLLOWING#${handle}`, sk: memberId }),
   follower: (memberId: string, actorId: string) => ({ pk: `RFOLLOWER#${memberId}`, sk: actorId }),
+  /** The reverse of `follower`: which members a remote actor follows (Delete of the actor, Block). */
+  followsOf: (actorId: string, memberId: string) => ({ pk: `RFOLLOWS#${actorId}`, sk: memberId }),
   actor: (id: string) => ({ pk: `RACTOR#${id}`, sk: 'RACTOR' }),
   handle: (handle: string) => ({ pk: `RHANDLE#${handle}`, sk: 'RHANDLE' }),
   seen: (id: string) => ({ pk: `APSEEN#${id}`, sk: 'APSEEN' }),

@@ -19,7 +19,7 @@ export const REPLIES = {
   started: () => 'You are resubscribed to echobot. Text STOP to opt out, HELP for help.',
   startedStranger: () => 'You can get messages from echobot again. Text JOIN <nick> to join.',
   help: () =>
-    'echobot: your texts are echoed to everyone here. JOIN <nick>, FOLLOW/UNFOLLOW <nick>, NICK ON OFF D GET WHOIS WHO FOLLOWERS FOLLOWING STATS BLOCK TRACK QUIET TZ; HELP <command> for one. Msg frequency varies. Msg&data rates may apply. Reply STOP to opt out, START to resubscribe.',
+    'echobot: your texts are echoed to everyone here. JOIN <nick>, FOLLOW/UNFOLLOW <nick>, NICK ON OFF D GET WHOIS WHO FOLLOWERS FOLLOWING STATS BLOCK TRACK DELETE QUIET TZ; HELP <command> for one. Msg frequency varies. Msg&data rates may apply. Reply STOP to opt out, START to resubscribe.',
   /** Appended to HELP for the channels in ECHOBOT_ADMINS. */
   adminHelp: () => 'Operators: MODE KICK BAN PEER PEERS RELAY; HELP <command> for one.',
   usage: (usage: string) => `Usage: ${usage}`,

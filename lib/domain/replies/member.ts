@@ -23,6 +23,11 @@ export const MEMBER_REPLIES = {
   authorOn: (nick: string) => `Resumed ${nick}'s posts.`,
   authorNotOff: (nick: string) => `${nick} is not paused.`,
   directSent: (nick: string) => `Sent to ${nick}.`,
+  postDeleted: (text: string) =>
+    `Deleted your post "${text.length > 40 ? `${text.slice(0, 39)}…` : text}". It is gone from the pages; echoes not yet sent will not go.`,
+  noPostToDelete: () => 'You have no post to delete.',
+  noSuchPost: (id: string) => `There is no post ${id} on this bot (already deleted?).`,
+  notYourPost: () => 'That post is not yours: only its author can delete it.',
   direct: (from: string, text: string) => `DM from ${from}: ${text}`,
   directRefused: (nick: string) => `${nick} is not taking messages right now. Nothing was sent.`,
   latest: (nick: string, text: string, createdAt: string) => `${nick}: ${text} (${minute(createdAt)})`,

@@ -29,7 +29,7 @@ export interface ActivityPubDeps {
   keys: BotKeyPair;
   fetch: SafeFetch;
   store: FederationStore;
-  members: Pick<Store, 'memberByNick' | 'listMembers'>;
+  members: Pick<Store, 'memberByNick' | 'listMembers' | 'timelineEntry' | 'deletedPosts'>;
   timeline?: TimelineReader & TimelineWriter;
   /** `ECHOBOT_ALLOW_PRIVATE=1`: peers on loopback/private addresses, over plain http. */
   allowPrivate: boolean;
@@ -147,6 +147,7 @@ export function activityPubRoutes(deps: ActivityPubDeps, publicUrl: string | und
         net,
         members: deps.members,
         fetchKey: keyCacheOf(deps, net).fetchKey,
+        forgetKey: (keyId) => keyCacheOf(deps, net).invalidate(keyId),
         ...(deps.timeline ? { timeline: deps.timeline } : {}),
         now: deps.now,
         newId: deps.newId,

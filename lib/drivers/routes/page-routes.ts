@@ -3,12 +3,13 @@ import { localEntry } from '../../domain/timeline.ts';
 import {
   activityPubPostResponse,
   activityPubProfileResponse,
+  activityPubTombstoneResponse,
   wantsActivityJson,
 } from '../../edges/activity-negotiation.ts';
 import { baseUrlOf } from '../../edges/http-request.ts';
 import type { HttpEvent, HttpResult, Route } from '../../edges/http-router.ts';
 import { atomFeed } from '../../pages/atom.ts';
-import { notFoundPage } from '../../pages/not-found.ts';
+import { gonePage, notFoundPage } from '../../pages/not-found.ts';
 import { postPage } from '../../pages/post.ts';
 import { profilePage } from '../../pages/profile.ts';
 import { timelinePage } from '../../pages/timeline.ts';
@@ -16,7 +17,7 @@ import type { Store } from '../../ports/store.ts';
 import type { TimelineReader } from '../../ports/timeline.ts';
 
 export interface PageDeps {
-  store: Pick<Store, 'memberByNick' | 'getPost'>;
+  store: Pick<Store, 'memberByNick' | 'getPost' | 'deletedPosts'>;
   timeline: TimelineReader;
   now: () => Date;
 }
@@ -119,7 +120,12 @@ export function pageRoutes(deps: PageDeps, publicUrl: string | undefined): Route
       path: '/posts/:id',
       handler: async (event, { id = '' }) => {
         const s = site(event);
-        const post = await deps.store.getPost(`${s.base}/posts/${encodeURIComponent(id)}`);
+        const postId = `${s.base}/posts/${encodeURIComponent(id)}`;
+        const post = await deps.store.getPost(postId);
+        if (!post && (await deps.store.deletedPosts([postId])).has(postId))
+          return wantsActivityJson(event)
+            ? activityPubTombstoneResponse(postId)
+            : page(410, gonePage(s), true);
         if (!post) return page(404, notFoundPage(s, 'There is no such post on this bot.'), true);
         const entry: TimelineEntry = localEntry(post);
         if (wantsActivityJson(event)) return activityPubPostResponse(s.base, entry);

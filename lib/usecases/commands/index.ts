@@ -3,6 +3,7 @@ import { REPLIES } from '../../domain/replies/core.ts';
 import { isAdmin } from './admin.ts';
 import { block } from './block.ts';
 import { type CommandContext, type Decision, reply } from './decision.ts';
+import { deletePost } from './delete-post.ts';
 import { deliveryAll, deliveryFrom } from './delivery.ts';
 import { direct } from './direct.ts';
 import { email, emailConfirm, emailOff } from './email.ts';
@@ -87,6 +88,8 @@ export async function decide(ctx: CommandContext, command: Command): Promise<Dec
       return block(ctx, command.nick, command.block);
     case 'track':
       return track(ctx, command.word, command.track);
+    case 'deletePost':
+      return deletePost(ctx, command.ref);
     case 'mode':
       return mode(ctx, command.mode);
     case 'kick':

@@ -2,7 +2,7 @@ import { echoChannels } from '../../domain/echo-channels.ts';
 import { type FederationTask, formatRemoteEcho } from '../../domain/federation-task.ts';
 import { toJobs } from '../../domain/recipients.ts';
 import type { DeliveryJob, Post, Recipient } from '../../domain/types.ts';
-import { actorOf, createActivity } from '../../federation/activities.ts';
+import { actorOf, createActivity, deleteActivity } from '../../federation/activities.ts';
 import type { FederationStore } from '../../ports/federation.ts';
 import type { JobQueue } from '../../ports/queue.ts';
 import type { Store } from '../../ports/store.ts';
@@ -38,15 +38,39 @@ function baseOf(postId: string): string {
  * cost one POST. Job ids are deterministic (post id + inbox), so a re-run fanout is de-duplicated.
  */
 export async function fanoutToRemoteFollowers(deps: FederationFanoutDeps, post: Post): Promise<number> {
-  const followers = await deps.federation.followersOf(post.authorId);
-  if (followers.length === 0) return 0;
-  const inboxes = new Set(followers.map((f) => f.sharedInbox ?? f.inbox));
+  const inboxes = await inboxesOf(deps, post.authorId);
+  if (inboxes.size === 0) return 0;
   const actor = actorOf(baseOf(post.id), post.authorNick);
   const activity = JSON.stringify(
     createActivity({ id: post.id, actor, text: post.text, published: post.createdAt, to: 'public' }),
   );
   const jobs = [...inboxes].map((inbox) =>
-    federationJob({ type: 'deliver', id: `${post.id}|${inbox}`, inbox, activity, actor }),
+    federationJob({ type: 'deliver', id: `${post.id}|${inbox}`, inbox, activity, actor, postId: post.id }),
+  );
+  await deps.queue.enqueue(jobs);
+  return jobs.length;
+}
+
+/** One inbox per remote server following the member (its shared inbox when it has one). */
+async function inboxesOf(deps: FederationFanoutDeps, memberId: string): Promise<Set<string>> {
+  const followers = await deps.federation.followersOf(memberId);
+  return new Set(followers.map((f) => f.sharedInbox ?? f.inbox));
+}
+
+/**
+ * A member's DELETE -> a `Delete` of a Tombstone to the same inboxes the Create went to (the
+ * member's remote followers, grouped the same way). Job ids are deterministic, as the Create's.
+ */
+async function fanoutDelete(
+  deps: FederationFanoutDeps,
+  task: Extract<FederationTask, { type: 'deletePost' }>,
+): Promise<number> {
+  const inboxes = await inboxesOf(deps, task.memberId);
+  if (inboxes.size === 0) return 0;
+  const actor = actorOf(baseOf(task.postId), task.nick);
+  const activity = JSON.stringify(deleteActivity(task.postId, actor));
+  const jobs = [...inboxes].map((inbox) =>
+    federationJob({ type: 'deliver', id: `${task.id}|${inbox}`, inbox, activity, actor }),
   );
   await deps.queue.enqueue(jobs);
   return jobs.length;
@@ -61,6 +85,7 @@ export async function fanoutFederationTask(
   deps: FederationFanoutDeps,
   task: FederationTask,
 ): Promise<number> {
+  if (task.type === 'deletePost') return fanoutDelete(deps, task);
   if (task.type !== 'remoteNote') {
     await deps.queue.enqueue([federationJob(task)]);
     return 1;

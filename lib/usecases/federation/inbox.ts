@@ -16,15 +16,18 @@ import { verifySignedRequest } from '../../federation/verify-signature.ts';
 import type { InboxWrite } from '../../ports/federation.ts';
 import type { Log } from '../../ports/logger.ts';
 import type { Store } from '../../ports/store.ts';
-import type { TimelineWriter } from '../../ports/timeline.ts';
+import type { TimelineReader, TimelineWriter } from '../../ports/timeline.ts';
+import { type ChangeDeps, onBlock, onDelete, onReject, onUpdate } from './inbox-changes.ts';
 import { type RelayInboxDeps, relayInbound } from './relay-inbox.ts';
 import { actorById, type FederationNet } from './remote-actors.ts';
 
 export interface InboxDeps {
   net: FederationNet;
-  members: Pick<Store, 'memberByNick'>;
+  members: Pick<Store, 'memberByNick' | 'timelineEntry' | 'deletedPosts'>;
   fetchKey: FetchKey;
-  timeline?: TimelineWriter;
+  /** Drops a cached public key (an Update of a Person may carry a new one). */
+  forgetKey?: (keyId: string) => void;
+  timeline?: TimelineWriter & Partial<Pick<TimelineReader, 'byAuthor'>>;
   now: () => Date;
   newId: () => string;
   log: Log;
@@ -104,6 +107,14 @@ async function dispatch(deps: InboxDeps, activity: InboxActivity): Promise<Inbox
   const at = deps.now();
   const apply = async (writes: InboxWrite[]) =>
     (await deps.net.store.applyInbound(activity.id, at, writes)) ? 'accepted' : 'duplicate';
+  const changes = (): ChangeDeps => ({
+    net: deps.net,
+    members: deps.members,
+    ...(deps.timeline?.byAuthor ? { posts: { byAuthor: deps.timeline.byAuthor.bind(deps.timeline) } } : {}),
+    now: deps.now,
+    apply,
+    applyPart: (partId, writes) => deps.net.store.applyInbound(partId, at, writes),
+  });
   switch (activity.type) {
     case 'Follow': {
       const nick = localNick(base, activity.object);
@@ -151,7 +162,8 @@ async function dispatch(deps: InboxDeps, activity: InboxActivity): Promise<Inbox
         throw new UnauthorizedError('the note is not by the activity’s actor');
       const author = await actorById(deps.net, activity.actor);
       const text = clip(noteText(n));
-      if (text === '') return apply([]);
+      // A Delete may overtake its Create (or a server re-sends it): a deleted note stays deleted.
+      if (text === '' || (await deps.members.deletedPosts([n.id])).has(n.id)) return apply([]);
       const audience = [...n.to, ...n.cc];
       const isPublic = audience.some((a) => a === PUBLIC || a === 'as:Public' || a === 'Public');
       const task: FederationTask = {
@@ -202,9 +214,12 @@ async function dispatch(deps: InboxDeps, activity: InboxActivity): Promise<Inbox
       deps.log('info', 'follow accepted', { by: activity.actor });
       return apply([]);
     case 'Reject':
-      deps.log('info', 'follow rejected', { by: activity.actor });
-      return apply([]);
+      return onReject(changes(), activity);
     case 'Delete':
-      return apply([]);
+      return onDelete(changes(), activity);
+    case 'Update':
+      return onUpdate(changes(), activity, deps.forgetKey ?? (() => {}));
+    case 'Block':
+      return onBlock(changes(), activity);
   }
 }

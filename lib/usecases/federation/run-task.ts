@@ -128,6 +128,7 @@ export async function runFederationTask(deps: TaskRunnerDeps, task: FederationTa
       }
       case 'remoteNote':
       case 'relayAnnounce':
+      case 'deletePost':
         throw new RemoteError(`${task.type} tasks are fanned out, not delivered`, true);
     }
   } catch (err) {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand, usageOf } from '../../../lib/domain/commands.ts';
-import { MEMBER_USAGE, normalizeTrackWord, postWords } from '../../../lib/domain/member-commands.ts';
+import {
+  MEMBER_USAGE,
+  normalizeTrackWord,
+  postRefOf,
+  postWords,
+} from '../../../lib/domain/member-commands.ts';
+import { REPLIES } from '../../../lib/domain/replies/core.ts';
 
 describe('parseCommand: the member command set', () => {
   it.each([
@@ -113,5 +119,29 @@ describe('TRACK words', () => {
       new Set(['coffee', 'time', 'café', 'latte']),
     );
     expect(postWords('coffeehouse').has('coffee')).toBe(false);
+  });
+});
+
+describe('DELETE (alias DEL)', () => {
+  const id = '01jd5x0000abcdefghjkmnpqrs';
+  it('takes no argument (the last post), a post id, or the post’s whole URL', () => {
+    expect(parseCommand('DELETE')).toEqual({ kind: 'deletePost' });
+    expect(parseCommand('del')).toEqual({ kind: 'deletePost' });
+    expect(parseCommand(`DELETE ${id}`)).toEqual({ kind: 'deletePost', ref: id });
+    expect(parseCommand(`del https://bot.example/posts/${id}`)).toEqual({
+      kind: 'deletePost',
+      ref: `https://bot.example/posts/${id}`,
+    });
+    expect(postRefOf(`https://bot.example/posts/${id.toUpperCase()}?x=1`)).toBe(id);
+  });
+
+  it('answers its usage for one word that is no post id, and leaves a sentence a post', () => {
+    expect(parseCommand('DELETE everything')).toMatchObject({ kind: 'usage', command: 'DELETE' });
+    expect(parseCommand('Delete this later please')).toEqual({
+      kind: 'post',
+      text: 'Delete this later please',
+    });
+    expect(usageOf('DEL')).toContain('DELETE <post id>');
+    expect(REPLIES.help()).toContain('DELETE');
   });
 });
