@@ -32,6 +32,7 @@ import { networkSnapshotOf } from './network-snapshot.ts';
 import { startQueueLocal } from './queue-local.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { startStreamPoller } from './stream-poller.ts';
+import { startTelegramPolling } from './telegram-polling.ts';
 import { twimlMessages } from './twilio-carrier.ts';
 
 export interface LocalNodeOptions {
@@ -161,9 +162,14 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const { store, timeline } = core;
     const peering = core.peering;
     if (!peering) throw new Error('the local node always has a peer network');
+    // Polling posts each update to our own webhook route; without a configured secret it gets a
+    // random one for this process (never shown: nothing outside needs it).
+    const polling = options.channels?.telegramBotToken && options.channels.telegramMode === 'poll';
+    const telegramSecret =
+      options.channels?.telegramSecretToken ?? (polling ? randomBytes(24).toString('hex') : undefined);
     const httpApp = composeHttpApp(core, {
       twilioAuthToken: async () => token,
-      telegramSecretToken: async () => options.channels?.telegramSecretToken,
+      telegramSecretToken: async () => telegramSecret,
       imSecret: async () => options.channels?.imSecret,
       adminToken: async () => adminToken,
       queueDepth: new SqsQueueDepth(queueLocal.sqs, queueLocal.queueUrl, queueLocal.dlqUrl),
@@ -285,6 +291,18 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     });
     cleanups.push(() => queuePoller.stop());
     await peering.connectConfigured();
+    const botToken = options.channels?.telegramBotToken;
+    if (polling && botToken && telegramSecret) {
+      const telegramPolling = startTelegramPolling({
+        botToken,
+        ...(options.channels?.telegramApiUrl ? { apiUrl: options.channels.telegramApiUrl } : {}),
+        listenUrl: `http://${host}:${port}`,
+        secretToken: telegramSecret,
+        dataDir: options.dataDir,
+        log,
+      });
+      cleanups.push(() => telegramPolling.stop());
+    }
 
     settle = async (timeoutMs = 30_000) => {
       const since = Date.now();
