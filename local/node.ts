@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
 import { ensureTable } from '../lib/adapters/dynamodb/ensure-table.ts';
 import { idempotencyStore } from '../lib/adapters/dynamodb/idempotency-store.ts';
+import { fileOffsetStore } from '../lib/adapters/file-offset-store.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { OutboxAlerter } from '../lib/adapters/outbox-alerter.ts';
 import { OutboxSender, readOutbox } from '../lib/adapters/outbox-sender.ts';
@@ -70,6 +71,8 @@ export interface LocalNodeOptions {
 
 export interface LocalNode {
   url: string;
+  /** Where this process listens (differs from `url` behind a proxy, or on a leaf nothing reaches). */
+  listenUrl: string;
   port: number;
   twilioAuthToken: string;
   adminToken: string;
@@ -291,6 +294,24 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     });
     cleanups.push(() => queuePoller.stop());
     await peering.connectConfigured();
+    if (peering.upstreams.length > 0) {
+      // A leaf: one long-poll loop per upstream, each with its cursor in the data directory.
+      const uplinks = new AbortController();
+      const running = peering.runUplinks({
+        signal: uplinks.signal,
+        cursors: (upstream) =>
+          fileOffsetStore(
+            join(
+              options.dataDir,
+              `leaf-cursor-${createHash('sha256').update(upstream).digest('hex').slice(0, 16)}.json`,
+            ),
+          ),
+      });
+      cleanups.push(async () => {
+        uplinks.abort();
+        await running;
+      });
+    }
     const botToken = options.channels?.telegramBotToken;
     if (polling && botToken && telegramSecret) {
       const telegramPolling = startTelegramPolling({
@@ -331,6 +352,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     };
     return {
       url,
+      listenUrl: `http://${host}:${port}`,
       port,
       twilioAuthToken: token,
       adminToken,

@@ -27,7 +27,9 @@ const node = await startLocalNode({
 const generated = process.env.TWILIO_AUTH_TOKEN
   ? ''
   : ' (generated for development; set TWILIO_AUTH_TOKEN to use your own)';
-console.log(`echobot is running at ${node.url}
+// Printed first: test harnesses read it before the "running at" line (a leaf's URL reaches nothing).
+const listening = node.listenUrl !== node.url ? `Listening at ${node.listenUrl}\n` : '';
+console.log(`${listening}echobot is running at ${node.url}
   Twilio webhook:  ${node.url}/webhooks/twilio
   Telegram:        ${telegramLine()}
   IM bridge:       ${node.url}/webhooks/im  (${process.env.ECHOBOT_IM_SECRET ? 'on' : 'off: set ECHOBOT_IM_SECRET'})
@@ -37,6 +39,7 @@ console.log(`echobot is running at ${node.url}
   Timeline:        ${node.url}/   (feed: ${node.url}/feed.atom)
   Console:         ${node.url}/console
   Status:          ${node.url}/status  (Authorization: Bearer ${node.adminToken})
+  Upstreams:       ${process.env.ECHOBOT_UPSTREAM || 'none (a leaf: set ECHOBOT_UPSTREAM)'}
   Peers:           ${process.env.ECHOBOT_PEERS || 'none (set ECHOBOT_PEERS)'}${process.env.ECHOBOT_RELAY === '1' ? '  (super-peer)' : ''}
   Peer key:        ${node.url}/federation/key
 Press Ctrl+C to stop.`);

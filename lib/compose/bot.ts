@@ -123,7 +123,7 @@ export function composeHttpApp(
         ...(botKey ? { federation: core.federation } : {}),
         ...(peering ? { peers: peering.commands } : {}),
       },
-      ...(peering ? { peers: peering.routes } : {}),
+      ...(peering ? { peers: peering.routes, leaves: peering.leafRoutes } : {}),
       twilioAuthToken: input.twilioAuthToken,
       telegramSecretToken: input.telegramSecretToken,
       imSecret: input.imSecret,

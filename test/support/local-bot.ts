@@ -12,6 +12,8 @@ const WATCHDOG = pathToFileURL(join(import.meta.dirname, 'exit-with-parent.ts'))
 
 export interface LocalBot {
   url: string;
+  /** Where the process listens: `url` unless ECHOBOT_URL names another address. */
+  listenUrl: string;
   token: string;
   dataDir: string;
   process: ChildProcess;
@@ -25,7 +27,13 @@ export interface LocalBot {
 
 /** Starts `local/start.ts` (what `npm start` runs) as its own process on a free port. */
 export async function startLocalBot(
-  options: { dataDir?: string; env?: Record<string, string>; startTimeoutMs?: number } = {},
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    startTimeoutMs?: number;
+    /** Drive the bot (SMS, outbox, settle) where it listens, not at its ECHOBOT_URL (a leaf). */
+    driveAtListenUrl?: boolean;
+  } = {},
 ): Promise<LocalBot> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'echobot-e2e-')));
   const token = 'e2e-twilio-token';
@@ -69,15 +77,18 @@ export async function startLocalBot(
     });
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const listenUrl = output.match(/Listening at (http:\/\/\S+)/)?.[1] ?? url;
+  const drive = options.driveAtListenUrl ? listenUrl : url;
   return {
     url,
+    listenUrl,
     token,
     dataDir,
     process: child,
-    sms: (from, body, sid) => sendSms({ url, token, from, body, ...(sid ? { sid } : {}) }),
-    outbox: async () => z.array(outboxLine).parse(await (await fetch(`${url}/dev/outbox`)).json()),
+    sms: (from, body, sid) => sendSms({ url: drive, token, from, body, ...(sid ? { sid } : {}) }),
+    outbox: async () => z.array(outboxLine).parse(await (await fetch(`${drive}/dev/outbox`)).json()),
     settle: async () => {
-      const res = await fetch(`${url}/dev/settle?timeout=60000`);
+      const res = await fetch(`${drive}/dev/settle?timeout=60000`);
       if (res.status !== 200) throw new Error(`bot did not settle: ${res.status} ${await res.text()}`);
     },
     stop: async (signal = 'SIGTERM') => {
