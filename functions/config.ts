@@ -22,6 +22,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EchobotConf
     authorizedFetch: env.ECHOBOT_AUTHORIZED_FETCH === '1',
     admins: parseAdmins(env.ECHOBOT_ADMINS),
     safety: safetyConfigFromEnv(),
-    ...(publicUrl && env.BOT_KEY_PARAM ? { peering: { url: publicUrl, ...peeringFromEnv(env), leafMaxWaitSeconds: 0 } } : {}),
+    ...(publicUrl && env.BOT_KEY_PARAM
+      ? { peering: { url: publicUrl, ...peeringFromEnv(env), leafMaxWaitSeconds: 0 } }
+      : {}),
   };
 }

@@ -85,7 +85,7 @@ export async function startLocalBot(
     token,
     dataDir,
     process: child,
-    sms: (from, body, sid) => sendSms({ url: drive, token, from, body, ...(sid ? { sid } : {}) }),
+    sms: (from, body, sid) => sendSms({ url, sendTo: drive, token, from, body, ...(sid ? { sid } : {}) }),
     outbox: async () => z.array(outboxLine).parse(await (await fetch(`${drive}/dev/outbox`)).json()),
     settle: async () => {
       const res = await fetch(`${drive}/dev/settle?timeout=60000`);
