@@ -167,7 +167,7 @@ export function composePeering(input: {
     upstreams,
     network,
     deliver,
-    directory: peerDirectory(peers),
+    directory: peerDirectory(peers, leaves),
     connectConfigured,
   };
 }

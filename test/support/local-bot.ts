@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -70,6 +71,8 @@ export async function startLocalBot(
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (d: Buffer) => {
       output += d.toString();
+      // Debugging a run: E2E_BOT_LOGS=1 keeps each bot's warnings in its data directory.
+      if (process.env.E2E_BOT_LOGS) appendFileSync(join(dataDir, 'process.log'), d);
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

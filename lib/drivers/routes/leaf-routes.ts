@@ -122,6 +122,8 @@ export function leafRoutes(deps: LeafRouteDeps): Route[] {
           leaf,
           { type: 'routes', from: leaf, routes: { [own]: 0 } },
         );
+        // Advertise the leaf to our other peers (a new peer's own route does not change ours).
+        await deps.peers.control(deps.self, 'routes-changed', now);
         deps.log('info', 'leaf registered', { leaf, new: !known });
         const record = await deps.leaves.getLeaf(leaf);
         return json(200, { registered: leaf, last: record?.lastSeq ?? 0 });
