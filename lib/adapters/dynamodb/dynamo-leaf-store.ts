@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -9,7 +10,7 @@ import {
 import * as z from 'zod';
 import type { HeldItem, LeafRecord, LeafStore } from '../../ports/leaf-store.ts';
 import { queryAll } from './query-all.ts';
-import { conditionFailed, expiresAfter, skItem, TTL_ATTRIBUTE } from './schema.ts';
+import { expiresAfter, skItem, TTL_ATTRIBUTE } from './schema.ts';
 
 /** How long a held item waits for its leaf: a laptop off for a week still gets everything. */
 export const LEAF_RETENTION_SECONDS = 7 * 24 * 3600;
@@ -73,7 +74,8 @@ export class DynamoLeafStore implements LeafStore {
         }),
       );
     } catch (err) {
-      if (!conditionFailed(err)) throw err;
+      // Registered already: the first key stays (the route refuses a registration with another).
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
   }
 
