@@ -15,6 +15,8 @@ import { smsShare } from '../lib/usecases/send-pacer.ts';
  * The peer network needs `PUBLIC_URL` (the bot's identity) and `BOT_KEY_PARAM`; without them the
  * functions run without peers. Deployed bots never reach private addresses for federation or IM
  * callbacks: there is no `ECHOBOT_ALLOW_PRIVATE` for those in Lambda (peers read their own).
+ * A leaf's inbox poll is answered at once here (Lambda bills the time a request is held open;
+ * README "A bot on a laptop"): the leaf polls again a few seconds later.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EchobotConfig {
   const publicUrl = env.PUBLIC_URL;
@@ -30,7 +32,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EchobotConf
     // The stack always sets it (none, aws, twilio); unset = no SMS provider, SMS refused with a reason.
     sms: smsSettingsFromEnv(env, 'none', ['none', 'aws', 'twilio']),
     ...smsRateFromEnv(env),
-    ...(publicUrl && env.BOT_KEY_PARAM ? { peering: { url: publicUrl, ...peeringFromEnv(env) } } : {}),
+    ...(publicUrl && env.BOT_KEY_PARAM
+      ? { peering: { url: publicUrl, ...peeringFromEnv(env), leafMaxWaitSeconds: 0 } }
+      : {}),
   };
 }
 

@@ -12,6 +12,11 @@ export interface LocalChannelOptions {
   /** Send Telegram replies and echoes through the Bot API (else only to the outbox). */
   telegramBotToken?: string;
   telegramApiUrl?: string;
+  /**
+   * `TELEGRAM_MODE`: `poll` reads updates with getUpdates (no public address needed; the default
+   * when a bot token is set), `webhook` waits for Telegram to POST them.
+   */
+  telegramMode?: 'poll' | 'webhook';
   /** Accept and sign IM bridge traffic; unset = /webhooks/im answers 403. */
   imSecret?: string;
   /** Where echoes go for IM senders that never gave a callback. */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
 import { ensureTable } from '../lib/adapters/dynamodb/ensure-table.ts';
+import { fileOffsetStore } from '../lib/adapters/file-offset-store.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { OutboxAlerter } from '../lib/adapters/outbox-alerter.ts';
 import { OutboxSender, readOutbox, recordOutboxState } from '../lib/adapters/outbox-sender.ts';
@@ -37,6 +38,7 @@ import { networkSnapshotOf } from './network-snapshot.ts';
 import { startQueueLocal } from './queue-local.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { startStreamPoller } from './stream-poller.ts';
+import { startTelegramPolling } from './telegram-polling.ts';
 import { twimlMessages } from './twilio-carrier.ts';
 
 export interface LocalNodeOptions {
@@ -81,6 +83,8 @@ export interface LocalNodeOptions {
 
 export interface LocalNode {
   url: string;
+  /** Where this process listens (differs from `url` behind a proxy, or on a leaf nothing reaches). */
+  listenUrl: string;
   port: number;
   twilioAuthToken: string;
   adminToken: string;
@@ -197,9 +201,14 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       : undefined;
     const peering = core.peering;
     if (!peering) throw new Error('the local node always has a peer network');
+    // Polling posts each update to our own webhook route; without a configured secret it gets a
+    // random one for this process (never shown: nothing outside needs it).
+    const polling = options.channels?.telegramBotToken && options.channels.telegramMode === 'poll';
+    const telegramSecret =
+      options.channels?.telegramSecretToken ?? (polling ? randomBytes(24).toString('hex') : undefined);
     const httpApp = composeHttpApp(core, {
       twilioAuthToken: async () => token,
-      telegramSecretToken: async () => options.channels?.telegramSecretToken,
+      telegramSecretToken: async () => telegramSecret,
       imSecret: async () => options.channels?.imSecret,
       adminToken: async () => adminToken,
       queueDepth: new SqsQueueDepth(queueLocal.sqs, queueLocal.queueUrl, queueLocal.dlqUrl),
@@ -347,6 +356,36 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     cleanups.push(() => queuePoller.stop());
     await peering.connectConfigured();
     await core.joinRelays();
+    if (peering.upstreams.length > 0) {
+      // A leaf: one long-poll loop per upstream, each with its cursor in the data directory.
+      const uplinks = new AbortController();
+      const running = peering.runUplinks({
+        signal: uplinks.signal,
+        cursors: (upstream) =>
+          fileOffsetStore(
+            join(
+              options.dataDir,
+              `leaf-cursor-${createHash('sha256').update(upstream).digest('hex').slice(0, 16)}.json`,
+            ),
+          ),
+      });
+      cleanups.push(async () => {
+        uplinks.abort();
+        await running;
+      });
+    }
+    const botToken = options.channels?.telegramBotToken;
+    if (polling && botToken && telegramSecret) {
+      const telegramPolling = startTelegramPolling({
+        botToken,
+        ...(options.channels?.telegramApiUrl ? { apiUrl: options.channels.telegramApiUrl } : {}),
+        listenUrl: `http://${host}:${port}`,
+        secretToken: telegramSecret,
+        dataDir: options.dataDir,
+        log,
+      });
+      cleanups.push(() => telegramPolling.stop());
+    }
 
     settle = async (timeoutMs = 30_000) => {
       const since = Date.now();
@@ -375,6 +414,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     };
     return {
       url,
+      listenUrl: `http://${host}:${port}`,
       port,
       twilioAuthToken: token,
       adminToken,

@@ -37,9 +37,11 @@ const node = await startLocalNode({
 const generated = process.env.TWILIO_AUTH_TOKEN
   ? ''
   : ' (generated for development; set TWILIO_AUTH_TOKEN to use your own)';
-console.log(`echobot is running at ${node.url}
+// Printed first: test harnesses read it before the "running at" line (a leaf's URL reaches nothing).
+const listening = node.listenUrl !== node.url ? `Listening at ${node.listenUrl}\n` : '';
+console.log(`${listening}echobot is running at ${node.url}
   Twilio webhook:  ${node.url}/webhooks/twilio
-  Telegram:        ${node.url}/webhooks/telegram  (${process.env.TELEGRAM_SECRET_TOKEN ? 'on' : 'off: set TELEGRAM_SECRET_TOKEN'})
+  Telegram:        ${telegramLine()}
   IM bridge:       ${node.url}/webhooks/im  (${process.env.ECHOBOT_IM_SECRET ? 'on' : 'off: set ECHOBOT_IM_SECRET'})
   SMS:             ${smsSettings.provider}${'number' in smsSettings ? ` from ${smsSettings.number}` : ' (nothing leaves this machine)'}${smsSettings.provider === 'twilio' ? `; status callbacks ${node.url}/webhooks/twilio/status` : ''}
   Outbox:          ${node.url}/dev/outbox  (file: ${node.outboxFile})
@@ -48,9 +50,18 @@ console.log(`echobot is running at ${node.url}
   Timeline:        ${node.url}/   (feed: ${node.url}/feed.atom)
   Console:         ${node.url}/console
   Status:          ${node.url}/status  (Authorization: Bearer ${node.adminToken})
+  Upstreams:       ${process.env.ECHOBOT_UPSTREAM || 'none (a leaf: set ECHOBOT_UPSTREAM)'}
   Peers:           ${process.env.ECHOBOT_PEERS || 'none (set ECHOBOT_PEERS)'}${process.env.ECHOBOT_RELAY === '1' ? '  (super-peer)' : ''}
   Peer key:        ${node.url}/federation/key
 Press Ctrl+C to stop.`);
+
+/** Polling needs no address; the webhook needs its secret token. */
+function telegramLine(): string {
+  const { telegramBotToken, telegramMode, telegramSecretToken } = localChannelOptions(process.env);
+  if (telegramBotToken && telegramMode === 'poll')
+    return 'polling getUpdates (TELEGRAM_MODE=poll, no webhook needed)';
+  return `${node.url}/webhooks/telegram  (${telegramSecretToken ? 'on' : 'off: set TELEGRAM_SECRET_TOKEN'})`;
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -12,6 +12,8 @@ export interface SmsWebhook {
   body: string;
   sid?: string;
   to?: string;
+  /** Where to send it when the bot's public URL (what Twilio signs) is not where it listens (a leaf). */
+  sendTo?: string;
 }
 
 /** Posts what Twilio posts (used by `npm run sms`, the tests and the console) for an inbound SMS, signed with the auth token. */
@@ -30,7 +32,7 @@ export async function sendSms(hook: SmsWebhook): Promise<{ status: number; text:
     ApiVersion: '2010-04-01',
   });
   const target = `${hook.url.replace(/\/$/, '')}/webhooks/twilio`;
-  const res = await fetch(target, {
+  const res = await fetch(hook.sendTo ? `${hook.sendTo.replace(/\/$/, '')}/webhooks/twilio` : target, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',

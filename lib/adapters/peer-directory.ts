@@ -1,19 +1,28 @@
+import type { LeafStore } from '../ports/leaf-store.ts';
 import type { PeerStore } from '../ports/peer-store.ts';
 import type { PeerDirectory } from '../ports/peers.ts';
 
 /** The status page's view of the peers: health as the deliver function last saw it. */
-export function peerDirectory(store: PeerStore): PeerDirectory {
+export function peerDirectory(store: PeerStore, leaves?: Pick<LeafStore, 'listLeaves'>): PeerDirectory {
   return {
-    peers: async () =>
-      (await store.listPeers()).map((p) => ({
-        url: p.url,
-        healthy: p.healthy !== false,
-        ...(p.lastSeen ? { lastSeen: p.lastSeen } : {}),
-        ...(p.lastError
-          ? { detail: p.lastError }
-          : p.healthy === undefined
-            ? { detail: `not contacted yet (${p.source})` }
+    peers: async () => {
+      const leafOf = new Map((await (leaves?.listLeaves() ?? Promise.resolve([]))).map((l) => [l.url, l]));
+      return (await store.listPeers()).map((p) => {
+        const leaf = leafOf.get(p.url);
+        return {
+          url: p.url,
+          healthy: p.healthy !== false,
+          ...(p.lastSeen ? { lastSeen: p.lastSeen } : {}),
+          ...(p.lastError
+            ? { detail: p.lastError }
+            : p.healthy === undefined
+              ? { detail: `not contacted yet (${p.source})` }
+              : {}),
+          ...(leaf
+            ? { leaf: { dropped: leaf.dropped, ...(leaf.lastPoll ? { lastPoll: leaf.lastPoll } : {}) } }
             : {}),
-      })),
+        };
+      });
+    },
   };
 }

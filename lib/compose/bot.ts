@@ -179,7 +179,7 @@ export function composeHttpApp(
         ...(botKey ? { relay: { store: core.relays, offered: core.relayOffered } } : {}),
         ...(peering ? { peers: peering.commands } : {}),
       },
-      ...(peering ? { peers: peering.routes } : {}),
+      ...(peering ? { peers: peering.routes, leaves: peering.leafRoutes } : {}),
       ...(input.smsReceipts ? { smsReceipts: input.smsReceipts } : {}),
       twilioAuthToken: input.twilioAuthToken,
       telegramSecretToken: input.telegramSecretToken,

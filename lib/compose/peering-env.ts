@@ -4,7 +4,7 @@ import type { PeerOptions } from './peering.ts';
 /**
  * The peer network from the environment: `ECHOBOT_PEERS` (comma-separated base URLs, the same
  * list as the CDK context `peers`), `ECHOBOT_RELAY=1` (super-peer), `ECHOBOT_ALLOW_PRIVATE=1`
- * (peers on loopback/private addresses; local runs) and `ECHOBOT_MAX_HOPS` (1-16, default 10); `ECHOBOT_PEER_MAX_ATTEMPTS` (tests: how long a down peer is retried).
+ * (peers on loopback/private addresses; local runs) and `ECHOBOT_MAX_HOPS` (1-16, default 10); `ECHOBOT_UPSTREAM` (super-peers this bot is a leaf of), `ECHOBOT_LEAF_ALLOW` (the leaves a super-peer serves); `ECHOBOT_PEER_MAX_ATTEMPTS` (tests: how long a down peer is retried).
  */
 export function peeringFromEnv(env: NodeJS.ProcessEnv): PeerOptions {
   const peers = (env.ECHOBOT_PEERS ?? '')
@@ -17,8 +17,16 @@ export function peeringFromEnv(env: NodeJS.ProcessEnv): PeerOptions {
   const attempts = env.ECHOBOT_PEER_MAX_ATTEMPTS
     ? z.coerce.number().int().min(1).max(1000).parse(env.ECHOBOT_PEER_MAX_ATTEMPTS)
     : undefined;
+  const list = (raw: string | undefined) =>
+    (raw ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0);
+  const leafAllow = list(env.ECHOBOT_LEAF_ALLOW);
   return {
     peers,
+    upstreams: list(env.ECHOBOT_UPSTREAM),
+    ...(leafAllow.length > 0 ? { leafAllow } : {}),
     ...(attempts ? { maxAttempts: attempts } : {}),
     relay: env.ECHOBOT_RELAY === '1',
     allowPrivate: env.ECHOBOT_ALLOW_PRIVATE === '1',

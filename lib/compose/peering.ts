@@ -1,21 +1,28 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoLeafStore } from '../adapters/dynamodb/dynamo-leaf-store.ts';
 import { DynamoPeerStore } from '../adapters/dynamodb/dynamo-peer-store.ts';
 import { HttpPeerSender } from '../adapters/http-peer-sender.ts';
+import { leafHoldingSender } from '../adapters/leaf-holding-sender.ts';
+import { leafUplinkClient } from '../adapters/leaf-uplink-client.ts';
 import { peerDirectory } from '../adapters/peer-directory.ts';
 import { peerKeyLoader } from '../adapters/peer-key-loader.ts';
-import { canonicalBotUrl } from '../domain/addresses.ts';
+import { authorityOfBot, canonicalBotUrl } from '../domain/addresses.ts';
+import { type LeafRouteDeps, leafKeyFetcher } from '../drivers/routes/leaf-routes.ts';
 import type { PeerRouteDeps } from '../drivers/routes/peer-routes.ts';
 import { assertPublicUrl } from '../edges/public-url.ts';
 import type { BotKeyPair } from '../federation/bot-keys.ts';
 import { createFollowVia } from '../federation/follow-route.ts';
 import { createKeyCache } from '../federation/key-cache.ts';
+import { LEAF_MAX_WAIT_SECONDS } from '../federation/leaf-messages.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Log } from '../ports/logger.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { Store } from '../ports/store.ts';
 import type { TimelineWriter } from '../ports/timeline.ts';
+import type { OffsetStore } from '../ports/update-offset.ts';
 import type { PeerDeliverDeps } from '../usecases/deliver-peer.ts';
 import type { PeerCommandDeps } from '../usecases/ingest-deps.ts';
+import { runLeafUplinks } from '../usecases/leaf-uplink.ts';
 import { freshAdvert, type PeerNetworkDeps } from '../usecases/peer-outbound.ts';
 
 /** The peer network's settings, from the environment (lib/compose/peering-env.ts) or the local node's options. */
@@ -30,6 +37,12 @@ export interface PeerOptions {
   maxHops?: number;
   /** Attempts per peer job before the dead-letter queue (default 12). */
   maxAttempts?: number;
+  /** `ECHOBOT_UPSTREAM`: super-peers this bot is a leaf of (it opens every connection itself). */
+  upstreams?: readonly string[];
+  /** `ECHOBOT_LEAF_ALLOW`: the only leaves this super-peer serves (unset: any that signs). */
+  leafAllow?: readonly string[];
+  /** Longest an inbox poll is held open here (default 20 s; Lambda answers at once: 0). */
+  leafMaxWaitSeconds?: number;
 }
 
 /**
@@ -68,8 +81,11 @@ export function composePeering(input: {
   const { maxHops, maxAttempts } = input.options;
   const relay = input.options.relay ?? false;
   const allowPrivate = input.options.allowPrivate ?? false;
-  const listed = configuredPeers(input.options.peers ?? [], self);
+  const upstreams = configuredPeers(input.options.upstreams ?? [], self);
+  const listed = [...new Set([...configuredPeers(input.options.peers ?? [], self), ...upstreams])];
   const peers = new DynamoPeerStore(input.doc, input.table);
+  const leaves = new DynamoLeafStore(input.doc, input.table);
+  const leafAllow = input.options.leafAllow?.map((u) => canonicalBotUrl(u.trim()) ?? u.trim());
   const { now } = input;
   const info = (event: string, fields: Record<string, unknown>) => input.log('info', event, fields);
   const commands: PeerCommandDeps = {
@@ -83,7 +99,19 @@ export function composePeering(input: {
     relay,
     publicKeyPem: async () => (await input.key()).publicKeyPem,
     peers,
-    fetchKey: createKeyCache({ load: peerKeyLoader({ allowPrivate }) }).fetchKey,
+    // A leaf's key was registered with us (nothing can fetch it from the leaf).
+    fetchKey: leafKeyFetcher(leaves, createKeyCache({ load: peerKeyLoader({ allowPrivate }) }).fetchKey),
+    leaves,
+    now,
+    log: input.log,
+  };
+  const leafRoutes: LeafRouteDeps = {
+    self,
+    relay,
+    ...(leafAllow && leafAllow.length > 0 ? { allow: leafAllow } : {}),
+    leaves,
+    peers,
+    maxWaitSeconds: input.options.leafMaxWaitSeconds ?? LEAF_MAX_WAIT_SECONDS,
     now,
     log: input.log,
   };
@@ -91,6 +119,7 @@ export function composePeering(input: {
     self,
     relay,
     ...(maxHops && Number.isInteger(maxHops) ? { maxHops } : {}),
+    ...(upstreams.length > 0 ? { upstreams } : {}),
     peers,
     store: input.store,
     queue,
@@ -99,7 +128,7 @@ export function composePeering(input: {
     log: info,
   });
   const deliver: PeerDeliverDeps = {
-    sender: new HttpPeerSender({ self, key: input.key, allowPrivate }),
+    sender: leafHoldingSender(leaves, new HttpPeerSender({ self, key: input.key, allowPrivate }), now),
     store: peers,
     ...(maxAttempts ? { maxAttempts } : {}),
     freshen: (peer, body) => freshAdvert({ self, relay, peers }, peer, body),
@@ -114,15 +143,31 @@ export function composePeering(input: {
       if (await peers.addPeer(url, 'config', now())) info('peer added', { peer: url });
     }
   };
+  /** A leaf's loops, one per upstream (none when `ECHOBOT_UPSTREAM` is empty); run until `signal` aborts. */
+  const runUplinks = (run: { cursors: (upstream: string) => OffsetStore; signal: AbortSignal }) =>
+    runLeafUplinks({
+      self,
+      upstreams,
+      uplink: leafUplinkClient({ self, key: input.key, selfAuthority: authorityOfBot(self) }),
+      peers,
+      cursors: run.cursors,
+      now,
+      log: input.log,
+      signal: run.signal,
+    });
   return {
     self,
     relay,
+    runUplinks,
     peers,
     commands,
     routes,
+    leafRoutes,
+    leaves,
+    upstreams,
     network,
     deliver,
-    directory: peerDirectory(peers),
+    directory: peerDirectory(peers, leaves),
     connectConfigured,
   };
 }

@@ -5,6 +5,7 @@ import { createRouter, type HttpEvent, type HttpResult, type Route } from '../ed
 import type { HttpDeps } from './http-deps.ts';
 import { activityPubRoutes, signedGetsOnly } from './routes/activitypub-routes.ts';
 import { imRoutes } from './routes/im-routes.ts';
+import { leafRoutes } from './routes/leaf-routes.ts';
 import { pageRoutes } from './routes/page-routes.ts';
 import { peerRoutes } from './routes/peer-routes.ts';
 import { statusRoutes } from './routes/status-routes.ts';
@@ -39,6 +40,7 @@ export function createHttpApp(deps: HttpDeps, extraRoutes: readonly Route[] = []
     ...telegramRoutes(deps),
     ...imRoutes(deps),
     ...(deps.peers ? peerRoutes(deps.peers) : []),
+    ...(deps.leaves ? leafRoutes(deps.leaves) : []),
     ...extraRoutes,
   ]);
 

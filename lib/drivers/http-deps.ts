@@ -3,6 +3,7 @@ import type { IngestDeps } from '../usecases/ingest-deps.ts';
 import type { SmsReceiptDeps } from '../usecases/sms-receipts.ts';
 import type { StatusDeps } from '../usecases/status-report.ts';
 import type { ActivityPubDeps } from './routes/activitypub-routes.ts';
+import type { LeafRouteDeps } from './routes/leaf-routes.ts';
 import type { PageDeps } from './routes/page-routes.ts';
 import type { PeerRouteDeps } from './routes/peer-routes.ts';
 
@@ -35,4 +36,6 @@ export interface HttpDeps {
   smsReceipts?: SmsReceiptDeps & { provider: string };
   /** The echobot peer protocol (`/federation/key`, `/federation/peer`); absent means no peers. */
   peers?: PeerRouteDeps;
+  /** Leaves served by this super-peer (`/federation/leaf/*`); absent means none. */
+  leaves?: LeafRouteDeps;
 }

@@ -1,6 +1,6 @@
 /** What the peer network keeps in the table (lib/adapters/dynamodb/dynamo-peer-store.ts). */
 
-export type PeerSource = 'config' | 'admin' | 'inbound';
+export type PeerSource = 'config' | 'admin' | 'inbound' | 'leaf';
 
 /** Things the fanout function does for the peer network, written as items so the stream drives them. */
 export type PeerControlAction =

@@ -30,6 +30,8 @@ export interface PeerNetworkDeps {
   relay: boolean;
   /** Hop limit put in the envelope of our own members' posts. */
   maxHops?: number;
+  /** A leaf's super-peers (`ECHOBOT_UPSTREAM`): interest goes to every one of them. */
+  upstreams?: readonly string[];
   peers: PeerStore;
   store: Store;
   queue: JobQueue;
@@ -96,7 +98,7 @@ export async function freshAdvert(
  * otherwise every peer but the askers themselves: split horizon).
  */
 export function shouldRegister(
-  deps: Pick<PeerNetworkDeps, 'self' | 'relay'>,
+  deps: Pick<PeerNetworkDeps, 'self' | 'relay' | 'upstreams'>,
   table: Pick<RouteTable, 'nextHop'>,
   peer: string,
   author: string,
@@ -106,6 +108,9 @@ export function shouldRegister(
   if (authority === authorityOfBot(deps.self)) return false;
   const wanted = wants.members.length > 0 || (deps.relay && wants.peers.some((p) => p !== peer));
   if (!wanted) return false;
+  // A leaf is multi-homed: every upstream carries its interest, so one that is down costs nothing
+  // (the copies from the others are de-duplicated by post id).
+  if (deps.upstreams?.includes(peer)) return true;
   const hop = table.nextHop(authority);
   return hop === undefined || hop === peer;
 }

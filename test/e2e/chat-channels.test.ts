@@ -23,6 +23,7 @@ beforeAll(async () => {
     env: {
       TELEGRAM_SECRET_TOKEN: TG_SECRET,
       TELEGRAM_BOT_TOKEN: TG_TOKEN,
+      TELEGRAM_MODE: 'webhook',
       TELEGRAM_API_URL: telegram.url,
       ECHOBOT_IM_SECRET: IM_SECRET,
       ECHOBOT_ALLOW_PRIVATE: '1',

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,8 @@ const WATCHDOG = pathToFileURL(join(import.meta.dirname, 'exit-with-parent.ts'))
 
 export interface LocalBot {
   url: string;
+  /** Where the process listens: `url` unless ECHOBOT_URL names another address. */
+  listenUrl: string;
   token: string;
   dataDir: string;
   process: ChildProcess;
@@ -25,7 +28,13 @@ export interface LocalBot {
 
 /** Starts `local/start.ts` (what `npm start` runs) as its own process on a free port. */
 export async function startLocalBot(
-  options: { dataDir?: string; env?: Record<string, string>; startTimeoutMs?: number } = {},
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    startTimeoutMs?: number;
+    /** Drive the bot (SMS, outbox, settle) where it listens, not at its ECHOBOT_URL (a leaf). */
+    driveAtListenUrl?: boolean;
+  } = {},
 ): Promise<LocalBot> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'echobot-e2e-')));
   const token = 'e2e-twilio-token';
@@ -62,6 +71,8 @@ export async function startLocalBot(
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (d: Buffer) => {
       output += d.toString();
+      // Debugging a run: E2E_BOT_LOGS=1 keeps each bot's warnings in its data directory.
+      if (process.env.E2E_BOT_LOGS) appendFileSync(join(dataDir, 'process.log'), d);
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -69,15 +80,18 @@ export async function startLocalBot(
     });
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const listenUrl = output.match(/Listening at (http:\/\/\S+)/)?.[1] ?? url;
+  const drive = options.driveAtListenUrl ? listenUrl : url;
   return {
     url,
+    listenUrl,
     token,
     dataDir,
     process: child,
-    sms: (from, body, sid) => sendSms({ url, token, from, body, ...(sid ? { sid } : {}) }),
-    outbox: async () => z.array(outboxLine).parse(await (await fetch(`${url}/dev/outbox`)).json()),
+    sms: (from, body, sid) => sendSms({ url, sendTo: drive, token, from, body, ...(sid ? { sid } : {}) }),
+    outbox: async () => z.array(outboxLine).parse(await (await fetch(`${drive}/dev/outbox`)).json()),
     settle: async () => {
-      const res = await fetch(`${url}/dev/settle?timeout=60000`);
+      const res = await fetch(`${drive}/dev/settle?timeout=60000`);
       if (res.status !== 200) throw new Error(`bot did not settle: ${res.status} ${await res.text()}`);
     },
     stop: async (signal = 'SIGTERM') => {

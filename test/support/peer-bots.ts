@@ -15,6 +15,8 @@ export interface PeerBotSpec {
   name: string;
   relay?: boolean;
   peers: readonly string[];
+  /** A leaf: these bots are its ECHOBOT_UPSTREAM, and its ECHOBOT_URL is a port where nothing listens. */
+  upstreams?: readonly string[];
   env?: Record<string, string>;
 }
 
@@ -56,12 +58,20 @@ export async function startPeerBot(
   urlOf: (name: string) => string,
   dataDir?: string,
 ): Promise<PeerBot> {
+  const leaf = spec.upstreams !== undefined;
+  // A leaf listens on another port: its own URL (`port`) must reach nothing.
+  let listen = port;
+  while (leaf && listen === port) listen = await freePort();
   const bot = await startLocalBot({
     ...(dataDir ? { dataDir } : {}),
+    driveAtListenUrl: leaf,
     startTimeoutMs: 240_000,
     env: {
-      PORT: String(port),
+      PORT: String(listen),
       ECHOBOT_PEERS: spec.peers.map(urlOf).join(','),
+      ...(leaf
+        ? { ECHOBOT_UPSTREAM: (spec.upstreams ?? []).map(urlOf).join(','), ECHOBOT_URL: urlOf(spec.name) }
+        : {}),
       ECHOBOT_RELAY: spec.relay ? '1' : '0',
       ECHOBOT_ALLOW_PRIVATE: '1',
       ECHOBOT_RETRY_BASE_SECONDS: '1',
@@ -77,6 +87,6 @@ export async function startPeerBot(
     port,
     authority: `127.0.0.1:${port}`,
     say: async (from, body) => twimlMessages((await bot.sms(from, body)).text).join('\n'),
-    network: async () => networkState.parse(await (await fetch(`${bot.url}/dev/network`)).json()),
+    network: async () => networkState.parse(await (await fetch(`${bot.listenUrl}/dev/network`)).json()),
   };
 }

@@ -35,7 +35,7 @@ import {
 
 const peerItem = z.object({
   url: z.string(),
-  source: z.enum(['config', 'admin', 'inbound']),
+  source: z.enum(['config', 'admin', 'inbound', 'leaf']),
   addedAt: z.string(),
   outEpoch: z.string(),
   outSeq: z.number(),

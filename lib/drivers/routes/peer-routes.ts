@@ -1,3 +1,4 @@
+import { authorityOfBot } from '../../domain/addresses.ts';
 import { BadRequestError, ConcurrentUpdateError, ForbiddenError } from '../../domain/errors.ts';
 import { bodyText, publicUrlOf, requireContentType } from '../../edges/http-request.ts';
 import type { HttpResult, Route } from '../../edges/http-router.ts';
@@ -11,6 +12,7 @@ import {
   PeerMessageSchema,
 } from '../../federation/peer-messages.ts';
 import { verifySignedRequest } from '../../federation/verify-signature.ts';
+import type { LeafStore } from '../../ports/leaf-store.ts';
 import type { Log } from '../../ports/logger.ts';
 import type { PeerStore } from '../../ports/peer-store.ts';
 import { type PeerReceipt, receivePeerMessage } from '../../usecases/peer-inbound.ts';
@@ -24,6 +26,8 @@ export interface PeerRouteDeps {
   peers: PeerStore;
   /** Peer keys by key id (cached; see lib/federation/key-cache.ts). */
   fetchKey: FetchKey;
+  /** Leaves this bot serves: a leaf's adverts may name only itself. */
+  leaves?: Pick<LeafStore, 'getLeaf'>;
   now: () => Date;
   log: Log;
 }
@@ -75,6 +79,14 @@ export function peerRoutes(deps: PeerRouteDeps): Route[] {
         const parsed = PeerMessageSchema.safeParse(parseJsonBody(raw));
         if (!parsed.success)
           throw new BadRequestError(`not a peer message: ${parsed.error.issues[0]?.message ?? ''}`);
+        if (parsed.data.type === 'routes' && deps.leaves && (await deps.leaves.getLeaf(signer))) {
+          const own = authorityOfBot(signer);
+          const foreign = Object.keys(parsed.data.routes).filter((a) => a !== own);
+          if (foreign.length > 0)
+            throw new ForbiddenError(
+              `a leaf may only claim its own route (${own}), not ${foreign.join(', ')}`,
+            );
+        }
         const known = await deps.peers.getPeer(signer);
         if (!known) {
           if (!deps.relay) throw new ForbiddenError('not a peer of this bot');
