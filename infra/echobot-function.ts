@@ -88,6 +88,9 @@ export class EchobotFunction extends Construct {
         bundling: {
           // Never used: local bundling always succeeds or throws (no Docker on the build machines).
           image: DockerImage.fromRegistry('dummy'),
+          // CDK caches bundles per source path and bundling options, functions left out: without
+          // the entry here every function would get the first one's bundle.
+          environment: { ECHOBOT_ENTRY: props.entry },
           local: {
             tryBundle(outputDir) {
               buildSync(bundleOptions(props.entry, outputDir));
