@@ -164,12 +164,18 @@ export async function startRecorders(upstreams: Record<'dynamodb' | 'sqs' | 'ssm
       proxy: await startRecordingProxy(service, upstream),
     })),
   );
+  // Any other service (AWS_ENDPOINT_URL, the SDK's fallback) is recorded and refused (502): its
+  // calls show up as `other:<operation>`, which no policy grants, so the test names them.
+  const other = await startRecordingProxy('other', 'http://127.0.0.1:9');
   return {
-    env: Object.fromEntries(
-      proxies.map(({ service, proxy }) => [`AWS_ENDPOINT_URL_${service.toUpperCase()}`, proxy.endpoint]),
-    ),
-    calls: (): IamAction[] => proxies.flatMap(({ proxy }) => proxy.calls()).sort(),
-    stop: () => Promise.all(proxies.map(({ proxy }) => proxy.stop())),
+    env: {
+      ...Object.fromEntries(
+        proxies.map(({ service, proxy }) => [`AWS_ENDPOINT_URL_${service.toUpperCase()}`, proxy.endpoint]),
+      ),
+      AWS_ENDPOINT_URL: other.endpoint,
+    },
+    calls: (): IamAction[] => [...proxies.map(({ proxy }) => proxy), other].flatMap((p) => p.calls()).sort(),
+    stop: () => Promise.all([...proxies.map(({ proxy }) => proxy), other].map((p) => p.stop())),
   };
 }
 
