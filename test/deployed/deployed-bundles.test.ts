@@ -134,7 +134,7 @@ async function echoThroughBundles(candidate: CfnTemplate) {
       },
       (published) => published.some((p) => p.phoneNumber === ALICE && p.message === `bob: ${POST}`),
       'the echo at the fake SMS API',
-      30_000,
+      60_000,
     ).catch((err: unknown) => {
       throw new Error(`${String(err)}; last error: ${String(lastError)}`);
     });
@@ -161,7 +161,7 @@ describe('the deployed bundles (cdk.out + the template, on local stand-ins)', ()
     expect(calls.http).toEqual(expect.arrayContaining(['ssm:GetParameter', 'dynamodb:PutItem']));
     expect(calls.fanout).toContain('sqs:SendMessage');
     expect(calls.deliver).toContain('sns:Publish');
-  }, 90_000);
+  }, 150_000);
 
   it('fail, naming the variable, when the template drops an env var a function reads', async () => {
     const mutated = structuredClone(template);
@@ -172,7 +172,7 @@ describe('the deployed bundles (cdk.out + the template, on local stand-ins)', ()
     await expect(echoThroughBundles(mutated)).rejects.toThrow(
       /fanout failed its cold start: .*DELIVERY_QUEUE_URL/s,
     );
-  }, 90_000);
+  }, 150_000);
 
   it('fail, naming the action, when a policy drops an action a function calls', async () => {
     const mutated = structuredClone(template);
@@ -188,5 +188,5 @@ describe('the deployed bundles (cdk.out + the template, on local stand-ins)', ()
       }
     }
     await expect(echoThroughBundles(mutated)).rejects.toThrow(/deliver calls sns:Publish/);
-  }, 90_000);
+  }, 150_000);
 });

@@ -127,7 +127,14 @@ export async function startFunction(name: string, bundle: string, env: Record<st
     if (reply.id === undefined) onReady?.(reply);
     else pending.get(reply.id)?.(reply);
   });
-  const init = await Promise.race([new Promise<Reply>((r) => (onReady = r)), exited]);
+  let initTimer: NodeJS.Timeout | undefined;
+  const init = await Promise.race([
+    new Promise<Reply>((r) => (onReady = r)),
+    exited,
+    new Promise<Reply>((r) => {
+      initTimer = setTimeout(() => r({ initError: 'no answer within 30 s' }), 30_000);
+    }),
+  ]).finally(() => clearTimeout(initTimer));
   if (init.initError) {
     child.kill();
     throw new Error(`${name} failed its cold start: ${init.initError}`);
@@ -136,13 +143,17 @@ export async function startFunction(name: string, bundle: string, env: Record<st
   return {
     async invoke(event: unknown): Promise<unknown> {
       const id = ++next;
+      let timer: NodeJS.Timeout | undefined;
       const reply = await Promise.race([
         new Promise<Reply>((r) => {
           pending.set(id, r);
           child.send({ id, event });
         }),
         exited,
-      ]);
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`${name} did not answer within 30 s`)), 30_000);
+        }),
+      ]).finally(() => clearTimeout(timer));
       pending.delete(id);
       if (reply.error) throw new Error(`${name} failed an invocation: ${reply.error}`);
       return reply.result;
