@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDynamoLocal } from '../local/dynamodb-local.ts';
 import { startQueueLocal } from '../local/queue-local.ts';
-import { coldStart } from './cold-start.ts';
+import { COLD_START_BUDGET_BYTES, coldStart } from './cold-start.ts';
 import { costModel, PRICES, smsParts, sumSqsRequests } from './cost-model.ts';
 import { runFederationSimulation } from './federation/simulate.ts';
 import { type InboxFigures, inboxThroughput } from './inbox-throughput.ts';
@@ -240,10 +240,12 @@ const bundles = await section('(e) cold start', async () => {
   const figures = await coldStart({ runs: quick ? 1 : 7 });
   for (const b of figures) {
     check(b.bytes > 0 && Number.isFinite(b.importMs), `${b.fn} (${b.variant}) did not build or import`);
+    // Reported, not enforced: the bundles are still above the budget (see README, cold start).
+    const within = b.bytes <= COLD_START_BUDGET_BYTES ? 'within' : 'OVER';
     row(
       `${b.fn} bundle, ${b.variant}`,
-      `${f(b.bytes / 1024, 1)} KiB, import ${f(b.importMs, 0)} ms`,
-      '<= 300 KB',
+      `${f(b.bytes / 1000, 0)} KB at cold start (${within} budget), ${f(b.totalBytes / 1000, 0)} KB with lazy chunks, import ${f(b.importMs, 0)} ms`,
+      `<= ${COLD_START_BUDGET_BYTES / 1000} KB`,
     );
   }
   return figures;

@@ -1,4 +1,3 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
@@ -7,7 +6,6 @@ import { ImBridgeSender } from '../lib/adapters/im-bridge-sender.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
 import { EmfMetrics } from '../lib/adapters/powertools-metrics.ts';
-import { SesEmailSender } from '../lib/adapters/ses-email-sender.ts';
 import { SnsAlerter } from '../lib/adapters/sns-alerter.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { botKeyFromSsm } from '../lib/adapters/ssm-bot-key.ts';
@@ -41,6 +39,12 @@ const smsRuntime = provider
   : undefined;
 const sms = smsRuntime?.sender ?? notConfigured('SMS (ECHOBOT_SMS_PROVIDER, ECHOBOT_SMS_NUMBER)');
 const mailFrom = process.env.MAIL_FROM;
+// Mail is optional: the SES client (~60 KB) is a separate chunk, loaded only when MAIL_FROM is set.
+const email = mailFrom
+  ? await Promise.all([import('@aws-sdk/client-sesv2'), import('../lib/adapters/ses-email-sender.ts')]).then(
+      ([{ SESv2Client }, { SesEmailSender }]) => new SesEmailSender(new SESv2Client({}), mailFrom),
+    )
+  : notConfigured('mail (MAIL_FROM)');
 const { gate } = composeSmsSafety({
   config: config.safety,
   safety: core.smsSafety,
@@ -66,7 +70,7 @@ export const handler = composeDeliver(core, {
       callbackOf: (channel) => store.channelCallback(channel),
       ...(process.env.IM_DEFAULT_CALLBACK ? { defaultCallback: process.env.IM_DEFAULT_CALLBACK } : {}),
     }),
-    email: mailFrom ? new SesEmailSender(new SESv2Client({}), mailFrom) : notConfigured('mail (MAIL_FROM)'),
+    email,
   },
   smsGate: gate,
   ...(smsRuntime ? { sms: smsRuntime.deliver } : {}),

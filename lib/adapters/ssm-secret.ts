@@ -1,4 +1,9 @@
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+/**
+ * Powertools' SSM provider and the SSM client under it (~85 KB minified), imported on the first
+ * read: a bundle splits it into its own chunk, so a function whose secrets are never read does not
+ * load it at cold start.
+ */
+const ssm = () => import('@aws-lambda-powertools/parameters/ssm');
 
 function notFound(err: unknown): boolean {
   const cause = err instanceof Error ? err.cause : undefined;
@@ -13,6 +18,7 @@ export function optionalSecret(name: string | undefined): () => Promise<string |
   return async () => {
     if (!name) return undefined;
     try {
+      const { getParameter } = await ssm();
       return (await getParameter(name, { decrypt: true, maxAge: 300 })) || undefined;
     } catch (err) {
       if (notFound(err)) return undefined;

@@ -133,6 +133,11 @@ describe('EchobotStack', () => {
     });
 
     it('ship ESM bundles built by esbuild with the createRequire banner', () => {
+      const keys = [ids.http, ids.fanout, ids.deliver, ids.digest].map((id) =>
+        JSON.stringify(json.Resources[id]?.Properties?.Code),
+      );
+      // One bundle per entry (a bundling cache keyed without the entry once gave all four the first).
+      expect(new Set(keys).size).toBe(4);
       for (const id of [ids.http, ids.fanout, ids.deliver]) {
         // The staged asset directory is named after the hash that is also the S3 key of the uploaded zip.
         const code = json.Resources[id]?.Properties?.Code as { S3Key?: unknown } | undefined;
