@@ -24,6 +24,7 @@ import { runFederationSimulation } from './federation/simulate.ts';
 import { type InboxFigures, inboxThroughput } from './inbox-throughput.ts';
 import { echoLatency, ingestThroughput } from './local-node.ts';
 import { type PipelineRun, runPipeline, stopFakeSns } from './pipeline-cost.ts';
+import { writeReadmeTable } from './readme-table.ts';
 import { measurePeerRelay, measureRemoteEchoes } from './remote-echoes.ts';
 import { callsOf, sumCounts } from './support/aws-counter.ts';
 
@@ -346,3 +347,7 @@ writeFileSync(
   )}\n`,
 );
 console.log(`wrote ${out}`);
+if (!quick) {
+  writeReadmeTable();
+  console.log('wrote the Performance table of README.md');
+}
