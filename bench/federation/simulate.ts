@@ -18,6 +18,7 @@ import {
   type InterestTraffic,
 } from './network.ts';
 import { createRng, type Rng } from './prng.ts';
+import { type TreeFloor, treeFloor } from './tree-floor.ts';
 
 export interface SimulationOptions {
   seed: number;
@@ -126,6 +127,8 @@ export interface TopologyFigures {
   routed: DeliveryFigures;
   flooding: DeliveryFigures;
   splitHorizonOnly: DeliveryFigures;
+  /** The fewest messages any routing needs in steady state (super-peer topology only; tree-floor.ts). */
+  treeFloor: TreeFloor | null;
   outage: OutageFigures;
 }
 
@@ -546,6 +549,7 @@ function simulateTopology(kind: Topology['kind'], options: SimulationOptions, se
     routed,
     flooding: runFlooding(topology, posts),
     splitHorizonOnly,
+    treeFloor: treeFloor(topology, posts),
     outage,
   };
 }
