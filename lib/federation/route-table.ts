@@ -50,8 +50,6 @@ export class RouteTable {
   private readonly learnt = new Map<string, Map<string, number>>();
   private readonly down = new Set<string>();
   private best = new Map<string, Route>();
-  /** For bots reachable only through down peers: the best of those routes (what waits for them). */
-  private parked = new Map<string, Route>();
 
   /** The table the stored peers and their last adverts make. */
   static fromPeers(
@@ -121,14 +119,9 @@ export class RouteTable {
     return { type: 'routes', from: this.self, routes };
   }
 
-  /**
-   * The peer to send toward the bot with this authority; undefined for self or unknown. The best
-   * live route; when every route to it is through down peers, the best of those: interest stays
-   * registered there and what is sent waits for the peer (as the deliver retries do), instead of
-   * falling back to split horizon and registering it with every other peer while the bot is away.
-   */
+  /** The peer to send toward the bot with this authority; undefined for self or unreachable. */
   nextHop(authority: string): string | undefined {
-    const route = this.best.get(authority) ?? this.parked.get(authority);
+    const route = this.best.get(authority);
     return route === undefined || route.via === this.self ? undefined : route.via;
   }
 
@@ -137,17 +130,7 @@ export class RouteTable {
   }
 
   private recompute(): boolean {
-    const live = this.bestRoutes(false, new Map([[this.selfAuthority, { distance: 0, via: this.self }]]));
-    const parked = this.bestRoutes(true, new Map());
-    for (const authority of live.keys()) parked.delete(authority);
-    const changed = !sameRoutes(live, this.best) || !sameRoutes(parked, this.parked);
-    this.best = live;
-    this.parked = parked;
-    return changed;
-  }
-
-  /** Best routes through the live peers, or (`throughDown`) through the down ones. */
-  private bestRoutes(throughDown: boolean, next: Map<string, Route>): Map<string, Route> {
+    const next = new Map<string, Route>([[this.selfAuthority, { distance: 0, via: this.self }]]);
     const consider = (authority: string, distance: number, via: string): void => {
       if (distance >= ROUTE_INFINITY) return;
       const current = next.get(authority);
@@ -160,19 +143,17 @@ export class RouteTable {
       }
     };
     for (const [peer, routes] of this.learnt) {
-      if (this.down.has(peer) !== throughDown) continue;
+      if (this.down.has(peer)) continue;
       consider(authorityOfBot(peer), 1, peer);
       for (const [authority, distance] of routes) consider(authority, distance + 1, peer);
     }
-    return next;
+    const changed =
+      next.size !== this.best.size ||
+      [...next].some(([a, r]) => {
+        const old = this.best.get(a);
+        return old === undefined || old.distance !== r.distance || old.via !== r.via;
+      });
+    this.best = next;
+    return changed;
   }
-}
-
-function sameRoutes(a: ReadonlyMap<string, Route>, b: ReadonlyMap<string, Route>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [authority, route] of a) {
-    const other = b.get(authority);
-    if (other === undefined || other.distance !== route.distance || other.via !== route.via) return false;
-  }
-  return true;
 }

@@ -162,30 +162,11 @@ describe('RouteTable', () => {
     expect(s.isLive(P)).toBe(false);
     expect(s.nextHop('a.example')).toBe(Q);
     expect(s.distance('a.example')).toBe(3);
-    // The down peer itself is reachable only through itself: that route is parked, not dropped,
-    // so interest in its authors stays with it (and waits) instead of spreading to every peer.
-    expect(s.nextHop('p.example')).toBe(P);
-    expect(s.distance('p.example')).toBeUndefined();
+    expect(s.nextHop('p.example')).toBeUndefined();
     expect(s.advertFor(Q).routes).toEqual({ 's.example': 0 });
     expect(s.markDown(P)).toBe(false);
     expect(s.markUp(P)).toBe(true);
     expect(s.nextHop('a.example')).toBe(P);
     expect(s.markDown('https://stranger.example')).toBe(false);
-  });
-
-  it('keeps the route through a down peer for a bot reachable only that way, and prefers any live one', () => {
-    const s = new RouteTable(SELF);
-    s.addPeer(P);
-    s.addPeer(Q);
-    s.receive({ type: 'routes', from: P, routes: { 'p.example': 0, 'a.example': 1, 'c.example': 1 } });
-    s.receive({ type: 'routes', from: Q, routes: { 'q.example': 0, 'a.example': 2 } });
-    expect(s.markDown(P)).toBe(true);
-    expect(s.nextHop('a.example')).toBe(Q);
-    expect(s.nextHop('c.example')).toBe(P);
-    expect(s.advertFor(Q).routes).toEqual({ 's.example': 0 });
-    expect(s.receive({ type: 'routes', from: Q, routes: { 'q.example': 0, 'c.example': 5 } })).toBe(true);
-    expect(s.nextHop('c.example')).toBe(Q);
-    expect(s.removePeer(P)).toBe(true);
-    expect(s.nextHop('a.example')).toBeUndefined();
   });
 });
