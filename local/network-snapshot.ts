@@ -39,5 +39,15 @@ export async function networkSnapshotOf(input: {
     for (const [a, d] of Object.entries(p.routes ?? {})) routes[a] = Math.min(routes[a] ?? 99, d + 1);
   const interest: Record<string, string[]> = {};
   for (const p of list) interest[p.url] = await peers.peerInterest(p.url);
-  return { url: input.self, relay: input.relay, peers: list.map((p) => p.url), posts, routes, interest };
+  // Peers whose last send failed (the deliver function records it): the view draws those links down.
+  const down = list.filter((p) => p.healthy === false).map((p) => p.url);
+  return {
+    url: input.self,
+    relay: input.relay,
+    peers: list.map((p) => p.url),
+    down,
+    posts,
+    routes,
+    interest,
+  };
 }

@@ -8,6 +8,8 @@ export const networkSnapshot = z.object({
   url: z.string(),
   relay: z.boolean(),
   peers: z.array(z.string()),
+  /** Peers this bot could not reach on its last try (older bots leave it out). */
+  down: z.array(z.string()).optional(),
   posts: z.array(
     z.object({
       id: z.string(),
@@ -45,6 +47,39 @@ export async function fetchNetwork(bots: readonly string[], timeoutMs = 3000): P
       }
     }),
   );
+}
+
+export interface PeerLink {
+  a: string;
+  b: string;
+  /** Why the link is down (an end unreachable, or a side's last send to the other failed); undefined when up. */
+  down?: string;
+}
+
+/** Every peer link the bots report, each once, and whether it is down. */
+export function linksOf(states: readonly BotState[]): PeerLink[] {
+  const byUrl = new Map(states.map((s) => [s.url, s]));
+  const links = new Map<string, PeerLink>();
+  for (const s of states) {
+    for (const raw of s.snapshot?.peers ?? []) {
+      const [a, b] = [s.url, norm(raw)].sort() as [string, string];
+      links.set(`${a} ${b}`, { a, b });
+    }
+  }
+  for (const link of links.values()) {
+    const reasons: string[] = [];
+    for (const [end, other] of [
+      [link.a, link.b],
+      [link.b, link.a],
+    ] as const) {
+      const state = byUrl.get(end);
+      if (state?.error) reasons.push(`${label(end)} unreachable`);
+      else if (state?.snapshot?.down?.some((d) => norm(d) === other))
+        reasons.push(`${label(end)} cannot reach ${label(other)}`);
+    }
+    if (reasons.length > 0) link.down = reasons.join('; ');
+  }
+  return [...links.values()];
 }
 
 interface Point {
@@ -97,23 +132,18 @@ function graph(states: readonly BotState[], highlight?: ReturnType<typeof hopsOf
     for (const p of s.snapshot?.peers ?? []) if (!urls.includes(norm(p))) extra.add(norm(p));
   const all = [...urls, ...extra];
   const at = positions(all, size);
-  const links = new Map<string, [string, string]>();
-  for (const s of states) {
-    for (const p of s.snapshot?.peers ?? []) {
-      const [a, b] = [s.url, norm(p)].sort() as [string, string];
-      links.set(`${a} ${b}`, [a, b]);
-    }
-  }
+  const links = linksOf(states);
   const relay = new Set(states.filter((s) => s.snapshot?.relay).map((s) => s.url));
   const reached = new Set(highlight?.reached.map((r) => r.bot) ?? []);
   const line = (a: string, b: string) => ({ p: at.get(a), q: at.get(b) });
   return html`<svg viewBox="0 0 ${size} ${size}" width="100%" style="max-width:${size}px;background:#fff;border:1px solid #dde1ea;border-radius:10px" role="img" aria-label="bots and their peer links">
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#d9480f"/></marker></defs>
-${[...links.values()].map(([a, b]) => {
+${links.map(({ a, b, down }) => {
   const { p, q } = line(a, b);
-  return p && q
-    ? html`<line class="peer-link" x1="${p.x}" y1="${p.y}" x2="${q.x}" y2="${q.y}" stroke="#b8c0d0" stroke-width="2"/>`
-    : '';
+  if (!p || !q) return '';
+  return down
+    ? html`<line class="peer-link down" x1="${p.x}" y1="${p.y}" x2="${q.x}" y2="${q.y}" stroke="#e03131" stroke-width="2" stroke-dasharray="6 5"><title>down: ${down}</title></line>`
+    : html`<line class="peer-link" x1="${p.x}" y1="${p.y}" x2="${q.x}" y2="${q.y}" stroke="#b8c0d0" stroke-width="2"/>`;
 })}
 ${(highlight?.edges ?? []).map((e) => {
   const { p, q } = line(e.from, e.to);
@@ -154,13 +184,14 @@ export function overviewPage(states: readonly BotState[]): string {
       posts.set(p.id, { id: p.id, author: p.author, bots: (seen?.bots ?? 0) + 1 });
     }
   }
+  const downLinks = linksOf(states).filter((l) => l.down !== undefined);
   return layout({
     title: 'echobot network',
     site: 'local network',
     nav: html`<a href="?">Network</a>`,
     body: html`<h1>Network: ${states.length} bots</h1>
 ${graph(states)}
-<p class="empty">Large dark circles are relays (super-peers); lines are peer links.</p>
+<p class="empty">Large dark circles are relays (super-peers); lines are peer links, dashed red when down.</p>
 <h2>Recent posts</h2>
 ${posts.size === 0 ? html`<p class="empty">No posts yet.</p>` : ''}
 <ul id="posts">${[...posts.values()].map(
@@ -171,7 +202,8 @@ ${posts.size === 0 ? html`<p class="empty">No posts yet.</p>` : ''}
 <table><tr><th>bot</th><th>role</th><th>peers</th></tr>${states.map(
       (s) =>
         html`<tr><td>${s.url}</td><td>${s.error ? html`<span class="bad">unreachable: ${s.error}</span>` : s.snapshot?.relay ? 'relay' : 'bot'}</td><td>${(s.snapshot?.peers ?? []).map(label).join(', ')}</td></tr>`,
-    )}</table>`,
+    )}</table>
+${downLinks.length === 0 ? '' : html`<h2>Links down</h2><ul id="links-down">${downLinks.map((l) => html`<li>${label(l.a)} — ${label(l.b)}: ${l.down ?? ''}</li>`)}</ul>`}`,
   });
 }
 

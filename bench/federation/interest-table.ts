@@ -15,6 +15,12 @@
  *   (see route-table.ts); authors with no known route fall back to plain split horizon.
  * A peer's removal of an author only drops it from upstream interest when no other peer and no
  * member still wants it (counts, not sets).
+ *
+ * Hold-down (make before break): a peer that removes an author (it unfollowed, or its route moved
+ * to another branch) is still sent that author's posts for `graceTicks` after the removal. The
+ * removal itself propagates upstream at once (upstreamInterest ignores peers in grace), so the new
+ * branch is set up straight away; the old one keeps carrying what was already in flight or held
+ * for a down bot on it. A copy that arrives both ways is dropped by the receiver's de-duplication.
  */
 import type { InterestUpdate, SnapshotRequest } from '../../lib/federation/interest.ts';
 import type { StreamState } from '../../lib/ports/peer-store.ts';
@@ -22,6 +28,14 @@ import { decideInterest } from '../../lib/usecases/peer-inbound.ts';
 import { shouldRegister } from '../../lib/usecases/peer-outbound.ts';
 
 export type NextHopFor = (authority: string) => string | undefined;
+
+export interface InterestTableOptions {
+  nextHopFor?: NextHopFor;
+  /** The simulation's clock (ticks); hold-down needs it. */
+  now?: () => number;
+  /** How long a removed peer interest is still served (0: removal takes effect at once). */
+  graceTicks?: number;
+}
 
 export type ReceiveResult =
   | { status: 'applied'; changed: boolean }
@@ -47,10 +61,16 @@ export class InterestTable {
   /** author -> the peers that registered it */
   private readonly askers = new Map<string, Set<string>>();
   private readonly streams = new Map<string, StreamState>();
+  /** `peer author` -> the tick until which a removed interest is still served. */
+  private readonly leaving = new Map<string, number>();
+  private readonly now: () => number;
+  private readonly graceTicks: number;
 
-  constructor(self: string, options: { nextHopFor?: NextHopFor } = {}) {
+  constructor(self: string, options: InterestTableOptions = {}) {
     this.self = self;
     this.nextHopFor = options.nextHopFor;
+    this.now = options.now ?? (() => 0);
+    this.graceTicks = options.graceTicks ?? 0;
   }
 
   /** A member follows `author`. Returns true when the bot's own interest set changed. */
@@ -70,8 +90,11 @@ export class InterestTable {
     return this.local.has(author);
   }
 
+  /** Whether to send `peer` a post by `author`: it registered the author, or removed it within the grace. */
   peerWants(peer: string, author: string): boolean {
-    return this.peers.get(peer)?.has(author) ?? false;
+    if (this.peers.get(peer)?.has(author)) return true;
+    const until = this.leaving.get(`${peer} ${author}`);
+    return until !== undefined && this.now() <= until;
   }
 
   peerInterest(peer: string): ReadonlySet<string> {
@@ -121,6 +144,7 @@ export class InterestTable {
       set = new Set();
       this.peers.set(peer, set);
     }
+    this.leaving.delete(`${peer} ${author}`);
     if (set.has(author)) return false;
     set.add(author);
     const askers = this.askers.get(author) ?? new Set<string>();
@@ -132,6 +156,7 @@ export class InterestTable {
   private removePeerAuthor(peer: string, author: string): boolean {
     const set = this.peers.get(peer);
     if (set === undefined || !set.delete(author)) return false;
+    if (this.graceTicks > 0) this.leaving.set(`${peer} ${author}`, this.now() + this.graceTicks);
     const askers = this.askers.get(author);
     askers?.delete(peer);
     if (askers?.size === 0) this.askers.delete(author);

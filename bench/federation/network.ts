@@ -82,23 +82,32 @@ export class FederationNetwork {
   traffic = emptyTraffic();
   /** Bots that are off: they send and receive nothing. */
   readonly down = new Set<string>();
+  /** The caller's clock (simulate.ts sets it every tick); before any run, long ago. */
+  now = Number.NEGATIVE_INFINITY;
   private readonly dirty = new Set<string>();
   /** The last advert each bot sent each peer: only changes are sent again. */
   private readonly lastSent = new Map<string, string>();
 
-  /** `relays`: the bots that relay (super-peers); all of them when omitted (a mesh of relays). */
+  /**
+   * `relays`: the bots that relay (super-peers); all of them when omitted (a mesh of relays).
+   * `graceTicks`: how long a removed interest is still served (interest-table.ts, hold-down).
+   */
   constructor(
     urls: readonly string[],
     edges: ReadonlyArray<readonly [string, string]>,
     routing: InterestRouting,
     relays?: ReadonlySet<string>,
+    options: { graceTicks?: number } = {},
   ) {
+    const now = () => this.now;
+    const graceTicks = options.graceTicks ?? 0;
     for (const url of urls) {
       const routes = new RouteTable(url);
-      const interest = new InterestTable(
-        url,
-        routing === 'route-tree' ? { nextHopFor: (authority) => routes.nextHop(authority) } : {},
-      );
+      const interest = new InterestTable(url, {
+        now,
+        graceTicks,
+        ...(routing === 'route-tree' ? { nextHopFor: (authority: string) => routes.nextHop(authority) } : {}),
+      });
       const relay = relays === undefined || relays.has(url);
       this.bots.set(url, { url, relay, peers: [], routes, interest, outboxes: new Map(), seen: new Set() });
       this.botByAuthority.set(new URL(url).host, url);

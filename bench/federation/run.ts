@@ -54,6 +54,12 @@ function print(t: TopologyFigures): void {
     ['split-horizon interest only', delivery(t.splitHorizonOnly)],
     ['naive flooding', delivery(t.flooding)],
     [
+      'fewest messages any routing needs',
+      t.treeFloor === null
+        ? 'n/a (computed for super-peers only)'
+        : `${t.treeFloor.messages} msgs, ${f2(t.treeFloor.messagesPerInterestedReached)} msgs/reached`,
+    ],
+    [
       `outage: ${t.outage.downBots} bots down (${t.outage.downSuperPeers} super-peers)`,
       `during outage ${pct(t.outage.completenessDuringOutage)} of ${t.outage.bothUpPairs} pairs with both bots up, ` +
         `after recovery ${pct(t.outage.completeness)}, echoed twice ${t.outage.duplicatesReceived}; ` +
@@ -63,7 +69,8 @@ function print(t: TopologyFigures): void {
     [
       'the four figures',
       `(1) ${pct(t.outage.completenessDuringOutage)} during outage [>= 99 %], (2) ${pct(t.outage.completeness)} after [100 %], ` +
-        `(3) ${t.outage.duplicatesReceived} echoed twice [0], (4) ${f2(t.routed.messagesPerInterestedReached)} msgs per interested bot [<= 1.2]`,
+        `(3) ${t.outage.duplicatesReceived} echoed twice [0], (4) ${f2(t.routed.messagesPerInterestedReached)} msgs per interested bot [<= 1.2]` +
+        (t.treeFloor === null ? '' : ` (floor ${f2(t.treeFloor.messagesPerInterestedReached)})`),
     ],
   ];
   console.log(`\n== ${t.topology} ==`);

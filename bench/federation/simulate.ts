@@ -18,6 +18,7 @@ import {
   type InterestTraffic,
 } from './network.ts';
 import { createRng, type Rng } from './prng.ts';
+import { type TreeFloor, treeFloor } from './tree-floor.ts';
 
 export interface SimulationOptions {
   seed: number;
@@ -44,6 +45,11 @@ export interface SimulationOptions {
   downShare: number;
   /** A down neighbour is noticed at the first failed send, or at the next heartbeat at the latest. */
   heartbeatTicks: number;
+  /**
+   * Hold-down: a removed interest is still served this long (ticks), so posts in flight on, or held
+   * for a down bot on, the old branch of a moved route still reach the bots that moved away.
+   */
+  interestGraceTicks: number;
   /** Outage window as fractions of `ticks`. */
   downFrom: number;
   downUntil: number;
@@ -67,6 +73,7 @@ export const defaultSimulationOptions: SimulationOptions = {
   churnOps: 300,
   downShare: 0.2,
   heartbeatTicks: 5,
+  interestGraceTicks: 10,
   downFrom: 0.25,
   downUntil: 0.75,
   topologies: ['super-peer', 'mesh'],
@@ -120,6 +127,8 @@ export interface TopologyFigures {
   routed: DeliveryFigures;
   flooding: DeliveryFigures;
   splitHorizonOnly: DeliveryFigures;
+  /** The fewest messages any routing needs in steady state (super-peer topology only; tree-floor.ts). */
+  treeFloor: TreeFloor | null;
   outage: OutageFigures;
 }
 
@@ -174,9 +183,14 @@ function interestedIn(graph: FollowGraph, author: string, origin: string): strin
   return out;
 }
 
-function buildNetwork(topology: Topology, graph: FollowGraph, routing: InterestRouting): FederationNetwork {
+function buildNetwork(
+  topology: Topology,
+  graph: FollowGraph,
+  routing: InterestRouting,
+  graceTicks: number,
+): FederationNetwork {
   const relays = topology.kind === 'super-peer' ? new Set(topology.superPeers) : undefined;
-  const net = new FederationNetwork(topology.bots, topology.edges, routing, relays);
+  const net = new FederationNetwork(topology.bots, topology.edges, routing, relays, { graceTicks });
   net.convergeRoutes();
   for (const [bot, counts] of graph.follows) {
     for (const [author, n] of counts) for (let i = 0; i < n; i++) net.follow(bot, author);
@@ -314,6 +328,7 @@ function runRouted(
   };
   const lastTick = (): number => Math.max(buckets.length - 1, down.size > 0 ? downUntil : 0);
   for (let tick = 0; tick <= lastTick(); tick++) {
+    net.now = tick;
     if (down.size > 0 && tick === downFrom) for (const bot of down) net.takeDown(bot);
     if (down.size > 0 && tick === downFrom + options.heartbeatTicks) notice(down);
     if (down.size > 0 && tick === downUntil) {
@@ -386,6 +401,8 @@ function runRouted(
     }
     buckets[tick] = [];
   }
+  // Between runs the network is idle for long: no grace carries over into the next run.
+  net.now = Number.NEGATIVE_INFINITY;
   const withInterest = posts.filter((p) => p.interested.length > 0);
   const pairs = withInterest.reduce((n, p) => n + p.interested.length, 0);
   const bothUpPairs = withInterest
@@ -494,7 +511,7 @@ function simulateTopology(kind: Topology['kind'], options: SimulationOptions, se
       ? superPeerTopology(rng, options)
       : meshTopology(rng, { bots: options.bots, meanDegree: options.meshDegree });
   const graph = followGraph(rng, topology.bots, options);
-  const net = buildNetwork(topology, graph, 'route-tree');
+  const net = buildNetwork(topology, graph, 'route-tree', options.interestGraceTicks);
   const interestInitial = { ...net.traffic };
   const interestChurn = churn(rng, net, graph, options.churnOps);
 
@@ -516,7 +533,7 @@ function simulateTopology(kind: Topology['kind'], options: SimulationOptions, se
     ...runRouted(net, posts, options, rng, 'outage', { down, upstreams: topology.upstreams }),
     downSuperPeers: topology.superPeers.filter((b) => down.has(b)).length,
   };
-  const splitNet = buildNetwork(topology, graph, 'split-horizon');
+  const splitNet = buildNetwork(topology, graph, 'split-horizon', options.interestGraceTicks);
   const splitHorizonOnly = deliveryOnly(runRouted(splitNet, posts, options, rng, 'split'));
   let follows = 0;
   for (const counts of graph.follows.values()) for (const n of counts.values()) follows += n;
@@ -532,6 +549,7 @@ function simulateTopology(kind: Topology['kind'], options: SimulationOptions, se
     routed,
     flooding: runFlooding(topology, posts),
     splitHorizonOnly,
+    treeFloor: treeFloor(topology, posts),
     outage,
   };
 }
