@@ -20,6 +20,14 @@ const benchFile = z.object({
 
 const cell = (s: string) => s.trim().replaceAll('|', '\\|');
 
+/** Rows padded to their column's width, as the repository's formatter (Biome) lays tables out. */
+function aligned(rows: string[][]): string[] {
+  const widths = [0, 1, 2].map((c) => Math.max(3, ...rows.map((r) => (r[c] ?? '').length)));
+  const line = (r: readonly string[]) => `| ${widths.map((w, c) => (r[c] ?? '').padEnd(w)).join(' | ')} |`;
+  const [head, ...body] = rows;
+  return [line(head ?? []), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
+}
+
 /** The generated block: the run's date and machine, then one row per figure. */
 export function renderTable(raw: unknown): string {
   const bench = benchFile.parse(raw);
@@ -29,9 +37,10 @@ export function renderTable(raw: unknown): string {
     '',
     `Run of ${bench.ranAt.slice(0, 10)} (${Math.round(bench.elapsedMs / 1000)} s${bench.quick ? ', quick' : ''}) on ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}.`,
     '',
-    '| figure | measured | target |',
-    '| --- | --- | --- |',
-    ...bench.table.map((r) => `| ${cell(r.figure)} | ${cell(r.value)} | ${cell(r.target)} |`),
+    ...aligned([
+      ['figure', 'measured', 'target'],
+      ...bench.table.map((r) => [cell(r.figure), cell(r.value), cell(r.target)]),
+    ]),
     '',
     END,
   ];
