@@ -202,16 +202,24 @@ describe('the deployed bundles (cdk.out + the template, on local stand-ins)', ()
     expect(calls.deliver).not.toContain('sns:Publish');
   }, 150_000);
 
-  it('fail, naming the variable, when the template drops an env var a function reads', async () => {
-    const mutated = structuredClone(template);
-    const env = mutated.Resources[functionIds.fanout]?.Properties?.Environment as {
-      Variables: Record<string, unknown>;
-    };
-    delete env.Variables.DELIVERY_QUEUE_URL;
-    await expect(echoThroughBundles(mutated)).rejects.toThrow(
-      /fanout failed its cold start: .*DELIVERY_QUEUE_URL/s,
-    );
-  }, 150_000);
+  it.each([
+    ['fanout', 'DELIVERY_QUEUE_URL'],
+    // The provider is `aws` but the number went missing: deliver must not start (nor send from nowhere).
+    ['deliver', 'ECHOBOT_SMS_NUMBER'],
+  ] as const)(
+    'fail, naming the variable, when the template drops an env var %s reads (%s)',
+    async (fn, name) => {
+      const mutated = structuredClone(template);
+      const env = mutated.Resources[functionIds[fn]]?.Properties?.Environment as {
+        Variables: Record<string, unknown>;
+      };
+      delete env.Variables[name];
+      await expect(echoThroughBundles(mutated)).rejects.toThrow(
+        new RegExp(`${fn} failed its cold start: .*${name}`, 's'),
+      );
+    },
+    150_000,
+  );
 
   it('fail, naming the action, when a policy drops an action a function calls', async () => {
     const mutated = structuredClone(template);
