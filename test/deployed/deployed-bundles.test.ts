@@ -10,12 +10,15 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEchobotApp } from '../../infra/echobot-app.ts';
 import type { EchobotStack } from '../../infra/echobot-stack.ts';
+import { REPLIES } from '../../lib/domain/replies/core.ts';
 import { startFakeSns } from '../fakes/fake-sns.ts';
 import { startFakeSsm } from '../fakes/fake-ssm.ts';
 import { TOKEN, twilioEvent } from '../fakes/function-url-event.ts';
 import { asArray, type CfnTemplate, cdkJsonContext, logicalId } from '../infra/infra-test-helpers.ts';
 import { freshQueue, freshTable } from '../support/aws-local.ts';
+import { startFakeEumSms } from '../support/fake-eum-sms.ts';
 import { eventually } from '../support/poll.ts';
+import { sqsEvent } from '../support/sqs-helpers.ts';
 import {
   bundleOf,
   type Deployed,
@@ -31,9 +34,14 @@ import {
   streamEvent,
   ungranted,
 } from './deployed-pipeline.ts';
+import { twoWayNotification } from './two-way-sms.ts';
 
+/** The bot's number: `smsProvider=aws` sends every SMS from it through End User Messaging. */
+const BOT_NUMBER = '+15550009999';
 const ALICE = '+15550001111';
 const BOB = '+15550002222';
+/** Joins by texting the bot's number (two-way SMS -> SNS -> SQS -> the sms-inbound bundle). */
+const CAROL = '+15550003333';
 const POST = 'hello from the bundles';
 
 let outdir = '';
@@ -46,19 +54,28 @@ let bundles: Record<FunctionName, string>;
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'echobot-cdk-out-'));
   // `cdk synth` as an operator runs it: the local esbuild bundles every function, offline.
-  const created = createEchobotApp({ context: cdkJsonContext(), outdir });
+  // With a number, so deliver gets the End User Messaging env and sms-voice:SendTextMessage
+  // (with no SMS context the stack's provider is `none` and SMS echoes are refused).
+  const created = createEchobotApp({
+    context: { ...cdkJsonContext(), smsProvider: 'aws', smsNumber: BOT_NUMBER },
+    outdir,
+  });
   stack = created.stack;
   assembly = created.app.synth();
   template = assembly.getStackByName(stack.stackName).template as CfnTemplate;
+  const inbound = stack.sms.inbound;
+  if (!inbound) throw new Error('smsProvider=aws synthesized no sms-inbound function');
   functionIds = {
     http: logicalId(stack.http.fn),
     fanout: logicalId(stack.fanout.fn),
     deliver: logicalId(stack.deliver.fn),
+    smsInbound: logicalId(inbound.fn),
   };
   bundles = {
     http: bundleOf(assembly, template, functionIds.http),
     fanout: bundleOf(assembly, template, functionIds.fanout),
     deliver: bundleOf(assembly, template, functionIds.deliver),
+    smsInbound: bundleOf(assembly, template, functionIds.smsInbound),
   };
 }, 180_000);
 
@@ -67,9 +84,10 @@ afterAll(() => {
 });
 
 /**
- * One run of the deployed pipeline with this template: JOINs and a post into http, the table's
- * stream into fanout, the queue into deliver, until alice's echo reaches the SMS API; then every
- * AWS call each bundle made is checked against the policies on its role.
+ * One run of the deployed pipeline with this template: JOINs and a post into http, a JOIN by
+ * two-way SMS into sms-inbound, the table's stream into fanout, the queue into deliver, until
+ * carol's welcome and alice's echo reach the End User Messaging API; then every AWS call each
+ * bundle made is checked against the policies on its role.
  */
 async function echoThroughBundles(candidate: CfnTemplate) {
   const { endpoint, streamArn, table } = await freshTable();
@@ -79,21 +97,25 @@ async function echoThroughBundles(candidate: CfnTemplate) {
     [logicalId(stack.deliveryQueue)]: queueUrl,
     [logicalId(stack.deliveryDlq)]: dlqUrl,
     [logicalId(stack.safety.alertTopic)]: 'arn:aws:sns:us-east-1:000000000000:echobot-sms-alerts',
+    'AWS::StackName': stack.stackName,
   };
   const deployed: Deployed = { template: candidate, functionIds, refs };
-  const sms = await startFakeSns();
+  // SNS stays reachable (the safety alerts topic); SMS go to End User Messaging only.
+  const sns = await startFakeSns();
+  const sms = await startFakeEumSms();
   const twilioTokenParam = environmentOf(deployed, 'http').TWILIO_AUTH_TOKEN_PARAM ?? '';
   const ssm = await startFakeSsm({ [twilioTokenParam]: TOKEN });
   const upstreams = {
     dynamodb: endpoint,
     sqs: inject('fauxqsEndpoint'),
     ssm: ssm.endpoint,
-    sns: sms.endpoint,
+    sns: sns.endpoint,
+    'pinpoint-sms-voice-v2': sms.endpoint,
   };
   const recorders = await Promise.all(FUNCTIONS.map(() => startRecorders(upstreams)));
   const running: RunningFunction[] = [];
   try {
-    const [http, fanout, deliver] = await Promise.all(
+    const [http, fanout, deliver, smsInbound] = await Promise.all(
       FUNCTIONS.map(async (fn, i) => {
         const env = { ...lambdaRuntimeEnv(fn), ...environmentOf(deployed, fn), ...recorders[i]?.env };
         const started = await startFunction(fn, bundles[fn], env);
@@ -101,7 +123,13 @@ async function echoThroughBundles(candidate: CfnTemplate) {
         return started;
       }),
     );
-    if (!http || !fanout || !deliver) throw new Error('a function did not start');
+    if (!http || !fanout || !deliver || !smsInbound) throw new Error('a function did not start');
+
+    // The SQS message the two-way topic's subscription (raw delivery off) hands sms-inbound.
+    const joined = (await smsInbound.invoke(
+      sqsEvent([{ body: twoWayNotification(CAROL, BOT_NUMBER, 'JOIN carol') }]),
+    )) as { batchItemFailures?: unknown[] } | null;
+    expect(joined?.batchItemFailures, 'sms-inbound answer to JOIN carol').toEqual([]);
 
     for (const [from, body] of [
       [ALICE, 'JOIN alice'],
@@ -130,10 +158,12 @@ async function echoThroughBundles(candidate: CfnTemplate) {
           lastError = err;
           throw err;
         }
-        return sms.published;
+        return sms.sent;
       },
-      (published) => published.some((p) => p.phoneNumber === ALICE && p.message === `bob: ${POST}`),
-      'the echo at the fake SMS API',
+      (sent) =>
+        sent.some((m) => m.destination === ALICE && m.body === `bob: ${POST}`) &&
+        sent.some((m) => m.destination === CAROL && m.body === REPLIES.welcome('carol')),
+      "alice's echo and carol's welcome at the fake End User Messaging API",
       60_000,
     ).catch((err: unknown) => {
       throw new Error(`${String(err)}; last error: ${String(lastError)}`);
@@ -145,34 +175,51 @@ async function echoThroughBundles(candidate: CfnTemplate) {
     );
     if (missing.length > 0)
       throw new Error(`not granted by the function's IAM policy: ${missing.join(', ')}`);
-    return { published: [...sms.published], calls };
+    return { sent: [...sms.sent], calls };
   } finally {
     for (const fn of running) fn.stop();
-    await Promise.all([...recorders.map((r) => r.stop()), sms.stop(), ssm.stop()]);
+    await Promise.all([...recorders.map((r) => r.stop()), sms.stop(), sns.stop(), ssm.stop()]);
     sqs.destroy();
   }
 }
 
 describe('the deployed bundles (cdk.out + the template, on local stand-ins)', () => {
   it('echo a post from the Twilio webhook to the SMS API, calling only what their policies grant', async () => {
-    const { published, calls } = await echoThroughBundles(structuredClone(template));
+    const { sent, calls } = await echoThroughBundles(structuredClone(template));
     // Never back to its sender.
-    expect(published.filter((p) => p.phoneNumber === BOB && p.message.includes(POST))).toEqual([]);
+    expect(sent.filter((m) => m.destination === BOB && m.body?.includes(POST))).toEqual([]);
+    // Every SMS leaves from the bot's number, under the stack's configuration set (delivery events).
+    const configurationSet = `${stack.stackName}-sms`;
+    for (const to of [ALICE, CAROL])
+      expect(sent.find((m) => m.destination === to)).toMatchObject({
+        originationIdentity: BOT_NUMBER,
+        configurationSet,
+      });
     expect(calls.http).toEqual(expect.arrayContaining(['ssm:GetParameter', 'dynamodb:PutItem']));
+    expect(calls.smsInbound).toEqual(expect.arrayContaining(['dynamodb:PutItem']));
     expect(calls.fanout).toContain('sqs:SendMessage');
-    expect(calls.deliver).toContain('sns:Publish');
+    expect(calls.deliver).toContain('sms-voice:SendTextMessage');
+    expect(calls.deliver).not.toContain('sns:Publish');
   }, 150_000);
 
-  it('fail, naming the variable, when the template drops an env var a function reads', async () => {
-    const mutated = structuredClone(template);
-    const env = mutated.Resources[functionIds.fanout]?.Properties?.Environment as {
-      Variables: Record<string, unknown>;
-    };
-    delete env.Variables.DELIVERY_QUEUE_URL;
-    await expect(echoThroughBundles(mutated)).rejects.toThrow(
-      /fanout failed its cold start: .*DELIVERY_QUEUE_URL/s,
-    );
-  }, 150_000);
+  it.each([
+    ['fanout', 'DELIVERY_QUEUE_URL'],
+    // The provider is `aws` but the number went missing: deliver must not start (nor send from nowhere).
+    ['deliver', 'ECHOBOT_SMS_NUMBER'],
+  ] as const)(
+    'fail, naming the variable, when the template drops an env var %s reads (%s)',
+    async (fn, name) => {
+      const mutated = structuredClone(template);
+      const env = mutated.Resources[functionIds[fn]]?.Properties?.Environment as {
+        Variables: Record<string, unknown>;
+      };
+      delete env.Variables[name];
+      await expect(echoThroughBundles(mutated)).rejects.toThrow(
+        new RegExp(`${fn} failed its cold start: .*${name}`, 's'),
+      );
+    },
+    150_000,
+  );
 
   it('fail, naming the action, when a policy drops an action a function calls', async () => {
     const mutated = structuredClone(template);
@@ -183,10 +230,10 @@ describe('the deployed bundles (cdk.out + the template, on local stand-ins)', ()
       for (const statement of document?.Statement ?? []) {
         if (statement.Action !== undefined)
           statement.Action = asArray(statement.Action as string | string[]).filter(
-            (a) => a !== 'sns:Publish',
+            (a) => a !== 'sms-voice:SendTextMessage',
           );
       }
     }
-    await expect(echoThroughBundles(mutated)).rejects.toThrow(/deliver calls sns:Publish/);
+    await expect(echoThroughBundles(mutated)).rejects.toThrow(/deliver calls sms-voice:SendTextMessage/);
   }, 150_000);
 });

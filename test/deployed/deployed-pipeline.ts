@@ -22,15 +22,18 @@ import {
 } from '../infra/infra-test-helpers.ts';
 import { type IamAction, startRecordingProxy } from './recording-proxy.ts';
 
-export const FUNCTIONS = ['http', 'fanout', 'deliver'] as const;
+export const FUNCTIONS = ['http', 'fanout', 'deliver', 'smsInbound'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 /** What the test takes from a synthesized stack: its template (a copy the tests may mutate) and bundle paths. */
 export interface Deployed {
   template: CfnTemplate;
-  /** Logical ids of the three functions. */
+  /** Logical ids of the functions. */
   functionIds: Record<FunctionName, string>;
-  /** Logical id -> the local value a Ref to it stands for (table name, queue URL, topic ARN). */
+  /**
+   * Logical id (or pseudo parameter, `AWS::StackName`) -> the local value a Ref to it stands for
+   * (table name, queue URL, topic ARN, stack name).
+   */
   refs: Record<string, string>;
 }
 
@@ -49,6 +52,12 @@ function resolve(value: unknown, refs: Record<string, string>, template: CfnTemp
   if (typeof value === 'object' && value !== null) {
     const local = 'Ref' in value && typeof value.Ref === 'string' ? refs[value.Ref] : undefined;
     if (local !== undefined) return local;
+    // `${Aws.STACK_NAME}-sms` (the configuration set's name) synthesizes to a join.
+    if ('Fn::Join' in value && Array.isArray(value['Fn::Join'])) {
+      const [separator, parts] = value['Fn::Join'];
+      if (typeof separator === 'string' && Array.isArray(parts))
+        return parts.map((part) => resolve(part, refs, template, name)).join(separator);
+    }
     if ('Fn::GetAtt' in value && Array.isArray(value['Fn::GetAtt'])) {
       const [id, attribute] = value['Fn::GetAtt'];
       if (template.Resources[String(id)]?.Type === 'AWS::Lambda::Url' && attribute === 'FunctionUrl')
@@ -167,12 +176,18 @@ export async function startFunction(name: string, bundle: string, env: Record<st
 
 export type RunningFunction = Awaited<ReturnType<typeof startFunction>>;
 
+/** The AWS APIs a function may call: the SDK's service id (as in `AWS_ENDPOINT_URL_<ID>`). */
+export type AwsApi = 'dynamodb' | 'sqs' | 'ssm' | 'sns' | 'pinpoint-sms-voice-v2';
+
+/** The SDK's service id -> the prefix IAM names its actions with, where the two differ. */
+const IAM_PREFIX: Partial<Record<AwsApi, string>> = { 'pinpoint-sms-voice-v2': 'sms-voice' };
+
 /** Per function, a recording proxy in front of every AWS API it may call, and the env vars that point at them. */
-export async function startRecorders(upstreams: Record<'dynamodb' | 'sqs' | 'ssm' | 'sns', string>) {
+export async function startRecorders(upstreams: Record<AwsApi, string>) {
   const proxies = await Promise.all(
-    Object.entries(upstreams).map(async ([service, upstream]) => ({
+    (Object.entries(upstreams) as Array<[AwsApi, string]>).map(async ([service, upstream]) => ({
       service,
-      proxy: await startRecordingProxy(service, upstream),
+      proxy: await startRecordingProxy(IAM_PREFIX[service] ?? service, upstream),
     })),
   );
   // Any other service (AWS_ENDPOINT_URL, the SDK's fallback) is recorded and refused (502): its
@@ -181,7 +196,10 @@ export async function startRecorders(upstreams: Record<'dynamodb' | 'sqs' | 'ssm
   return {
     env: {
       ...Object.fromEntries(
-        proxies.map(({ service, proxy }) => [`AWS_ENDPOINT_URL_${service.toUpperCase()}`, proxy.endpoint]),
+        proxies.map(({ service, proxy }) => [
+          `AWS_ENDPOINT_URL_${service.toUpperCase().replaceAll('-', '_')}`,
+          proxy.endpoint,
+        ]),
       ),
       AWS_ENDPOINT_URL: other.endpoint,
     },
