@@ -10,8 +10,15 @@ import type { DeliveryJob } from '../domain/types.ts';
 import { createEnvelope, EnvelopeSchema } from '../federation/envelope.ts';
 import type { PeerDelete } from '../federation/peer-messages.ts';
 import { type RouteDecision, routePost } from '../federation/relay-router.ts';
-import type { RelayedDelete } from '../ports/peer-store.ts';
+import type { PeerStore, RelayedDelete } from '../ports/peer-store.ts';
+import type { JobQueue } from '../ports/queue.ts';
 import { type PeerNetworkDeps, peerJob } from './peer-outbound.ts';
+
+/** What routing a delete reads and writes: who wants the author, the peers, the delivery queue. */
+export type DeleteRouteDeps = Pick<PeerNetworkDeps, 'self' | 'relay' | 'maxHops' | 'log'> & {
+  peers: Pick<PeerStore, 'wantsOf' | 'listPeers'>;
+  queue: Pick<JobQueue, 'enqueue'>;
+};
 
 function deleteJobs(decision: RouteDecision, message: Omit<PeerDelete, 'envelope'>): DeliveryJob[] {
   const { envelope } = decision;
@@ -24,7 +31,7 @@ function deleteJobs(decision: RouteDecision, message: Omit<PeerDelete, 'envelope
 
 /** One of our members deleted a post: a `delete` to each peer whose interest covers its author. */
 export async function relayLocalDelete(
-  deps: PeerNetworkDeps,
+  deps: DeleteRouteDeps,
   postId: string,
   nick: string,
   at: string,
@@ -55,7 +62,7 @@ export async function relayLocalDelete(
 }
 
 /** A delete a peer delivered (already tombstoned here): a super-peer passes it on like the post. */
-export async function handleRelayedDelete(deps: PeerNetworkDeps, del: RelayedDelete): Promise<number> {
+export async function handleRelayedDelete(deps: DeleteRouteDeps, del: RelayedDelete): Promise<number> {
   if (!deps.relay) return 0;
   const envelope = EnvelopeSchema.parse(JSON.parse(del.envelope));
   const wants = await deps.peers.wantsOf(del.author);
