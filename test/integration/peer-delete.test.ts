@@ -6,8 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { DynamoPeerStore } from '../../lib/adapters/dynamodb/dynamo-peer-store.ts';
 import { DynamoTimeline } from '../../lib/adapters/dynamodb/dynamo-timeline.ts';
 import { BadRequestError, ForbiddenError } from '../../lib/domain/errors.ts';
+import type { DeliveryJob } from '../../lib/domain/types.ts';
 import { type PeerDelete, PeerDeleteSchema } from '../../lib/federation/peer-messages.ts';
 import { receivePeerMessage } from '../../lib/usecases/peer-inbound.ts';
+import { handleRelayed } from '../../lib/usecases/peer-outbound.ts';
 import { freshTable } from '../support/aws-local.ts';
 
 const SELF = 'https://self.example';
@@ -88,5 +90,37 @@ describe('a peer deletes a relayed post', () => {
     const h = await harness();
     const own = { ...del(`${A}/posts/6`, [A]) };
     expect(await receivePeerMessage({ ...h.deps, self: A }, S, own)).toBe('own-post');
+  });
+
+  it('a post whose delete overtook it is not shown, echoed or passed on when it arrives', async () => {
+    const h = await harness();
+    const id = `${A}/posts/7`;
+    expect(await receivePeerMessage(h.deps, A, del(id, [A]))).toBe('deleted');
+    const jobs: DeliveryJob[] = [];
+    const network = {
+      ...h.deps,
+      relay: true,
+      store: h.t.store,
+      timeline: new DynamoTimeline(h.t.doc, h.t.table),
+      queue: {
+        enqueue: async (j: readonly DeliveryJob[]) => {
+          jobs.push(...j);
+        },
+        retryLater: async () => undefined,
+      },
+    };
+    const envelope = { postId: id, author: ALICE, origin: A, hops: 1, maxHops: 5, path: [A] };
+    const result = await handleRelayed(network, {
+      postId: id,
+      author: ALICE,
+      text: 'too late',
+      createdAt: '2026-12-01T10:00:00.000Z',
+      envelope: JSON.stringify(envelope),
+      from: A,
+      receivedAt: '2026-12-01T10:07:00.000Z',
+    });
+    expect(result).toEqual({ recipients: 0, forwarded: 0, hopLimitReached: false });
+    expect(jobs).toEqual([]);
+    expect(await h.shown()).toEqual([]);
   });
 });
