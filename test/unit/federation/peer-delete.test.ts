@@ -1,5 +1,7 @@
+import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryJob } from '../../../lib/domain/types.ts';
+import { peerEventFromStreamRecord } from '../../../lib/edges/peer-stream-records.ts';
 import { PeerMessageSchema } from '../../../lib/federation/peer-messages.ts';
 import {
   type DeleteRouteDeps,
@@ -112,5 +114,45 @@ describe('where a delete goes', () => {
     expect(await handleRelayedDelete(network(S, false, [B], [A, B]).deps, relayed)).toBe(0);
     const atLimit = { ...relayed, envelope: JSON.stringify(message({}, { maxHops: 1 }).envelope) };
     expect(await handleRelayedDelete(network(S, true, [B], [A, B]).deps, atLimit)).toBe(0);
+  });
+});
+
+describe('the stream records a delete drives', () => {
+  const record = (eventName: 'INSERT' | 'MODIFY', image: Record<string, { S: string }>): DynamoDBRecord => ({
+    eventName,
+    dynamodb: { NewImage: image },
+  });
+
+  it('reads a member’s tombstone with its nick, a remote one without, and ignores a repeat', () => {
+    const gone = { pk: { S: `GONE#${POST}` }, sk: { S: 'GONE' }, type: { S: 'gone' }, at: { S: 'now' } };
+    expect(peerEventFromStreamRecord(record('INSERT', { ...gone, nick: { S: 'alice' } }))).toEqual({
+      kind: 'gone',
+      postId: POST,
+      nick: 'alice',
+      at: 'now',
+    });
+    expect(peerEventFromStreamRecord(record('INSERT', gone))).toEqual({
+      kind: 'gone',
+      postId: POST,
+      at: 'now',
+    });
+    // A second DELETE overwrites the tombstone: nothing is told twice.
+    expect(peerEventFromStreamRecord(record('MODIFY', gone))).toBeUndefined();
+  });
+
+  it('reads a relayed delete', () => {
+    const del = {
+      postId: POST,
+      author: 'alice@a.example',
+      at: 'a',
+      envelope: '{}',
+      from: A,
+      receivedAt: 'b',
+    };
+    const image = Object.fromEntries(Object.entries(del).map(([k, v]) => [k, { S: v }]));
+    expect(peerEventFromStreamRecord(record('INSERT', { ...image, type: { S: 'relaydel' } }))).toEqual({
+      kind: 'relay-delete',
+      del,
+    });
   });
 });
