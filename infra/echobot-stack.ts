@@ -177,7 +177,8 @@ export class EchobotStack extends Stack {
             eventName: FilterRule.isEqual('INSERT'),
             // New posts fan out; queued replies (OUTMSG items, type=reply) become one-recipient jobs;
             // federation tasks (FEDTASK items, type=fedtask) become federation jobs. Peer network:
-            // relayed posts (type=relay) and control items (type=peerctl) too.
+            // relayed posts (type=relay), their deletes (type=relaydel), control items (type=peerctl)
+            // and tombstones (type=gone: a member's deleted post is told to peers) too.
             dynamodb: {
               NewImage: { type: { S: FilterRule.or(...INSERT_STREAM_TYPES) } },
             },

@@ -33,11 +33,17 @@ const BATCH = 100;
 /** The event filter the stack puts on the event source mapping: only new posts and queued replies invoke fanout. */
 export function isNewPost(record: _Record): boolean {
   const type = record.dynamodb?.NewImage?.type?.S;
-  // Peer network: interest changes (insert or modify), relayed posts and control items.
+  // Peer network: interest changes (insert or modify), relayed posts and deletes, tombstones, control items.
   if (type === 'wants') return record.eventName === 'INSERT' || record.eventName === 'MODIFY';
   return (
     record.eventName === 'INSERT' &&
-    (type === 'post' || type === 'reply' || type === 'fedtask' || type === 'relay' || type === 'peerctl')
+    (type === 'post' ||
+      type === 'reply' ||
+      type === 'fedtask' ||
+      type === 'relay' ||
+      type === 'relaydel' ||
+      type === 'gone' ||
+      type === 'peerctl')
   );
 }
 

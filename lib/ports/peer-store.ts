@@ -1,3 +1,5 @@
+import type { TimelineEntry } from '../domain/timeline.ts';
+
 /** What the peer network keeps in the table (lib/adapters/dynamodb/dynamo-peer-store.ts). */
 
 export type PeerSource = 'config' | 'admin' | 'inbound' | 'leaf';
@@ -52,6 +54,19 @@ export interface RelayedPost {
   receivedAt: string;
 }
 
+/** A delete of a relayed post a peer delivered (de-duplicated by the post id), as fanout reads it back. */
+export interface RelayedDelete {
+  postId: string;
+  author: string;
+  /** When the origin's member deleted it. */
+  at: string;
+  /** The envelope as received, JSON. */
+  envelope: string;
+  /** The peer that delivered it. */
+  from: string;
+  receivedAt: string;
+}
+
 export interface Wants {
   /** Local members who follow the author. */
   members: string[];
@@ -86,6 +101,13 @@ export interface PeerStore {
   control(peer: string, action: PeerControlAction, at: Date): Promise<void>;
   /** Stores a received post unless its id was seen; false for a duplicate. */
   putRelayed(post: RelayedPost): Promise<boolean>;
+  /** The post's entry on our timeline, if it has one (a relayed post's, to take it off with its delete). */
+  timelineEntry(postId: string): Promise<TimelineEntry | undefined>;
+  /**
+   * Stores a received delete unless one for this post was seen, and tombstones the post (its
+   * `GONE#` item, its timeline entry if given) in the same transaction; false for a duplicate.
+   */
+  putRelayedDelete(del: RelayedDelete, entry: TimelineEntry | undefined): Promise<boolean>;
   /** Forgets a removed peer: its interest, what we sent it, its item. */
   forgetPeer(url: string): Promise<void>;
   /** Recently received posts, newest first (the local network view). */

@@ -7,7 +7,7 @@
 import { authorityOfBot } from '../domain/addresses.ts';
 import { BadRequestError, ForbiddenError } from '../domain/errors.ts';
 import type { InterestUpdate } from '../federation/interest.ts';
-import type { PeerMessage } from '../federation/peer-messages.ts';
+import type { PeerDelete, PeerMessage } from '../federation/peer-messages.ts';
 import { RouteTable } from '../federation/route-table.ts';
 import type { StreamState } from '../ports/peer-store.ts';
 import { type PeerNetworkDeps, sameRoutes } from './peer-outbound.ts';
@@ -39,6 +39,7 @@ export type PeerReceipt =
   | 'accepted'
   | 'duplicate'
   | 'own-post'
+  | 'deleted'
   | 'applied'
   | 'stale'
   | 'gap'
@@ -67,6 +68,7 @@ export async function receivePeerMessage(
     });
     return fresh ? 'accepted' : 'duplicate';
   }
+  if (message.type === 'delete') return receiveDelete(deps, from, message);
   if (message.from !== from) throw new ForbiddenError('message "from" is not the signer');
   if (message.type === 'interest-snapshot-request') {
     await deps.peers.control(from, 'snapshot', deps.now());
@@ -114,4 +116,35 @@ export async function receivePeerMessage(
   }
   await deps.peers.setInboundState(from, decision.next, peer.inSeq);
   return 'applied';
+}
+
+/**
+ * A peer's delete of a post: the same origin rule as the post's (the schema: post and author on
+ * the envelope's origin; here: the path ends at the signer), and the author must be the one we
+ * hold the post by. The tombstone commits with the de-duplication record; the stream forwards it.
+ */
+async function receiveDelete(
+  deps: Pick<PeerNetworkDeps, 'self' | 'peers' | 'now'>,
+  from: string,
+  message: PeerDelete,
+): Promise<PeerReceipt> {
+  const { envelope } = message;
+  if (envelope.origin === deps.self) return 'own-post';
+  if (envelope.path.at(-1) !== from)
+    throw new BadRequestError('the envelope path does not end at the sender');
+  const entry = await deps.peers.timelineEntry(message.postId);
+  if (entry && (entry.local || entry.authorKey !== message.author))
+    throw new ForbiddenError('only the origin bot may delete a post: we know it by another author');
+  const fresh = await deps.peers.putRelayedDelete(
+    {
+      postId: message.postId,
+      author: message.author,
+      at: message.at,
+      envelope: JSON.stringify(envelope),
+      from,
+      receivedAt: deps.now().toISOString(),
+    },
+    entry,
+  );
+  return fresh ? 'deleted' : 'duplicate';
 }

@@ -256,6 +256,11 @@ export async function handleRelayed(
   relayed: RelayedPost,
 ): Promise<{ recipients: number; forwarded: number; hopLimitReached: boolean }> {
   const envelope = EnvelopeSchema.parse(JSON.parse(relayed.envelope));
+  // Its delete overtook it (peer-inbound.ts tombstoned it first): not shown, echoed or passed on.
+  if ((await deps.store.deletedPosts([relayed.postId])).has(relayed.postId)) {
+    deps.log('relayed post already deleted', { postId: relayed.postId });
+    return { recipients: 0, forwarded: 0, hopLimitReached: false };
+  }
   const wants = await deps.peers.wantsOf(relayed.author);
   const members = await deps.store.membersByIds(wants.members);
   const recipients: Recipient[] = [];

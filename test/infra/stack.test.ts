@@ -236,7 +236,9 @@ describe('EchobotStack', () => {
       expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
         {
           eventName: ['INSERT'],
-          dynamodb: { NewImage: { type: { S: ['post', 'reply', 'fedtask', 'relay', 'peerctl'] } } },
+          dynamodb: {
+            NewImage: { type: { S: ['post', 'reply', 'fedtask', 'relay', 'peerctl', 'relaydel', 'gone'] } },
+          },
         },
         // Peer network: interest changes (WANTS items are updated in place on unfollow).
         { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['wants'] } } } },

@@ -12,22 +12,27 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ConcurrentUpdateError } from '../../domain/errors.ts';
+import type { TimelineEntry } from '../../domain/timeline.ts';
 import type {
   PeerControlAction,
   PeerRecord,
   PeerSource,
   PeerStore,
+  RelayedDelete,
   RelayedPost,
   StreamState,
   Wants,
 } from '../../ports/peer-store.ts';
 import type { Mutation } from '../../ports/store.ts';
+import { timelineEntryItem } from './dynamo-timeline.ts';
+import { postItems } from './post-items.ts';
 import { queryAll } from './query-all.ts';
 import {
   conditionFailed,
   expiresAfter,
   INBOUND_TTL_SECONDS,
   ITEM_TYPE,
+  key,
   peerKey,
   skItem,
   type TransactItem,
@@ -375,6 +380,40 @@ export class DynamoPeerStore implements PeerStore {
           ],
         }),
       );
+      return true;
+    } catch (err) {
+      if (conditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async timelineEntry(postId: string): Promise<TimelineEntry | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key.timelineRef(postId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { sk: _sk, ...entry } = timelineEntryItem.parse(Item);
+    return entry;
+  }
+
+  async putRelayedDelete(del: RelayedDelete, entry: TimelineEntry | undefined): Promise<boolean> {
+    const expiresAt = ttl(new Date(del.receivedAt), RELAY_TTL_SECONDS);
+    const TransactItems: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...peerKey.relayDelete(del.postId), type: ITEM_TYPE.relaydel, ...del, expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
+    postItems(
+      this.table,
+      { kind: 'deletePost', postId: del.postId, at: del.at, ...(entry ? { entry } : {}) },
+      (i) => TransactItems.push(i),
+    );
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems }));
       return true;
     } catch (err) {
       if (conditionFailed(err)) return false;

@@ -13,6 +13,10 @@ export const ITEM_TYPE = {
   fedtask: 'fedtask',
   /** A post a peer relayed to us (`RELAY#`). */
   relay: 'relay',
+  /** A delete of a relayed post a peer sent us (`RELAYDEL#`): forwarded on by a super-peer. */
+  relaydel: 'relaydel',
+  /** A post's tombstone (`GONE#`): a local member's deleted post is told to peers. */
+  gone: 'gone',
   /** Work for the peer network (`PEERCTL#`). */
   peerctl: 'peerctl',
   /** Who wants an author's posts (`WANTS#`), kept with on=false on unfollow so MODIFY shows it. */
@@ -32,6 +36,8 @@ export const INSERT_STREAM_TYPES = [
   ITEM_TYPE.fedtask,
   ITEM_TYPE.relay,
   ITEM_TYPE.peerctl,
+  ITEM_TYPE.relaydel,
+  ITEM_TYPE.gone,
 ] as const;
 
 /** Item types whose INSERT and MODIFY the fanout function acts on. */

@@ -1,5 +1,6 @@
 import type { TimelineEntry } from '../../domain/timeline.ts';
 import type { PostMutation } from '../../ports/store.ts';
+import { ITEM_TYPE } from './item-types.ts';
 import { key, TIMELINE_PK, type TransactItem } from './schema.ts';
 
 /** The sort key of a post's two timeline index items. */
@@ -19,7 +20,9 @@ export function timelineKeys(entry: TimelineEntry): Record<string, string>[] {
  */
 export function postItems(TableName: string, m: PostMutation, add: (item: TransactItem) => void): void {
   if (m.kind === 'deletePost') {
-    add({ Put: { TableName, Item: { ...key.gone(m.postId), at: m.at } } });
+    // type=gone (and the nick, for a local post) so the stream tells peers of a member's delete.
+    const nick = m.entry?.local ? { nick: m.entry.author } : {};
+    add({ Put: { TableName, Item: { ...key.gone(m.postId), type: ITEM_TYPE.gone, at: m.at, ...nick } } });
     add({ Delete: { TableName, Key: key.post(m.postId) } });
     if (m.entry) for (const Key of timelineKeys(m.entry)) add({ Delete: { TableName, Key } });
     return;

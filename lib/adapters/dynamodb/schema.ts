@@ -86,6 +86,8 @@ export { ITEM_TYPE, type ItemType, TTL_ATTRIBUTE } from './item-types.ts';
  * | relayed post    | `RELAY#<postId>`        | `RELAY`       | type=relay: a post from a peer; written |
  * |                 |                         |               | once (the de-duplication); 30 days      |
  * | relayed index   | `RELAYED`               | `<at>#<postId>` | the same, newest first (network view) |
+ * | relayed delete  | `RELAYDEL#<postId>`     | `RELAYDEL`    | type=relaydel: a peer's delete of a     |
+ * |                 |                         |               | post, written once with its tombstone   |
  *
  * ActivityPub (lib/adapters/dynamodb/dynamo-federation-store.ts):
  * | item                 | pk                        | sk           | holds                          |
@@ -155,6 +157,7 @@ export const peerKey = {
   sent: (peer: string, handle: string) => ({ pk: `SENT#${peer}`, sk: handle }),
   control: (peer: string, sk: string) => ({ pk: `PEERCTL#${peer}`, sk }),
   relay: (postId: string) => ({ pk: `RELAY#${postId}`, sk: 'RELAY' }),
+  relayDelete: (postId: string) => ({ pk: `RELAYDEL#${postId}`, sk: 'RELAYDEL' }),
   relayed: (sk: string) => ({ pk: 'RELAYED', sk }),
 } as const;
 
