@@ -1,6 +1,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ITEM_TYPE } from '../adapters/dynamodb/item-types.ts';
+import '../domain/zod-messages.ts';
 import type { PeerControlAction, RelayedPost } from '../ports/peer-store.ts';
 
 const s = z.object({ S: z.string() });

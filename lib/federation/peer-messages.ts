@@ -3,8 +3,10 @@
  * lib/drivers/routes/peer-routes.ts): interest messages (interest.ts), route adverts
  * (route-table.ts) and posts wrapped in the multi-hop envelope (envelope.ts).
  */
-import * as z from 'zod';
+
+import * as z from 'zod/mini';
 import { authorityOfBot, authorityOfHandle, HandleSchema, HttpUrlSchema } from '../domain/addresses.ts';
+import '../domain/zod-messages.ts';
 import { EnvelopeSchema } from './envelope.ts';
 import { InterestMessageSchema } from './interest.ts';
 import { RouteAdvertSchema } from './route-table.ts';
@@ -21,25 +23,31 @@ export const PeerPostSchema = z
     post: z.object({
       id: HttpUrlSchema,
       author: HandleSchema,
-      text: z.string().min(1).max(MAX_RELAYED_TEXT),
+      text: z.string().check(z.minLength(1)).check(z.maxLength(MAX_RELAYED_TEXT)),
       createdAt: z.iso.datetime(),
     }),
   })
-  .superRefine((m, ctx) => {
-    if (m.post.id !== m.envelope.postId)
-      ctx.addIssue({ code: 'custom', message: 'post id differs from the envelope', path: ['post', 'id'] });
-    if (m.post.author !== m.envelope.author)
-      ctx.addIssue({ code: 'custom', message: 'author differs from the envelope', path: ['post', 'author'] });
-    // A handle names its origin bot: nobody can relay a post as coming from another bot's member.
-    if (authorityOfHandle(m.envelope.author) !== authorityOfBot(m.envelope.origin))
-      ctx.addIssue({
-        code: 'custom',
-        message: 'author is not a member of the origin bot',
-        path: ['envelope'],
-      });
-    if (new URL(m.post.id).host !== authorityOfBot(m.envelope.origin))
-      ctx.addIssue({ code: 'custom', message: 'post id is not on the origin bot', path: ['post', 'id'] });
-  });
+  .check(
+    z.superRefine((m, ctx) => {
+      if (m.post.id !== m.envelope.postId)
+        ctx.addIssue({ code: 'custom', message: 'post id differs from the envelope', path: ['post', 'id'] });
+      if (m.post.author !== m.envelope.author)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'author differs from the envelope',
+          path: ['post', 'author'],
+        });
+      // A handle names its origin bot: nobody can relay a post as coming from another bot's member.
+      if (authorityOfHandle(m.envelope.author) !== authorityOfBot(m.envelope.origin))
+        ctx.addIssue({
+          code: 'custom',
+          message: 'author is not a member of the origin bot',
+          path: ['envelope'],
+        });
+      if (new URL(m.post.id).host !== authorityOfBot(m.envelope.origin))
+        ctx.addIssue({ code: 'custom', message: 'post id is not on the origin bot', path: ['post', 'id'] });
+    }),
+  );
 
 export type PeerPost = z.infer<typeof PeerPostSchema>;
 
@@ -50,7 +58,7 @@ export type PeerMessage = z.infer<typeof PeerMessageSchema>;
 export const PeerKeySchema = z.object({
   id: HttpUrlSchema,
   owner: HttpUrlSchema,
-  publicKeyPem: z.string().startsWith('-----BEGIN PUBLIC KEY-----').max(10_000),
+  publicKeyPem: z.string().check(z.startsWith('-----BEGIN PUBLIC KEY-----')).check(z.maxLength(10_000)),
 });
 export type PeerKey = z.infer<typeof PeerKeySchema>;
 
