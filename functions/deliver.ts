@@ -1,4 +1,3 @@
-import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
 import { requireEnv } from '../lib/adapters/env.ts';
@@ -6,7 +5,6 @@ import { ImBridgeSender } from '../lib/adapters/im-bridge-sender.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { notConfigured } from '../lib/adapters/not-configured-sender.ts';
 import { EmfMetrics } from '../lib/adapters/powertools-metrics.ts';
-import { SnsAlerter } from '../lib/adapters/sns-alerter.ts';
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { botKeyFromSsm } from '../lib/adapters/ssm-bot-key.ts';
 import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
@@ -16,6 +14,7 @@ import { composeSmsProvider } from '../lib/compose/sms-provider.ts';
 import { composeSmsRuntime } from '../lib/compose/sms-runtime.ts';
 import { composeSmsSafety } from '../lib/compose/sms-safety.ts';
 import { systemClock } from '../lib/ports/clock.ts';
+import type { Alerter } from '../lib/ports/sms-safety.ts';
 import { configFromEnv, smsProviderInputFromEnv } from './config.ts';
 
 const config = configFromEnv();
@@ -29,8 +28,21 @@ const core = composeCore(config, {
   metrics: new EmfMetrics(),
 });
 const { store } = core;
-const sns = new SNSClient({});
-const alerter = process.env.ALERT_TOPIC_ARN ? new SnsAlerter(sns, process.env.ALERT_TOPIC_ARN) : undefined;
+const alertTopicArn = process.env.ALERT_TOPIC_ARN;
+// Alerts are rare (a spend or failure threshold crossed): the SNS client (~21 KB) is a separate
+// chunk, loaded on the first alert instead of at every cold start.
+let alerterLoaded: Promise<Alerter> | undefined;
+const alerter: Alerter | undefined = alertTopicArn
+  ? {
+      alert: async (subject, message) => {
+        alerterLoaded ??= Promise.all([
+          import('@aws-sdk/client-sns'),
+          import('../lib/adapters/sns-alerter.ts'),
+        ]).then(([{ SNSClient }, { SnsAlerter }]) => new SnsAlerter(new SNSClient({}), alertTopicArn));
+        return (await alerterLoaded).alert(subject, message);
+      },
+    }
+  : undefined;
 const botUrl = process.env.PUBLIC_URL ?? 'echobot';
 // Every SMS leaves from the bot's number through its provider; `none` refuses SMS with a reason.
 const provider = config.sms ? composeSmsProvider(config.sms, smsProviderInputFromEnv()) : undefined;

@@ -3,9 +3,10 @@ import type {
   PinpointSMSVoiceV2ClientConfig,
   SendTextMessageCommand,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { E164 } from '../domain/channel.ts';
 import { awsSendOutcome, type SmsSendOutcome } from '../domain/sms-outcomes.ts';
+import '../domain/zod-messages.ts';
 import type { SmsProvider, SmsRequest } from '../ports/sms-provider.ts';
 
 export interface EumSmsSenderOptions {
@@ -30,15 +31,13 @@ interface Loaded {
 }
 
 /** The fields of an SDK (or network) error the outcome mapping reads. */
-const sdkError = z
-  .object({
-    name: z.string(),
-    code: z.string().optional(),
-    Reason: z.string().optional(),
-    Fields: z.array(z.object({ Name: z.string() }).loose()).optional(),
-    $metadata: z.object({ httpStatusCode: z.number().optional() }).loose().optional(),
-  })
-  .loose();
+const sdkError = z.looseObject({
+  name: z.string(),
+  code: z.optional(z.string()),
+  Reason: z.optional(z.string()),
+  Fields: z.optional(z.array(z.looseObject({ Name: z.string() }))),
+  $metadata: z.optional(z.looseObject({ httpStatusCode: z.optional(z.number()) })),
+});
 
 /** Context values the service accepts are short; a longer id is cut rather than refused. */
 const MAX_CONTEXT_VALUE = 800;

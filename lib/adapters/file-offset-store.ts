@@ -4,10 +4,11 @@
  * a crash leaves either the old offset or the new one, never a torn file.
  */
 import { open, readFile, rename } from 'node:fs/promises';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../domain/zod-messages.ts';
 import type { OffsetStore } from '../ports/update-offset.ts';
 
-const OffsetFile = z.object({ offset: z.int().nonnegative() });
+const OffsetFile = z.object({ offset: z.int().check(z.nonnegative()) });
 
 export function fileOffsetStore(path: string): OffsetStore {
   return {

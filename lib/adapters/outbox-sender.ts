@@ -1,8 +1,9 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { splitChannel } from '../domain/channel.ts';
 import type { OutboundMessage } from '../domain/types.ts';
+import '../domain/zod-messages.ts';
 import type { Sender } from '../ports/sender.ts';
 
 export const outboxLine = z.object({
@@ -10,21 +11,21 @@ export const outboxLine = z.object({
   to: z.string(),
   text: z.string(),
   kind: z.enum(['echo', 'reply']),
-  postId: z.string().optional(),
+  postId: z.optional(z.string()),
   at: z.string(),
   /** The SMS provider it went through (aws, twilio) and that provider's message id; absent = outbox only. */
-  provider: z.string().optional(),
-  messageId: z.string().optional(),
+  provider: z.optional(z.string()),
+  messageId: z.optional(z.string()),
   /** Its delivery state as the provider's receipts said (sent until one came). */
-  state: z.enum(['sent', 'delivered', 'failed']).optional(),
-  errorCode: z.string().optional(),
+  state: z.optional(z.enum(['sent', 'delivered', 'failed'])),
+  errorCode: z.optional(z.string()),
 });
 export type OutboxLine = z.infer<typeof outboxLine>;
 
 const stateLine = z.object({
   messageId: z.string(),
   state: z.enum(['delivered', 'failed']),
-  errorCode: z.string().optional(),
+  errorCode: z.optional(z.string()),
 });
 
 /** Delivery states live beside the outbox (`outbox-states.jsonl`): the outbox itself stays append-only lines of messages. */

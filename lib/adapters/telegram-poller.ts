@@ -18,7 +18,8 @@
  * bot needs three Bot API calls, its own durable offset and its own ingest path, and those
  * libraries bring their own update routing and in-memory offsets.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../domain/zod-messages.ts';
 import type { OffsetStore } from '../ports/update-offset.ts';
 import { DEFAULT_TELEGRAM_API_URL } from './telegram-sender.ts';
 
@@ -40,17 +41,15 @@ export interface TelegramPollerOptions {
   backoff?: { initialMs: number; maxMs: number };
 }
 
-const Answer = z
-  .object({
-    ok: z.boolean(),
-    result: z.unknown().optional(),
-    description: z.string().optional(),
-    error_code: z.int().optional(),
-    parameters: z.object({ retry_after: z.int().optional() }).loose().optional(),
-  })
-  .loose();
+const Answer = z.looseObject({
+  ok: z.boolean(),
+  result: z.optional(z.unknown()),
+  description: z.optional(z.string()),
+  error_code: z.optional(z.int()),
+  parameters: z.optional(z.looseObject({ retry_after: z.optional(z.int()) })),
+});
 
-const Updates = z.array(z.object({ update_id: z.int().nonnegative() }).loose());
+const Updates = z.array(z.looseObject({ update_id: z.int().check(z.nonnegative()) }));
 
 class ApiError extends Error {
   constructor(

@@ -1,18 +1,17 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { splitChannel } from '../domain/channel.ts';
 import { PermanentSendError } from '../domain/errors.ts';
 import type { OutboundMessage } from '../domain/types.ts';
+import '../domain/zod-messages.ts';
 import type { Sender } from '../ports/sender.ts';
 
 export const DEFAULT_TELEGRAM_API_URL = 'https://api.telegram.org';
 
-const answer = z
-  .object({
-    ok: z.boolean(),
-    description: z.string().optional(),
-    parameters: z.object({ retry_after: z.number().optional() }).loose().optional(),
-  })
-  .loose();
+const answer = z.looseObject({
+  ok: z.boolean(),
+  description: z.optional(z.string()),
+  parameters: z.optional(z.looseObject({ retry_after: z.optional(z.number()) })),
+});
 
 /**
  * Bot API `sendMessage`. The token is part of the request URL, so no error or log line built

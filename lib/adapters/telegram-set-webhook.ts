@@ -1,7 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../domain/zod-messages.ts';
 import { DEFAULT_TELEGRAM_API_URL } from './telegram-sender.ts';
 
-const answer = z.object({ ok: z.boolean(), description: z.string().optional() }).loose();
+const answer = z.looseObject({ ok: z.boolean(), description: z.optional(z.string()) });
 
 export interface SetTelegramWebhookInput {
   /** The bot's token from @BotFather; part of the request URL, so never put in an error. */

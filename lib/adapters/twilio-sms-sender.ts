@@ -1,6 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { E164 } from '../domain/channel.ts';
 import { type SmsSendOutcome, twilioCodeOutcome, twilioErrorOutcome } from '../domain/sms-outcomes.ts';
+import '../domain/zod-messages.ts';
 import type { SmsProvider, SmsRequest } from '../ports/sms-provider.ts';
 
 export const DEFAULT_TWILIO_API_URL = 'https://api.twilio.com';
@@ -24,17 +25,15 @@ export interface TwilioSmsSenderOptions {
   timeoutMs?: number;
 }
 
-const created = z
-  .object({
-    sid: z.string(),
-    status: z.string().optional(),
-    error_code: z.union([z.number(), z.string(), z.null()]).optional(),
-    // A string in the 2010 API ("1"); "0" with a Messaging Service until a sender is picked.
-    num_segments: z.union([z.string(), z.number(), z.null()]).optional(),
-  })
-  .loose();
+const created = z.looseObject({
+  sid: z.string(),
+  status: z.optional(z.string()),
+  error_code: z.optional(z.union([z.number(), z.string(), z.null()])),
+  // A string in the 2010 API ("1"); "0" with a Messaging Service until a sender is picked.
+  num_segments: z.optional(z.union([z.string(), z.number(), z.null()])),
+});
 
-const failure = z.object({ code: z.union([z.number(), z.string()]).optional() }).loose();
+const failure = z.looseObject({ code: z.optional(z.union([z.number(), z.string()])) });
 
 const ACCOUNT_SID = /^AC[0-9a-f]{32}$/i;
 const SERVICE_SID = /^MG[0-9a-f]{32}$/i;

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../domain/zod-messages.ts';
 import type { PeerOptions } from './peering.ts';
 
 /**
@@ -12,10 +13,14 @@ export function peeringFromEnv(env: NodeJS.ProcessEnv): PeerOptions {
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
   const maxHops = env.ECHOBOT_MAX_HOPS
-    ? z.coerce.number().int().min(1).max(16).parse(env.ECHOBOT_MAX_HOPS)
+    ? z.pipe(z.coerce.number(), z.int()).check(z.gte(1)).check(z.lte(16)).parse(env.ECHOBOT_MAX_HOPS)
     : undefined;
   const attempts = env.ECHOBOT_PEER_MAX_ATTEMPTS
-    ? z.coerce.number().int().min(1).max(1000).parse(env.ECHOBOT_PEER_MAX_ATTEMPTS)
+    ? z
+        .pipe(z.coerce.number(), z.int())
+        .check(z.gte(1))
+        .check(z.lte(1000))
+        .parse(env.ECHOBOT_PEER_MAX_ATTEMPTS)
     : undefined;
   const list = (raw: string | undefined) =>
     (raw ?? '')

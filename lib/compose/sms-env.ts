@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { E164 } from '../domain/channel.ts';
+import '../domain/zod-messages.ts';
 
 /**
  * The bot's one SMS provider and number, from the environment (README "SMS providers: how
@@ -38,13 +39,12 @@ const e164 = (name: string) =>
     .string({
       error: `${name} is required for this SMS provider: the bot's number in E.164, like +15550001111`,
     })
-    .trim()
-    .regex(E164, `${name} must be an E.164 number like +15550001111`);
-const optional = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v) => (v ? v : undefined));
+    .check(z.trim())
+    .check(z.regex(E164, `${name} must be an E.164 number like +15550001111`));
+const optional = z.pipe(
+  z.optional(z.string().check(z.trim())),
+  z.transform((v) => (v ? v : undefined)),
+);
 
 const awsEnv = z.object({
   ECHOBOT_SMS_NUMBER: e164('ECHOBOT_SMS_NUMBER'),
@@ -56,18 +56,22 @@ const twilioEnv = z.object({
   ECHOBOT_SMS_NUMBER: e164('ECHOBOT_SMS_NUMBER'),
   TWILIO_ACCOUNT_SID: z
     .string({ error: 'TWILIO_ACCOUNT_SID is required for ECHOBOT_SMS_PROVIDER=twilio' })
-    .trim()
-    .regex(/^AC[0-9a-f]{32}$/i, 'TWILIO_ACCOUNT_SID must be AC followed by 32 hex digits'),
-  TWILIO_MESSAGING_SERVICE_SID: optional.pipe(
-    z
-      .string()
-      .regex(/^MG[0-9a-f]{32}$/i, 'TWILIO_MESSAGING_SERVICE_SID must be MG followed by 32 hex digits')
-      .optional(),
+    .check(z.trim())
+    .check(z.regex(/^AC[0-9a-f]{32}$/i, 'TWILIO_ACCOUNT_SID must be AC followed by 32 hex digits')),
+  TWILIO_MESSAGING_SERVICE_SID: z.pipe(
+    optional,
+    z.optional(
+      z
+        .string()
+        .check(
+          z.regex(/^MG[0-9a-f]{32}$/i, 'TWILIO_MESSAGING_SERVICE_SID must be MG followed by 32 hex digits'),
+        ),
+    ),
   ),
-  TWILIO_API_URL: optional.pipe(z.url('TWILIO_API_URL must be a URL').optional()),
+  TWILIO_API_URL: z.pipe(optional, z.optional(z.url('TWILIO_API_URL must be a URL'))),
 });
 
-function fail(error: z.ZodError): never {
+function fail(error: z.core.$ZodError): never {
   const issue = error.issues[0];
   throw new Error(issue?.message ?? 'invalid SMS settings');
 }

@@ -5,7 +5,8 @@
  * - an author handle: `nick@host[:port]`, lower-case, where `host[:port]` is the `URL.host` of the
  *   author's origin bot (its authority), so a handle tells which bot a post comes from.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages.ts';
 
 const NICK = '[a-z0-9_](?:[a-z0-9_.-]{0,62}[a-z0-9_])?';
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
@@ -45,19 +46,24 @@ export function isCanonicalHandle(value: string): boolean {
 
 export const BotUrlSchema = z
   .string()
-  .max(MAX_URL_LENGTH)
-  .refine((v) => canonicalBotUrl(v) === v, 'not a canonical bot base URL');
+  .check(z.maxLength(MAX_URL_LENGTH))
+  .check(z.refine((v) => canonicalBotUrl(v) === v, 'not a canonical bot base URL'));
 
-export const HandleSchema = z.string().max(320).refine(isCanonicalHandle, 'not a canonical nick@host handle');
+export const HandleSchema = z
+  .string()
+  .check(z.maxLength(320))
+  .check(z.refine(isCanonicalHandle, 'not a canonical nick@host handle'));
 
 export const HttpUrlSchema = z
   .string()
-  .max(MAX_URL_LENGTH)
-  .refine((v) => {
-    try {
-      const url = new URL(v);
-      return url.protocol === 'https:' || url.protocol === 'http:';
-    } catch {
-      return false;
-    }
-  }, 'not an http(s) URL');
+  .check(z.maxLength(MAX_URL_LENGTH))
+  .check(
+    z.refine((v) => {
+      try {
+        const url = new URL(v);
+        return url.protocol === 'https:' || url.protocol === 'http:';
+      } catch {
+        return false;
+      }
+    }, 'not an http(s) URL'),
+  );

@@ -1,7 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { channelOf, E164 } from '../domain/channel.ts';
 import type { InboundMessage } from '../domain/inbound-message.ts';
 import { awsReceiptState, type DeliveryReceipt } from '../domain/sms-receipts.ts';
+import '../domain/zod-messages.ts';
 
 /*
  * What AWS End User Messaging SMS publishes to SNS, as the SNS notification's `Message` string:
@@ -20,22 +21,22 @@ export type TwoWayResult = { kind: 'message'; message: InboundMessage } | NotOur
 export type SmsEventResult = { kind: 'receipt'; receipt: DeliveryReceipt } | NotOurs;
 
 const twoWay = z.object({
-  originationNumber: z.string().regex(E164, 'originationNumber is not an E.164 number'),
-  destinationNumber: z.string().min(1),
-  messageKeyword: z.string().optional(),
-  messageBody: z.string().max(1600, 'messageBody is longer than an SMS can be'),
-  inboundMessageId: z.string().min(1).max(200),
-  previousPublishedMessageId: z.string().optional(),
+  originationNumber: z.string().check(z.regex(E164, 'originationNumber is not an E.164 number')),
+  destinationNumber: z.string().check(z.minLength(1)),
+  messageKeyword: z.optional(z.string()),
+  messageBody: z.string().check(z.maxLength(1600, 'messageBody is longer than an SMS can be')),
+  inboundMessageId: z.string().check(z.minLength(1)).check(z.maxLength(200)),
+  previousPublishedMessageId: z.optional(z.string()),
 });
 
 const smsEvent = z.object({
-  eventType: z.string().startsWith('TEXT_', 'not an SMS event'),
+  eventType: z.string().check(z.startsWith('TEXT_', 'not an SMS event')),
   isFinal: z.boolean(),
-  messageId: z.string().min(1).max(200),
-  destinationPhoneNumber: z.string().optional(),
-  messageStatus: z.string().optional(),
-  context: z.record(z.string(), z.string()).optional(),
-  totalMessageParts: z.number().int().nonnegative().optional(),
+  messageId: z.string().check(z.minLength(1)).check(z.maxLength(200)),
+  destinationPhoneNumber: z.optional(z.string()),
+  messageStatus: z.optional(z.string()),
+  context: z.optional(z.record(z.string(), z.string())),
+  totalMessageParts: z.optional(z.int().check(z.nonnegative())),
 });
 
 function json(text: string): unknown {
@@ -46,7 +47,7 @@ function json(text: string): unknown {
   }
 }
 
-function notOurs(error: z.ZodError): NotOurs {
+function notOurs(error: z.core.$ZodError): NotOurs {
   const issue = error.issues[0];
   const where = issue?.path.join('.') ?? '';
   return { kind: 'not-ours', reason: `${where ? `${where}: ` : ''}${issue?.message ?? 'unexpected shape'}` };

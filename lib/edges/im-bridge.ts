@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { channelOf } from '../domain/channel.ts';
 import { BadRequestError, ForbiddenError } from '../domain/errors.ts';
 import type { InboundMessage } from '../domain/inbound-message.ts';
+import '../domain/zod-messages.ts';
 import { parseJsonBody } from './json-body.ts';
 
 /*
@@ -53,18 +54,22 @@ export function verifyImSignature(
 const token = (name: string) =>
   z
     .string({ error: `${name} is required` })
-    .min(1, `${name} is required`)
-    .max(200, `${name} is longer than 200 characters`)
-    .regex(
-      /^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u,
-      `${name} must be printable text without surrounding spaces`,
+    .check(z.minLength(1, `${name} is required`))
+    .check(z.maxLength(200, `${name} is longer than 200 characters`))
+    .check(
+      z.regex(
+        /^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u,
+        `${name} must be printable text without surrounding spaces`,
+      ),
     );
 
 const inbound = z.object({
   id: token('id'),
   from: token('from'),
-  text: z.string({ error: 'text is required' }).max(4096, 'text is longer than 4096 characters'),
-  callback: z.string({ error: 'callback must be a string' }).max(2048).optional(),
+  text: z
+    .string({ error: 'text is required' })
+    .check(z.maxLength(4096, 'text is longer than 4096 characters')),
+  callback: z.optional(z.string({ error: 'callback must be a string' }).check(z.maxLength(2048))),
 });
 
 /** A signed bridge body -> the message every edge hands to ingest (the callback still to be checked). */

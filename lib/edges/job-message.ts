@@ -1,7 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { BadRequestError } from '../domain/errors.ts';
 import type { FederationTask } from '../domain/federation-task.ts';
 import type { Channel, DeliveryJob } from '../domain/types.ts';
+import '../domain/zod-messages.ts';
 
 const channel = z.custom<Channel>(
   (v) => typeof v === 'string' && /^[a-z]+:.+/.test(v),
@@ -10,73 +11,78 @@ const channel = z.custom<Channel>(
 
 const url = z
   .string()
-  .max(2048)
-  .refine((v) => URL.canParse(v), 'not a URL');
-const handle = z.string().min(3).max(320);
+  .check(z.maxLength(2048))
+  .check(z.refine((v) => URL.canParse(v), 'not a URL'));
+const handle = z.string().check(z.minLength(3)).check(z.maxLength(320));
 /** A federation task (lib/domain/federation-task.ts) as carried in a queue message. */
 export const FederationTaskSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('deliver'),
-    id: z.string().min(1),
+    id: z.string().check(z.minLength(1)),
     inbox: url,
-    activity: z.string().max(200_000),
+    activity: z.string().check(z.maxLength(200_000)),
     actor: url,
-    postId: url.optional(),
+    postId: z.optional(url),
   }),
-  z.object({ type: z.enum(['follow', 'unfollow']), id: z.string().min(1), nick: z.string().min(1), handle }),
+  z.object({
+    type: z.enum(['follow', 'unfollow']),
+    id: z.string().check(z.minLength(1)),
+    nick: z.string().check(z.minLength(1)),
+    handle,
+  }),
   z.object({
     type: z.literal('direct'),
-    id: z.string().min(1),
-    nick: z.string().min(1),
+    id: z.string().check(z.minLength(1)),
+    nick: z.string().check(z.minLength(1)),
     handle,
     text: z.string(),
     noteId: url,
   }),
   z.object({
     type: z.literal('deletePost'),
-    id: z.string().min(1),
+    id: z.string().check(z.minLength(1)),
     postId: url,
-    memberId: z.string().min(1),
-    nick: z.string().min(1),
+    memberId: z.string().check(z.minLength(1)),
+    nick: z.string().check(z.minLength(1)),
   }),
   z.object({
     type: z.literal('remoteNote'),
-    id: z.string().min(1),
+    id: z.string().check(z.minLength(1)),
     noteId: url,
     handle,
     text: z.string(),
-    memberIds: z.array(z.string()).optional(),
-    relayed: z.literal(true).optional(),
+    memberIds: z.optional(z.array(z.string())),
+    relayed: z.optional(z.literal(true)),
   }),
   z.object({
     type: z.literal('relayAnnounce'),
-    id: z.string().min(1),
+    id: z.string().check(z.minLength(1)),
     noteId: url,
-    from: z.string().min(1),
+    from: z.string().check(z.minLength(1)),
     published: z.string(),
   }),
 ]);
 
 const federationJob = z.object({
-  id: z.string().min(1),
-  postId: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
+  postId: z.string().check(z.minLength(1)),
   text: z.string(),
-  recipients: z.array(z.never()).max(0),
-  attempt: z.number().int().min(0),
+  recipients: z.array(z.never()).check(z.maxLength(0)),
+  attempt: z.int().check(z.gte(0)),
   kind: z.literal('federation'),
   federation: FederationTaskSchema,
 });
 
 const job = z.object({
-  id: z.string().min(1),
-  postId: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
+  postId: z.string().check(z.minLength(1)),
   text: z.string(),
   // A reply may go to a stranger (no member id); echoes always name their member.
   recipients: z.array(z.object({ memberId: z.string(), channel })),
-  attempt: z.number().int().min(0),
-  epoch: z.number().int().min(0).optional(),
-  kind: z.enum(['echo', 'reply', 'peer']).optional(),
-  peer: z.object({ url: z.string().url(), body: z.string().min(2) }).optional(),
+  attempt: z.int().check(z.gte(0)),
+  epoch: z.optional(z.int().check(z.gte(0))),
+  kind: z.optional(z.enum(['echo', 'reply', 'peer'])),
+  peer: z.optional(z.object({ url: z.url(), body: z.string().check(z.minLength(2)) })),
 });
 
 /**

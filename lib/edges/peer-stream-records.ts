@@ -1,6 +1,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ITEM_TYPE } from '../adapters/dynamodb/item-types.ts';
+import '../domain/zod-messages.ts';
 import type { PeerControlAction, RelayedDelete, RelayedPost } from '../ports/peer-store.ts';
 
 const s = z.object({ S: z.string() });
@@ -30,7 +31,7 @@ const relayDeleteImage = z.object({
   from: s,
   receivedAt: s,
 });
-const goneImage = z.object({ pk: s, at: s, nick: s.optional() });
+const goneImage = z.object({ pk: s, at: s, nick: z.optional(s) });
 const GONE_PREFIX = 'GONE#';
 
 const controlImage = z.object({

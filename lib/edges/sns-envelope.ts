@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../domain/zod-messages.ts';
 
 /*
  * An SNS notification as an SQS subscription (raw message delivery off) hands it over: the SQS
@@ -12,8 +13,8 @@ export type SnsEnvelope =
 
 const notification = z.object({
   Type: z.literal('Notification'),
-  MessageId: z.string().min(1),
-  TopicArn: z.string().min(1),
+  MessageId: z.string().check(z.minLength(1)),
+  TopicArn: z.string().check(z.minLength(1)),
   Message: z.string(),
 });
 

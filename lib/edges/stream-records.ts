@@ -1,9 +1,10 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ITEM_TYPE } from '../adapters/dynamodb/item-types.ts';
 import { parseChannel } from '../domain/channel.ts';
 import type { FederationTask } from '../domain/federation-task.ts';
 import type { Post } from '../domain/types.ts';
+import '../domain/zod-messages.ts';
 import type { OutboundRecord } from '../ports/store.ts';
 import { FederationTaskSchema } from './job-message.ts';
 
@@ -38,7 +39,7 @@ const outboundImage = z.object({
   id: s,
   channel: s,
   text: s,
-  memberId: s.optional(),
+  memberId: z.optional(s),
 });
 
 /** A new outbound-message stream record -> the message; anything else is undefined. */

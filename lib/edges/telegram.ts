@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { channelOf } from '../domain/channel.ts';
 import { BadRequestError, ForbiddenError } from '../domain/errors.ts';
 import type { InboundMessage } from '../domain/inbound-message.ts';
+import '../domain/zod-messages.ts';
 
 /** Telegram puts the secret given to setWebhook in this header on every update. */
 export const TELEGRAM_SECRET_HEADER = 'x-telegram-bot-api-secret-token';
@@ -18,14 +19,14 @@ export function verifyTelegramSecret(expected: string | undefined, given: string
 }
 
 /** Every update has an id; the rest is optional and mostly not for us. */
-const update = z.object({ update_id: z.number().int().nonnegative() }).loose();
+const update = z.looseObject({ update_id: z.int().check(z.nonnegative()) });
 
 /** A text message in a private chat: the only update that is a member talking to the bot. */
 const textMessage = z.object({
   message: z.object({
-    message_id: z.number().int(),
-    chat: z.object({ id: z.number().int(), type: z.literal('private') }),
-    text: z.string().max(4096),
+    message_id: z.int(),
+    chat: z.object({ id: z.int(), type: z.literal('private') }),
+    text: z.string().check(z.maxLength(4096)),
   }),
 });
 

@@ -1,6 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { BadRequestError } from '../domain/errors.ts';
 import { type DeliveryReceipt, twilioReceiptState } from '../domain/sms-receipts.ts';
+import '../domain/zod-messages.ts';
 
 /*
  * Twilio's status callback: a form POST to the message's StatusCallback URL, signed with
@@ -12,16 +13,10 @@ import { type DeliveryReceipt, twilioReceiptState } from '../domain/sms-receipts
 const statusCallback = z.object({
   MessageSid: z
     .string()
-    .regex(/^(SM|MM)[0-9a-f]{32}$/i, 'MessageSid must look like SM followed by 32 hex digits'),
-  MessageStatus: z.string().regex(/^[a-z_]{2,32}$/, 'MessageStatus is not a status'),
-  ErrorCode: z
-    .string()
-    .regex(/^\d{1,6}$/, 'ErrorCode must be a number')
-    .optional(),
-  NumSegments: z
-    .string()
-    .regex(/^\d{1,4}$/, 'NumSegments must be a number')
-    .optional(),
+    .check(z.regex(/^(SM|MM)[0-9a-f]{32}$/i, 'MessageSid must look like SM followed by 32 hex digits')),
+  MessageStatus: z.string().check(z.regex(/^[a-z_]{2,32}$/, 'MessageStatus is not a status')),
+  ErrorCode: z.optional(z.string().check(z.regex(/^\d{1,6}$/, 'ErrorCode must be a number'))),
+  NumSegments: z.optional(z.string().check(z.regex(/^\d{1,4}$/, 'NumSegments must be a number'))),
 });
 
 /** The callback's form -> the receipt; a malformed one is a BadRequestError (400, nothing written). */

@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { channelOf, E164 } from '../domain/channel.ts';
 import { BadRequestError, ForbiddenError } from '../domain/errors.ts';
 import type { InboundMessage } from '../domain/inbound-message.ts';
+import '../domain/zod-messages.ts';
 
 /*
  * Twilio's request validation, written here rather than taken from the `twilio` package: the
@@ -37,10 +38,10 @@ export function verifyTwilioSignature(
 const inboundSms = z.object({
   MessageSid: z
     .string()
-    .regex(/^(SM|MM)[0-9a-f]{32}$/i, 'MessageSid must look like SM followed by 32 hex digits'),
-  From: z.string().regex(E164, 'From must be an E.164 phone number'),
-  To: z.string().min(1, 'To is required'),
-  Body: z.string().max(1600, 'Body is longer than an SMS can be'),
+    .check(z.regex(/^(SM|MM)[0-9a-f]{32}$/i, 'MessageSid must look like SM followed by 32 hex digits')),
+  From: z.string().check(z.regex(E164, 'From must be an E.164 phone number')),
+  To: z.string().check(z.minLength(1, 'To is required')),
+  Body: z.string().check(z.maxLength(1600, 'Body is longer than an SMS can be')),
 });
 
 /** Twilio's inbound SMS webhook body -> the message every edge hands to ingest. */

@@ -5,7 +5,8 @@
  * Note, Create, Follow, Accept, Undo, WebFinger JRD, NodeInfo 2.1) is what Mastodon itself
  * sends (plus Delete, Update, Reject and Block inbound), in the compacted form every server accepts, and zod checks the inbound side at the edge.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../domain/zod-messages.ts';
 
 export const AS_CONTEXT = 'https://www.w3.org/ns/activitystreams';
 export const SECURITY_CONTEXT = 'https://w3id.org/security/v1';
@@ -172,27 +173,35 @@ export function nodeInfo(usersTotal: number, localPosts: number | undefined, ver
 
 const url = z
   .string()
-  .max(2048)
-  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'not an http(s) URL');
+  .check(z.maxLength(2048))
+  .check(z.refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'not an http(s) URL'));
 /** A reference: an IRI or an embedded object with an id. */
-const ref = z.union([url, z.object({ id: url }).transform((o) => o.id)]);
-const audience = z
-  .union([z.string(), z.array(z.string()).max(1000)])
-  .optional()
-  .transform((v) => (v === undefined ? [] : typeof v === 'string' ? [v] : v));
+const ref = z.union([
+  url,
+  z.pipe(
+    z.object({ id: url }),
+    z.transform((o) => o.id),
+  ),
+]);
+const audience = z.pipe(
+  z.optional(z.union([z.string(), z.array(z.string()).check(z.maxLength(1000))])),
+  z.transform((v) => (v === undefined ? [] : typeof v === 'string' ? [v] : v)),
+);
 
 export const RemoteActorSchema = z.object({
   id: url,
   type: z.string(),
-  preferredUsername: z.string().min(1).max(200).optional(),
+  preferredUsername: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(200))),
   inbox: url,
-  endpoints: z.object({ sharedInbox: url.optional() }).optional(),
-  publicKey: z
-    .union([
-      z.object({ id: z.string(), owner: z.string(), publicKeyPem: z.string().max(10_000) }),
-      z.array(z.object({ id: z.string(), owner: z.string(), publicKeyPem: z.string().max(10_000) })),
-    ])
-    .optional(),
+  endpoints: z.optional(z.object({ sharedInbox: z.optional(url) })),
+  publicKey: z.optional(
+    z.union([
+      z.object({ id: z.string(), owner: z.string(), publicKeyPem: z.string().check(z.maxLength(10_000)) }),
+      z.array(
+        z.object({ id: z.string(), owner: z.string(), publicKeyPem: z.string().check(z.maxLength(10_000)) }),
+      ),
+    ]),
+  ),
 });
 export type RemoteActorDoc = z.infer<typeof RemoteActorSchema>;
 
@@ -200,9 +209,9 @@ export const NoteSchema = z.object({
   id: url,
   type: z.literal('Note'),
   attributedTo: ref,
-  content: z.string().max(100_000).default(''),
-  source: z.object({ content: z.string().max(100_000) }).optional(),
-  published: z.string().optional(),
+  content: z._default(z.string().check(z.maxLength(100_000)), ''),
+  source: z.optional(z.object({ content: z.string().check(z.maxLength(100_000)) })),
+  published: z.optional(z.string()),
   to: audience,
   cc: audience,
 });
@@ -211,20 +220,26 @@ const FollowSchema = z.object({ id: url, type: z.literal('Follow'), actor: ref, 
 
 /** What a Reject refuses: our Follow, by id or embedded (some servers drop the embedded id). */
 const RejectedFollowSchema = z.union([
-  url.transform((id) => ({ id, type: 'Follow', actor: undefined, object: undefined })),
-  z.object({ id: url.optional(), type: z.string(), actor: ref.optional(), object: ref.optional() }),
+  z.pipe(
+    url,
+    z.transform((id) => ({ id, type: 'Follow', actor: undefined, object: undefined })),
+  ),
+  z.object({ id: z.optional(url), type: z.string(), actor: z.optional(ref), object: z.optional(ref) }),
 ]);
 
 /** What a Delete names: a post or an actor, by id or embedded (a Note, a Tombstone, a Person). */
 const DeletedObjectSchema = z.union([
-  url.transform((id) => ({ id, type: undefined, attributedTo: undefined })),
-  z.object({ id: url, type: z.string().optional(), attributedTo: ref.optional() }),
+  z.pipe(
+    url,
+    z.transform((id) => ({ id, type: undefined, attributedTo: undefined })),
+  ),
+  z.object({ id: url, type: z.optional(z.string()), attributedTo: z.optional(ref) }),
 ]);
 
 /** What an Update carries: an edited Note, or an actor's new profile (type Person, Service, ...). */
 const UpdatedObjectSchema = z.union([
   NoteSchema,
-  z.object({ id: url, type: z.string().refine((t) => t !== 'Note') }).loose(),
+  z.looseObject({ id: url, type: z.string().check(z.refine((t) => t !== 'Note')) }),
 ]);
 
 export const InboxActivitySchema = z.discriminatedUnion('type', [
@@ -234,14 +249,14 @@ export const InboxActivitySchema = z.discriminatedUnion('type', [
     id: url,
     type: z.literal('Accept'),
     actor: ref,
-    object: z.union([url, FollowSchema.partial({ id: true })]),
+    object: z.union([url, z.partial(FollowSchema, { id: true })]),
   }),
   z.object({ id: url, type: z.literal('Reject'), actor: ref, object: RejectedFollowSchema }),
   z.object({
     id: url,
     type: z.literal('Undo'),
     actor: ref,
-    object: z.union([FollowSchema, z.object({ type: z.string(), id: url.optional() }).loose(), url]),
+    object: z.union([FollowSchema, z.looseObject({ type: z.string(), id: z.optional(url) }), url]),
   }),
   z.object({ id: url, type: z.literal('Delete'), actor: ref, object: DeletedObjectSchema }),
   z.object({ id: url, type: z.literal('Update'), actor: ref, object: UpdatedObjectSchema }),
@@ -253,10 +268,10 @@ export type InboxActivity = z.infer<typeof InboxActivitySchema>;
 export const IGNORED_TYPES = ['Like', 'Announce', 'Add', 'Remove', 'Move', 'Flag', 'EmojiReact'];
 
 export const WebfingerSchema = z.object({
-  subject: z.string().optional(),
+  subject: z.optional(z.string()),
   links: z
-    .array(z.object({ rel: z.string(), type: z.string().optional(), href: z.string().optional() }))
-    .max(100),
+    .array(z.object({ rel: z.string(), type: z.optional(z.string()), href: z.optional(z.string()) }))
+    .check(z.maxLength(100)),
 });
 
 /** Plain text of a Note: its `source` when given, else its HTML with tags stripped and entities decoded. */

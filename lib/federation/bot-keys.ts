@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../domain/zod-messages.ts';
 
 /**
  * The bot's RSA key pair. It signs everything the bot sends to other servers (ActivityPub
@@ -25,8 +26,10 @@ const parses = (load: (pem: string) => unknown) => (pem: string) => {
 };
 
 const BotKeyPairSchema = z.object({
-  publicKeyPem: z.string().refine(parses(createPublicKey), 'publicKeyPem is not a PEM public key'),
-  privateKeyPem: z.string().refine(parses(createPrivateKey), 'privateKeyPem is not a PEM private key'),
+  publicKeyPem: z.string().check(z.refine(parses(createPublicKey), 'publicKeyPem is not a PEM public key')),
+  privateKeyPem: z
+    .string()
+    .check(z.refine(parses(createPrivateKey), 'privateKeyPem is not a PEM private key')),
 });
 
 export function generateBotKeyPair(): BotKeyPair {

@@ -20,8 +20,10 @@
  * origin included) first calls `nextHop`, which appends itself and counts one hop, so in transit
  * `hops === path.length` and `path[0] === origin`. `nextHop` refuses once `hops === maxHops`.
  */
-import * as z from 'zod';
+
+import * as z from 'zod/mini';
 import { BotUrlSchema, HandleSchema, HttpUrlSchema } from '../domain/addresses.ts';
+import '../domain/zod-messages.ts';
 
 export const ECHOBOT_NAMESPACE = 'urn:echobot:ns#';
 export const ENVELOPE_KEY = 'echobot:envelope';
@@ -42,22 +44,25 @@ export const EnvelopeSchema = z
     postId: HttpUrlSchema,
     author: HandleSchema,
     origin: BotUrlSchema,
-    hops: z.int().min(0).max(HOP_LIMIT_CEILING),
-    maxHops: z.int().min(1).max(HOP_LIMIT_CEILING),
-    path: z.array(BotUrlSchema).max(HOP_LIMIT_CEILING),
+    hops: z.int().check(z.gte(0)).check(z.lte(HOP_LIMIT_CEILING)),
+    maxHops: z.int().check(z.gte(1)).check(z.lte(HOP_LIMIT_CEILING)),
+    path: z.array(BotUrlSchema).check(z.maxLength(HOP_LIMIT_CEILING)),
   })
-  .superRefine((e, ctx) => {
-    if (e.hops > e.maxHops) ctx.addIssue({ code: 'custom', message: 'hops exceeds maxHops', path: ['hops'] });
-    if (e.path.length !== e.hops) {
-      ctx.addIssue({ code: 'custom', message: 'path length must equal hops', path: ['path'] });
-    }
-    if (e.path.length > 0 && e.path[0] !== e.origin) {
-      ctx.addIssue({ code: 'custom', message: 'path must start at origin', path: ['path'] });
-    }
-    if (new Set(e.path).size !== e.path.length) {
-      ctx.addIssue({ code: 'custom', message: 'path visits a bot twice', path: ['path'] });
-    }
-  });
+  .check(
+    z.superRefine((e, ctx) => {
+      if (e.hops > e.maxHops)
+        ctx.addIssue({ code: 'custom', message: 'hops exceeds maxHops', path: ['hops'] });
+      if (e.path.length !== e.hops) {
+        ctx.addIssue({ code: 'custom', message: 'path length must equal hops', path: ['path'] });
+      }
+      if (e.path.length > 0 && e.path[0] !== e.origin) {
+        ctx.addIssue({ code: 'custom', message: 'path must start at origin', path: ['path'] });
+      }
+      if (new Set(e.path).size !== e.path.length) {
+        ctx.addIssue({ code: 'custom', message: 'path visits a bot twice', path: ['path'] });
+      }
+    }),
+  );
 
 export type Envelope = z.infer<typeof EnvelopeSchema>;
 

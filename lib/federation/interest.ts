@@ -26,14 +26,16 @@
  *   { type: 'interest-snapshot-request', from }
  * The receiver must check that `from` is the peer that signed the request.
  */
-import * as z from 'zod';
+
+import * as z from 'zod/mini';
 import { BotUrlSchema, HandleSchema } from '../domain/addresses.ts';
+import '../domain/zod-messages.ts';
 
 export const MAX_AUTHORS_PER_MESSAGE = 50_000;
 
-const Authors = z.array(HandleSchema).max(MAX_AUTHORS_PER_MESSAGE);
-const Epoch = z.string().min(1).max(64);
-const Seq = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
+const Authors = z.array(HandleSchema).check(z.maxLength(MAX_AUTHORS_PER_MESSAGE));
+const Epoch = z.string().check(z.minLength(1)).check(z.maxLength(64));
+const Seq = z.int().check(z.gte(1)).check(z.lte(Number.MAX_SAFE_INTEGER));
 
 export const InterestDeltaSchema = z.object({
   type: z.literal('interest-delta'),

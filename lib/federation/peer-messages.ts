@@ -3,8 +3,9 @@
  * lib/drivers/routes/peer-routes.ts): interest messages (interest.ts), route adverts
  * (route-table.ts), and posts and their deletes wrapped in the multi-hop envelope (envelope.ts).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { authorityOfBot, authorityOfHandle, HandleSchema, HttpUrlSchema } from '../domain/addresses.ts';
+import '../domain/zod-messages.ts';
 import { type Envelope, EnvelopeSchema } from './envelope.ts';
 import { InterestMessageSchema } from './interest.ts';
 import { RouteAdvertSchema } from './route-table.ts';
@@ -21,15 +22,22 @@ export const PeerPostSchema = z
     post: z.object({
       id: HttpUrlSchema,
       author: HandleSchema,
-      text: z.string().min(1).max(MAX_RELAYED_TEXT),
+      text: z.string().check(z.minLength(1)).check(z.maxLength(MAX_RELAYED_TEXT)),
       createdAt: z.iso.datetime(),
     }),
   })
-  .superRefine((m, ctx) =>
-    originRule(m.envelope, m.post.id, m.post.author, ctx, ['post', 'id'], ['post', 'author']),
+  .check(
+    z.superRefine((m, ctx) =>
+      originRule(m.envelope, m.post.id, m.post.author, ctx, ['post', 'id'], ['post', 'author']),
+    ),
   );
 
 export type PeerPost = z.infer<typeof PeerPostSchema>;
+
+/** Where a refinement reports what it found (zod's refinement context). */
+interface IssueSink {
+  addIssue(issue: { code: 'custom'; message: string; path: string[] }): void;
+}
 
 /**
  * The origin rule of a relayed post and of its delete: the envelope names the post and its author,
@@ -40,7 +48,7 @@ function originRule(
   envelope: Envelope,
   postId: string,
   author: string,
-  ctx: z.RefinementCtx,
+  ctx: IssueSink,
   idPath: string[],
   authorPath: string[],
 ): void {
@@ -68,7 +76,7 @@ export const PeerDeleteSchema = z
     author: HandleSchema,
     at: z.iso.datetime(),
   })
-  .superRefine((m, ctx) => originRule(m.envelope, m.postId, m.author, ctx, ['postId'], ['author']));
+  .check(z.superRefine((m, ctx) => originRule(m.envelope, m.postId, m.author, ctx, ['postId'], ['author'])));
 
 export type PeerDelete = z.infer<typeof PeerDeleteSchema>;
 
@@ -84,7 +92,7 @@ export type PeerMessage = z.infer<typeof PeerMessageSchema>;
 export const PeerKeySchema = z.object({
   id: HttpUrlSchema,
   owner: HttpUrlSchema,
-  publicKeyPem: z.string().startsWith('-----BEGIN PUBLIC KEY-----').max(10_000),
+  publicKeyPem: z.string().check(z.startsWith('-----BEGIN PUBLIC KEY-----')).check(z.maxLength(10_000)),
 });
 export type PeerKey = z.infer<typeof PeerKeySchema>;
 

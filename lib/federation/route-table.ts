@@ -22,8 +22,10 @@
  * back unchanged when the peer is marked up. A changed table is re-advertised and interest
  * re-registered along the new next hops, so posts take the live route instead of waiting.
  */
-import * as z from 'zod';
+
+import * as z from 'zod/mini';
 import { authorityOfBot, BotUrlSchema } from '../domain/addresses.ts';
+import '../domain/zod-messages.ts';
 import { HOP_LIMIT_CEILING } from './envelope.ts';
 
 export const ROUTE_INFINITY = HOP_LIMIT_CEILING;
@@ -33,8 +35,8 @@ export const RouteAdvertSchema = z.object({
   type: z.literal('routes'),
   from: BotUrlSchema,
   routes: z
-    .record(z.string().max(300), z.int().min(0).max(ROUTE_INFINITY))
-    .refine((r) => Object.keys(r).length <= MAX_ROUTES, 'too many routes'),
+    .record(z.string().check(z.maxLength(300)), z.int().check(z.gte(0)).check(z.lte(ROUTE_INFINITY)))
+    .check(z.refine((r) => Object.keys(r).length <= MAX_ROUTES, 'too many routes')),
 });
 
 export type RouteAdvert = z.infer<typeof RouteAdvertSchema>;

@@ -5,8 +5,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { FederationTask } from '../../domain/federation-task.ts';
+import '../../domain/zod-messages.ts';
 import type {
   FederationStore,
   HostHealth,
@@ -67,13 +68,13 @@ const actorItem = z.object({
   id: z.string(),
   handle: z.string(),
   inbox: z.string(),
-  sharedInbox: z.string().optional(),
+  sharedInbox: z.optional(z.string()),
 });
-const followerItem = z.object({ sk: z.string(), inbox: z.string(), sharedInbox: z.string().optional() });
+const followerItem = z.object({ sk: z.string(), inbox: z.string(), sharedInbox: z.optional(z.string()) });
 const hostItem = z.object({
-  failures: z.number().default(0),
-  firstFailureAt: z.string().optional(),
-  deadSince: z.string().optional(),
+  failures: z._default(z.number(), 0),
+  firstFailureAt: z.optional(z.string()),
+  deadSince: z.optional(z.string()),
 });
 
 export class DynamoFederationStore implements FederationStore {

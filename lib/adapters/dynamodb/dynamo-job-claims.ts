@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../domain/zod-messages.ts';
 import type { ClaimResult, JobClaims } from '../../ports/job-claims.ts';
 import { epochSeconds, expiresAfter, key } from './schema.ts';
 

@@ -7,7 +7,8 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../domain/zod-messages.ts';
 import type { HeldItem, LeafRecord, LeafStore } from '../../ports/leaf-store.ts';
 import { queryAll } from './query-all.ts';
 import { expiresAfter, skItem, TTL_ATTRIBUTE } from './schema.ts';
@@ -27,9 +28,9 @@ const leafItem = z.object({
   sk: z.string(),
   publicKeyPem: z.string(),
   registeredAt: z.string(),
-  lastSeq: z.number().optional(),
-  dropped: z.number().optional(),
-  lastPoll: z.string().optional(),
+  lastSeq: z.optional(z.number()),
+  dropped: z.optional(z.number()),
+  lastPoll: z.optional(z.string()),
 });
 const heldItem = z.object({ seq: z.number(), body: z.string() });
 

@@ -10,9 +10,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConcurrentUpdateError } from '../../domain/errors.ts';
 import type { TimelineEntry } from '../../domain/timeline.ts';
+import '../../domain/zod-messages.ts';
 import type {
   PeerControlAction,
   PeerRecord,
@@ -44,13 +45,13 @@ const peerItem = z.object({
   addedAt: z.string(),
   outEpoch: z.string(),
   outSeq: z.number(),
-  inEpoch: z.string().optional(),
-  inSeq: z.number().optional(),
-  awaitingSnapshot: z.boolean().optional(),
-  routes: z.record(z.string(), z.number()).optional(),
-  healthy: z.boolean().optional(),
-  lastSeen: z.string().optional(),
-  lastError: z.string().optional(),
+  inEpoch: z.optional(z.string()),
+  inSeq: z.optional(z.number()),
+  awaitingSnapshot: z.optional(z.boolean()),
+  routes: z.optional(z.record(z.string(), z.number())),
+  healthy: z.optional(z.boolean()),
+  lastSeen: z.optional(z.string()),
+  lastError: z.optional(z.string()),
 });
 
 const wantsItem = z.object({ sk: z.string(), on: z.boolean() });

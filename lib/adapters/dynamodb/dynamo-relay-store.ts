@@ -6,9 +6,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { FederationTask } from '../../domain/federation-task.ts';
 import type { RelayMode } from '../../domain/relay.ts';
+import '../../domain/zod-messages.ts';
 import type { JoinedRelay, RelayStore, RelaySubscriber } from '../../ports/relay-store.ts';
 import { taskItem } from './dynamo-federation-store.ts';
 import { queryAll } from './query-all.ts';

@@ -6,10 +6,11 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SmsProviderName } from '../../domain/sms-outcomes.ts';
 import type { DeliveryReceipt } from '../../domain/sms-receipts.ts';
 import type { Channel } from '../../domain/types.ts';
+import '../../domain/zod-messages.ts';
 import type {
   ReceiptRecorded,
   SentSms,
@@ -59,7 +60,7 @@ const sentItem = z.object({
   parts: z.number(),
   at: z.string(),
   state: z.enum(['sent', 'delivered', 'failed']),
-  errorCode: z.string().optional(),
+  errorCode: z.optional(z.string()),
 });
 const counter = z.object({ sk: z.string(), n: z.number() });
 

@@ -7,9 +7,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SafetySettings } from '../../domain/quiet-hours.ts';
 import type { Channel } from '../../domain/types.ts';
+import '../../domain/zod-messages.ts';
 import type { DueDigest, HeldEcho, SmsSafetyStore } from '../../ports/sms-safety.ts';
 import type { SafetyMutation } from '../../ports/store.ts';
 import { queryAll } from './query-all.ts';
@@ -21,9 +22,9 @@ const HOUR_MS = 3600_000;
 
 const channelSchema = z.custom<Channel>((v) => typeof v === 'string' && /^[a-z]+:.+/.test(v));
 const settingsItem = z.object({
-  quietFrom: z.number().int().min(0).max(23).optional(),
-  quietTo: z.number().int().min(0).max(23).optional(),
-  tz: z.string().optional(),
+  quietFrom: z.optional(z.int().check(z.gte(0)).check(z.lte(23))),
+  quietTo: z.optional(z.int().check(z.gte(0)).check(z.lte(23))),
+  tz: z.optional(z.string()),
 });
 const counterItem = z.object({ n: z.number() });
 const heldItem = z.object({

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../domain/zod-messages.ts';
 import type { EchoCounter, EchoStats } from '../../ports/stats.ts';
 import { countAll } from './query-all.ts';
 import { expiresAfter, key, MEMBERS_PK } from './schema.ts';

@@ -5,12 +5,13 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { BotMode } from '../../domain/member-commands.ts';
 import type { SafetySettings } from '../../domain/quiet-hours.ts';
 import type { TimelineEntry } from '../../domain/timeline.ts';
 import { localEntry } from '../../domain/timeline.ts';
 import type { Channel, Member, Post } from '../../domain/types.ts';
+import '../../domain/zod-messages.ts';
 import type {
   ChannelState,
   CommitResult,
@@ -56,7 +57,7 @@ type Guard = 'duplicate' | 'nick-taken' | 'channel-taken' | 'rate-limited' | und
 const cursorSchema = z.object({ pk: z.string(), sk: z.string() });
 /** Channels whose member `ingestReads` remembers (a few hundred KB at most). */
 const MEMBER_GUESSES = 10_000;
-const epochItem = z.object({ n: z.number().int().min(0) });
+const epochItem = z.object({ n: z.int().check(z.gte(0)) });
 
 /**
  * Whether a change can make a recipient already in a queued job undeliverable (what

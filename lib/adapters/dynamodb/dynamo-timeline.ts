@@ -4,9 +4,10 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { BadRequestError } from '../../domain/errors.ts';
 import type { TimelineEntry, TimelinePage } from '../../domain/timeline.ts';
+import '../../domain/zod-messages.ts';
 import type { TimelineReader, TimelineWriter } from '../../ports/timeline.ts';
 import { timelineKeys } from './post-items.ts';
 import { countAll } from './query-all.ts';

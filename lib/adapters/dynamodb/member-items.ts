@@ -4,10 +4,11 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { BotMode } from '../../domain/member-commands.ts';
 import type { TimelineEntry } from '../../domain/timeline.ts';
 import type { Channel } from '../../domain/types.ts';
+import '../../domain/zod-messages.ts';
 import type { MemberMutation, RelationKind, Relations } from '../../ports/store.ts';
 import { timelineEntryItem } from './dynamo-timeline.ts';
 import { countAll, queryAll } from './query-all.ts';
@@ -126,7 +127,7 @@ export function memberItems(
 }
 
 const modeItem = z.object({ mode: z.enum(['echo', 'follow']) });
-const entryItem = timelineEntryItem.omit({ sk: true });
+const entryItem = z.omit(timelineEntryItem, { sk: true });
 
 const emptyRelations = (): Relations => ({
   follow: new Set(),

@@ -1,7 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Channel, Member, Post } from '../../domain/types.ts';
+import '../../domain/zod-messages.ts';
 import { ITEM_TYPE } from './item-types.ts';
 
 export { ITEM_TYPE, type ItemType, TTL_ATTRIBUTE } from './item-types.ts';
@@ -214,10 +215,10 @@ const memberItem = z.object({
   sk: z.string(),
   nick: z.string(),
   channels: z.array(channelSchema),
-  optedOut: z.set(channelSchema).optional(),
+  optedOut: z.optional(z.set(channelSchema)),
   joinedAt: z.string(),
-  off: z.boolean().optional(),
-  tracks: z.set(z.string()).optional(),
+  off: z.optional(z.boolean()),
+  tracks: z.optional(z.set(z.string())),
 });
 
 const postItem = z.object({
@@ -229,10 +230,10 @@ const postItem = z.object({
 });
 
 export const channelItem = z.object({
-  memberId: z.string().optional(),
-  optedOut: z.boolean().default(false),
+  memberId: z.optional(z.string()),
+  optedOut: z._default(z.boolean(), false),
 });
-export const inboundItem = z.object({ reply: z.string().optional(), at: z.string() });
+export const inboundItem = z.object({ reply: z.optional(z.string()), at: z.string() });
 export const callbackItem = z.object({ url: z.string() });
 export const emailCodeItem = z.object({
   memberId: z.string(),

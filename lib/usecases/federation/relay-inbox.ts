@@ -5,11 +5,13 @@
  * what they forward (`Announce` of a Note, or a forwarded `Create`) is fetched from the Note's
  * origin with a signed GET, so only the author's server vouches for its text.
  */
-import * as z from 'zod';
+
+import * as z from 'zod/mini';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../domain/errors.ts';
 import type { FederationTask } from '../../domain/federation-task.ts';
 import { isPublicCollection, mayRelayTo } from '../../domain/relay.ts';
 import { charCount } from '../../domain/text.ts';
+import '../../domain/zod-messages.ts';
 import { acceptActivity, botActorOf, NoteSchema, noteText, PUBLIC } from '../../federation/activities.ts';
 import type { Log } from '../../ports/logger.ts';
 import type { RelayStore } from '../../ports/relay-store.ts';
@@ -33,21 +35,30 @@ export type RelayOutcome = 'accepted' | 'duplicate' | 'ignored';
 
 const iri = z
   .string()
-  .max(2048)
-  .refine((v) => URL.canParse(v), 'not a URL');
+  .check(z.maxLength(2048))
+  .check(z.refine((v) => URL.canParse(v), 'not a URL'));
 /** An object reference: an IRI (or `as:Public`), or an embedded object with an id. */
 const objectRef = z.union([
-  z.string().max(2048),
-  z.object({ id: z.string().max(2048) }).transform((o) => o.id),
+  z.string().check(z.maxLength(2048)),
+  z.pipe(
+    z.object({ id: z.string().check(z.maxLength(2048)) }),
+    z.transform((o) => o.id),
+  ),
 ]);
-const actorRef = z.union([iri, z.object({ id: iri }).transform((o) => o.id)]);
+const actorRef = z.union([
+  iri,
+  z.pipe(
+    z.object({ id: iri }),
+    z.transform((o) => o.id),
+  ),
+]);
 
 const FollowShape = z.object({ id: iri, type: z.literal('Follow'), actor: actorRef, object: objectRef });
 const UndoShape = z.object({
   id: iri,
   type: z.literal('Undo'),
   actor: actorRef,
-  object: z.object({ type: z.literal('Follow'), object: objectRef }).loose(),
+  object: z.looseObject({ type: z.literal('Follow'), object: objectRef }),
 });
 const ForwardShape = z.object({
   id: iri,
@@ -55,10 +66,10 @@ const ForwardShape = z.object({
   actor: actorRef,
   object: z.union([
     iri,
-    z
-      .object({ id: iri })
-      .loose()
-      .transform((o) => o.id),
+    z.pipe(
+      z.looseObject({ id: iri }),
+      z.transform((o) => o.id),
+    ),
   ]),
 });
 
@@ -194,16 +205,14 @@ const SubscriberCreate = z.object({
   id: iri,
   type: z.literal('Create'),
   actor: actorRef,
-  object: z
-    .object({
-      id: iri,
-      type: z.literal('Note'),
-      attributedTo: actorRef,
-      published: z.string().optional(),
-      to: z.union([z.string(), z.array(z.string()).max(1000)]).optional(),
-      cc: z.union([z.string(), z.array(z.string()).max(1000)]).optional(),
-    })
-    .loose(),
+  object: z.looseObject({
+    id: iri,
+    type: z.literal('Note'),
+    attributedTo: actorRef,
+    published: z.optional(z.string()),
+    to: z.optional(z.union([z.string(), z.array(z.string()).check(z.maxLength(1000))])),
+    cc: z.optional(z.union([z.string(), z.array(z.string()).check(z.maxLength(1000))])),
+  }),
 });
 
 const audienceOf = (v: string | string[] | undefined) =>
