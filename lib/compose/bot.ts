@@ -27,6 +27,7 @@ import type { SmsDeliverDeps } from '../usecases/deliver-sms.ts';
 import { joinRelays } from '../usecases/federation/relay-join.ts';
 import type { DeadHostPolicy } from '../usecases/federation/run-task.ts';
 import { federationRunner } from '../usecases/federation/runtime.ts';
+import type { IngestDeps } from '../usecases/ingest-deps.ts';
 import type { RetryDelay } from '../usecases/retry-delay.ts';
 import { SendPacer } from '../usecases/send-pacer.ts';
 import type { SmsGate } from '../usecases/sms-gate.ts';
@@ -149,6 +150,23 @@ export function composeCore(config: EchobotConfig, platform: Platform) {
 
 export type Core = ReturnType<typeof composeCore>;
 
+/** What ingest needs, the same whichever way a message arrives (webhooks, AWS two-way SMS). */
+export function ingestDepsOf(core: Core): Omit<IngestDeps, 'baseUrl'> {
+  const { config, store, peering } = core;
+  const { postRateLimit, smsDailyBudget } = config.safety;
+  return {
+    store,
+    now: core.platform.now,
+    newId,
+    admins: config.admins,
+    ...(postRateLimit !== undefined ? { postRateLimit } : {}),
+    ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
+    ...(core.platform.botKey ? { federation: core.federation } : {}),
+    ...(core.platform.botKey ? { relay: { store: core.relays, offered: core.relayOffered } } : {}),
+    ...(peering ? { peers: peering.commands } : {}),
+  };
+}
+
 /** The http function's app (and the local node's): every route, from the core and the secrets. */
 export function composeHttpApp(
   core: Core,
@@ -165,20 +183,9 @@ export function composeHttpApp(
 ): ReturnType<typeof createHttpApp> {
   const { config, store, timeline, peering } = core;
   const { botKey, log, now } = core.platform;
-  const { postRateLimit, smsDailyBudget } = config.safety;
   return createHttpApp(
     {
-      ingest: {
-        store,
-        now,
-        newId,
-        admins: config.admins,
-        ...(postRateLimit !== undefined ? { postRateLimit } : {}),
-        ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
-        ...(botKey ? { federation: core.federation } : {}),
-        ...(botKey ? { relay: { store: core.relays, offered: core.relayOffered } } : {}),
-        ...(peering ? { peers: peering.commands } : {}),
-      },
+      ingest: ingestDepsOf(core),
       ...(peering ? { peers: peering.routes, leaves: peering.leafRoutes } : {}),
       ...(input.smsReceipts ? { smsReceipts: input.smsReceipts } : {}),
       twilioAuthToken: input.twilioAuthToken,
@@ -211,7 +218,9 @@ export function composeHttpApp(
         timeline,
         queueDepth: input.queueDepth,
         peers: peering?.directory ?? noPeers,
-        ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
+        ...(config.safety.smsDailyBudget !== undefined
+          ? { smsDailyBudget: config.safety.smsDailyBudget }
+          : {}),
         smsUsedOn: (day) => store.smsUsedOn(day),
         now,
         ...(input.smsReceipts

@@ -1,36 +1,17 @@
 import { DynamoSmsReceipts } from '../adapters/dynamodb/dynamo-sms-receipts.ts';
-import { newId } from '../domain/ids.ts';
 import type { Channel } from '../domain/types.ts';
 import { createSnsNotificationHandler } from '../drivers/sns-notification-queue.ts';
 import { parseSmsEvent } from '../edges/aws-sms-sns.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { JobQueue } from '../ports/queue.ts';
-import type { IngestDeps } from '../usecases/ingest-deps.ts';
 import { recordSmsEvent, smsTextedIn } from '../usecases/sms-receipts.ts';
 import { ingestTwoWaySms } from '../usecases/sms-two-way.ts';
-import type { Core } from './bot.ts';
+import { type Core, ingestDepsOf } from './bot.ts';
 
 /*
  * The provider `aws` functions that SNS feeds (through an SQS queue each, infra/echobot-sms.ts):
  * the bot number's two-way channel and the configuration set's delivery events.
  */
-
-/** Ingest as the http app builds it (composeHttpApp), for messages that arrive outside a request. */
-function ingestDeps(core: Core, baseUrl: string): IngestDeps {
-  const { config, store, peering } = core;
-  const { postRateLimit, smsDailyBudget } = config.safety;
-  return {
-    store,
-    baseUrl,
-    now: core.platform.now,
-    newId,
-    admins: config.admins,
-    ...(postRateLimit !== undefined ? { postRateLimit } : {}),
-    ...(smsDailyBudget !== undefined ? { smsDailyBudget } : {}),
-    ...(core.platform.botKey ? { federation: core.federation } : {}),
-    ...(peering ? { peers: peering.commands } : {}),
-  };
-}
 
 /** `functions/sms-inbound.ts`: two-way SMS to the bot's number -> ingest; replies queued. */
 export function composeSmsInbound(
@@ -44,7 +25,7 @@ export function composeSmsInbound(
 ) {
   const receipts = new DynamoSmsReceipts(core.platform.doc, core.config.table);
   const deps = {
-    ingest: ingestDeps(core, input.baseUrl),
+    ingest: { ...ingestDepsOf(core), baseUrl: input.baseUrl },
     botNumber: input.botNumber,
     log: core.info,
     textedIn: (channel: Channel) => smsTextedIn(receipts, channel),
