@@ -2,7 +2,8 @@
 import type { Rng } from './prng.ts';
 
 export interface Topology {
-  kind: 'super-peer' | 'mesh';
+  /** `hosted-super-peer`: the super-peer topology whose super-peers are hosted bots with many members. */
+  kind: 'super-peer' | 'hosted-super-peer' | 'mesh';
   bots: string[];
   superPeers: string[];
   edges: Array<[string, string]>;
@@ -62,6 +63,7 @@ export function superPeerTopology(
     superPeerLinks: 'full' | 'sparse';
     upstreamCandidates: number;
   },
+  kind: 'super-peer' | 'hosted-super-peer' = 'super-peer',
 ): Topology {
   const bots = Array.from({ length: options.bots }, (_, i) => botUrl(i));
   const superPeers = bots.slice(0, options.superPeers);
@@ -78,7 +80,7 @@ export function superPeerTopology(
     for (const up of candidates.slice(0, keep)) edges.add(leaf, up);
     upstreams.set(leaf, { candidates, keep });
   }
-  return { kind: 'super-peer', bots, superPeers, edges: edges.list, upstreams };
+  return { kind, bots, superPeers, edges: edges.list, upstreams };
 }
 
 /** A connected random mesh with the given mean degree. */
@@ -96,18 +98,18 @@ export interface FollowGraph {
 }
 
 /**
- * Each bot has `membersPerBot` members (authors `m<k>@bot<i>.example`); each member follows
+ * Each bot has `membersOf(bot)` members (authors `m<k>@bot<i>.example`); each member follows
  * `followsPerMember` authors on other bots, drawn with Zipf(`skew`) popularity over a random ranking.
  */
 export function followGraph(
   rng: Rng,
   bots: readonly string[],
-  options: { membersPerBot: number; followsPerMember: number; skew: number },
+  options: { membersOf: (bot: string) => number; followsPerMember: number; skew: number },
 ): FollowGraph {
   const authors = new Map<string, string>();
   for (const bot of bots) {
     const host = new URL(bot).host;
-    for (let k = 0; k < options.membersPerBot; k++) authors.set(`m${k}@${host}`, bot);
+    for (let k = 0; k < options.membersOf(bot); k++) authors.set(`m${k}@${host}`, bot);
   }
   const ranked = rng.shuffle([...authors.keys()]);
   const cumulative: number[] = [];
@@ -130,7 +132,7 @@ export function followGraph(
   const follows = new Map<string, Map<string, number>>();
   for (const bot of bots) {
     const counts = new Map<string, number>();
-    for (let k = 0; k < options.membersPerBot; k++) {
+    for (let k = 0; k < options.membersOf(bot); k++) {
       const mine = new Set<string>();
       for (
         let attempt = 0;

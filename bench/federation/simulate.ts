@@ -32,6 +32,8 @@ export interface SimulationOptions {
   upstreamCandidates: number;
   meshDegree: number;
   membersPerBot: number;
+  /** Members of each super-peer in the `hosted-super-peer` topology (a hosted service many people use). */
+  membersPerHostedSuperPeer: number;
   followsPerMember: number;
   /** Zipf exponent of author popularity. */
   skew: number;
@@ -65,6 +67,7 @@ export const defaultSimulationOptions: SimulationOptions = {
   upstreamCandidates: 3,
   meshDegree: 4,
   membersPerBot: 5,
+  membersPerHostedSuperPeer: 50,
   followsPerMember: 4,
   skew: 1,
   posts: 2000,
@@ -76,7 +79,7 @@ export const defaultSimulationOptions: SimulationOptions = {
   interestGraceTicks: 10,
   downFrom: 0.25,
   downUntil: 0.75,
-  topologies: ['super-peer', 'mesh'],
+  topologies: ['super-peer', 'mesh', 'hosted-super-peer'],
 };
 
 export interface HopStats {
@@ -189,7 +192,7 @@ function buildNetwork(
   routing: InterestRouting,
   graceTicks: number,
 ): FederationNetwork {
-  const relays = topology.kind === 'super-peer' ? new Set(topology.superPeers) : undefined;
+  const relays = topology.kind === 'mesh' ? undefined : new Set(topology.superPeers);
   const net = new FederationNetwork(topology.bots, topology.edges, routing, relays, { graceTicks });
   net.convergeRoutes();
   for (const [bot, counts] of graph.follows) {
@@ -507,10 +510,15 @@ function pickDown(rng: Rng, topology: Topology, share: number): Set<string> {
 function simulateTopology(kind: Topology['kind'], options: SimulationOptions, seed: number): TopologyFigures {
   const rng = createRng(seed);
   const topology =
-    kind === 'super-peer'
-      ? superPeerTopology(rng, options)
-      : meshTopology(rng, { bots: options.bots, meanDegree: options.meshDegree });
-  const graph = followGraph(rng, topology.bots, options);
+    kind === 'mesh'
+      ? meshTopology(rng, { bots: options.bots, meanDegree: options.meshDegree })
+      : superPeerTopology(rng, options, kind);
+  const supers = new Set(topology.superPeers);
+  const graph = followGraph(rng, topology.bots, {
+    ...options,
+    membersOf: (bot) =>
+      kind === 'hosted-super-peer' && supers.has(bot) ? options.membersPerHostedSuperPeer : options.membersPerBot,
+  });
   const net = buildNetwork(topology, graph, 'route-tree', options.interestGraceTicks);
   const interestInitial = { ...net.traffic };
   const interestChurn = churn(rng, net, graph, options.churnOps);

@@ -20,7 +20,7 @@ export function treeFloor(
   topology: Topology,
   posts: ReadonlyArray<{ origin: string; interested: readonly string[] }>,
 ): TreeFloor | null {
-  if (topology.kind !== 'super-peer' || topology.superPeers.length > MAX_SUPER_PEERS) return null;
+  if (topology.kind === 'mesh' || topology.superPeers.length > MAX_SUPER_PEERS) return null;
   const supers = new Set(topology.superPeers);
   const neighbours = new Map<string, Set<string>>(topology.bots.map((b) => [b, new Set()]));
   for (const [a, b] of topology.edges) {

@@ -18,7 +18,7 @@ describe('runFederationSimulation (20 bots)', () => {
     expect(again.topologies).toEqual(result.topologies);
   });
 
-  for (const kind of ['super-peer', 'mesh'] as const) {
+  for (const kind of ['super-peer', 'hosted-super-peer', 'mesh'] as const) {
     describe(kind, () => {
       const figures = () => {
         const t = result.topologies.find((x) => x.topology === kind);
