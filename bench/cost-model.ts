@@ -16,7 +16,7 @@ export const PRICES = {
   /** Lambda arm64: per invocation and per GB-second. */
   lambdaRequest: 0.2 / 1e6,
   lambdaGbSecond: 0.0000133334,
-  /** SNS SMS to a US number, per message part, before carrier fees. */
+  /** AWS End User Messaging SMS (the `aws` provider) to a US number, per message part: base price, before carrier fees. */
   smsPartUs: 0.00581,
 } as const;
 
