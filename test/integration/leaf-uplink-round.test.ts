@@ -1,84 +1,26 @@
-import { createServer } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dynamoOffsetStore, leafCursorName } from '../../lib/adapters/dynamodb/dynamo-offset-store.ts';
 import { DynamoStore } from '../../lib/adapters/dynamodb/dynamo-store.ts';
 import { composePeering } from '../../lib/compose/peering.ts';
-import { leafRoutes } from '../../lib/drivers/routes/leaf-routes.ts';
 import { createUplinkHandler } from '../../lib/drivers/uplink-schedule.ts';
-import { errorResponse } from '../../lib/edges/http-errors.ts';
-import { createRouter } from '../../lib/edges/http-router.ts';
 import { generateBotKeyPair } from '../../lib/federation/bot-keys.ts';
-import type { PeerPost } from '../../lib/federation/peer-messages.ts';
 import { freePort } from '../../local/free-port.ts';
-import { readBody, toFunctionUrlEvent, writeResult } from '../../local/http-event.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { freshTable } from '../support/aws-local.ts';
+import { startLoopbackSuperPeer } from '../support/loopback-super-peer.ts';
 
 const LEAF = 'https://leaf.example';
-const FAR = 'https://far.example';
 const quiet = () => undefined;
 const stops: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const stop of stops) await stop();
 });
 
-/** A super-peer on loopback: the real leaf routes (register, inbox) on its own table, answering polls at once like Lambda. */
 async function startSuperPeer() {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const compose = async () => {
-    const { doc, table } = await freshTable();
-    return composePeering({
-      url,
-      options: { relay: true, allowPrivate: true, leafMaxWaitSeconds: 0 },
-      key: async () => superKey,
-      doc,
-      table,
-      store: new DynamoStore(doc, table),
-      now: () => new Date(),
-      log: quiet,
-    });
-  };
-  let peering = await compose();
-  let route = createRouter(leafRoutes(peering.leafRoutes));
-  const server = createServer(async (req, res) => {
-    const event = toFunctionUrlEvent(req, await readBody(req), `127.0.0.1:${port}`);
-    writeResult(res, await route(event).catch(errorResponse));
-  });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
-  stops.push(() => new Promise<void>((r) => server.close(() => r())));
-  let n = 0;
-  return {
-    url,
-    get peering() {
-      return peering;
-    },
-    /** What the super-peer's deliver function does with a post routed to a registered leaf: holds it. */
-    async holdPost(text: string) {
-      n += 1;
-      const id = `${FAR}/posts/${n}`;
-      const post: PeerPost = {
-        type: 'post',
-        envelope: {
-          postId: id,
-          author: 'alice@far.example',
-          origin: FAR,
-          hops: 2,
-          maxHops: 10,
-          path: [FAR, url],
-        },
-        post: { id, author: 'alice@far.example', text, createdAt: new Date().toISOString() },
-      };
-      await peering.leaves.hold(LEAF, JSON.stringify(post), new Date());
-    },
-    /** The same URL rebuilt on an empty table: it knows no leaf and has handed out nothing. */
-    async forget() {
-      peering = await compose();
-      route = createRouter(leafRoutes(peering.leafRoutes));
-    },
-  };
+  const hub = await startLoopbackSuperPeer(LEAF);
+  stops.push(hub.stop);
+  return hub;
 }
-const superKey = generateBotKeyPair();
 const leafKey = generateBotKeyPair();
 
 /** The deployed leaf as its uplink function composes it (a new call = a new container: nothing kept in memory). */
