@@ -196,7 +196,7 @@ export interface UpstreamRound {
 /**
  * One bounded round per upstream, all at once (a scheduled function). State between rounds is
  * only in the table: the cursor, and the upstream's peer record. A round registers when this bot
- * never reached that upstream (no cursor, not yet a peer) or the last round failed (the peer is
+ * never registered with that upstream (it is not yet a peer) or the last round failed (the peer is
  * marked unhealthy), not every time: each registration makes the super-peer re-send its routes
  * and interest and re-advertise us to its peers. Polls do not wait (`wait=0`).
  */
