@@ -2,8 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dynamoOffsetStore, leafCursorName } from '../../lib/adapters/dynamodb/dynamo-offset-store.ts';
 import { DynamoStore } from '../../lib/adapters/dynamodb/dynamo-store.ts';
 import { composePeering } from '../../lib/compose/peering.ts';
-import { createUplinkHandler } from '../../lib/drivers/uplink-schedule.ts';
+import { createUplinkHandler, UPLINK_MARGIN_MS } from '../../lib/drivers/uplink-schedule.ts';
 import { generateBotKeyPair } from '../../lib/federation/bot-keys.ts';
+import { LEAF_POLL_LIMIT } from '../../lib/federation/leaf-messages.ts';
 import { freePort } from '../../local/free-port.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { freshTable } from '../support/aws-local.ts';
@@ -40,7 +41,11 @@ function leafRuntime(doc: Parameters<typeof composePeering>[0]['doc'], table: st
       peering.runUplinkRounds({ cursors: (u) => dynamoOffsetStore(doc, table, leafCursorName(u)), until }),
     log: quiet,
   });
-  return { peering, round: () => handler({}, localContext('uplink')) };
+  return {
+    peering,
+    /** One scheduled run; `timeoutMs` is the function's time left (default: a minute). */
+    round: (timeoutMs?: number) => handler({}, localContext('uplink', timeoutMs)),
+  };
 }
 
 describe('a deployed leaf’s uplink rounds (DynamoDB Local, a loopback super-peer)', () => {
@@ -79,6 +84,19 @@ describe('a deployed leaf’s uplink rounds (DynamoDB Local, a loopback super-pe
     expect(await dynamoOffsetStore(doc, table, leafCursorName(hub.url)).read()).toBe(3);
     // The last poll acknowledged everything: nothing stays held for the leaf.
     expect(await hub.peering.leaves.heldAfter(LEAF, 0, 100)).toEqual([]);
+  });
+
+  it('a run short of time stops after the page it has and leaves the rest, unlost, for the next run', async () => {
+    const hub = await startSuperPeer();
+    const { doc, table } = await freshTable();
+    const leaf = leafRuntime(doc, table, [hub.url]);
+    await leaf.round();
+    // One more than a poll hands out (LEAF_POLL_LIMIT).
+    for (let i = 1; i <= LEAF_POLL_LIMIT + 1; i++) await hub.holdPost(`post ${i}`);
+    // With no time left past the margin, the run handles its first page and starts no new poll.
+    expect(await leaf.round(UPLINK_MARGIN_MS)).toMatchObject([{ ok: true, received: LEAF_POLL_LIMIT }]);
+    expect(await leaf.round()).toMatchObject([{ ok: true, received: 1, duplicates: 0 }]);
+    expect(await leaf.peering.peers.recentRelayed(LEAF_POLL_LIMIT + 10)).toHaveLength(LEAF_POLL_LIMIT + 1);
   });
 
   it('a super-peer that is down fails its round (and the invocation) without stopping the other upstream', async () => {
