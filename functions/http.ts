@@ -54,7 +54,8 @@ const smsReceipts = provider
     }
   : undefined;
 // `ECHOBOT_PEERS` once per container; a bad or private URL fails the cold start, naming it.
-await core.peering?.connectConfigured();
+// `ECHOBOT_UPSTREAM` peers are added by the uplink function once it is registered as their leaf.
+await core.peering?.connectConfigured({ upstreams: false });
 // `ECHOBOT_AP_RELAYS`: a Follow to each relay not yet joined (stored, so once per bot, not per container).
 await core.joinRelays();
 

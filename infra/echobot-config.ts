@@ -24,6 +24,11 @@ export interface EchobotConfig {
    * network needs `publicUrl` (the bot's identity to its peers); without it peers are off.
    */
   readonly peers?: string;
+  /**
+   * `ECHOBOT_UPSTREAM`: comma-separated base URLs of the super-peers this bot is a leaf of
+   * (context `upstream`). Adds the scheduled uplink function; needs `publicUrl` (the leaf's id).
+   */
+  readonly upstream?: string;
   /** `ECHOBOT_RELAY=1`: this bot is a super-peer (context `relay`: true). */
   readonly relay: boolean;
   /**
@@ -137,6 +142,30 @@ export const readEchobotConfig = (scope: Construct): EchobotConfig => {
   if (peerList.length > 0 && publicUrl === undefined) {
     throw new Error('CDK context "peers" needs "publicUrl": peers know this bot by its public URL');
   }
+  const upstream = contextString(scope, 'upstream');
+  const upstreamList = (upstream ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e.length > 0);
+  // A bot base URL: https, no user, query or fragment, no path (the leaf appends /federation/...).
+  const badUpstream = upstreamList.find((e) => {
+    const u = URL.canParse(e) ? new URL(e) : undefined;
+    return (
+      u?.protocol !== 'https:' ||
+      u.username !== '' ||
+      u.search !== '' ||
+      u.hash !== '' ||
+      !['', '/'].includes(u.pathname)
+    );
+  });
+  if (badUpstream !== undefined || (upstream !== undefined && upstreamList.length === 0)) {
+    throw new Error(
+      `CDK context "upstream" must be comma-separated https:// super-peer base URLs (https://hub.example), got "${badUpstream ?? upstream}"`,
+    );
+  }
+  if (upstreamList.length > 0 && publicUrl === undefined) {
+    throw new Error('CDK context "upstream" needs "publicUrl": super-peers know a leaf by its public URL');
+  }
   const apRelays = contextString(scope, 'apRelays');
   const apRelayList = (apRelays ?? '')
     .split(',')
@@ -173,6 +202,7 @@ export const readEchobotConfig = (scope: Construct): EchobotConfig => {
     maxConcurrency,
     authorizedFetch,
     ...(peerList.length > 0 ? { peers: peerList.join(',') } : {}),
+    ...(upstreamList.length > 0 ? { upstream: upstreamList.map((u) => u.replace(/\/$/, '')).join(',') } : {}),
     ...(apRelayList.length > 0 ? { apRelays: apRelayList.join(',') } : {}),
     adminTokenParam,
     botKeyParam,

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { type BuildOptions, buildSync } from 'esbuild';
 
 /** The runtime entry files under functions/ (each exports `handler`). */
-export type EchobotEntry = 'http' | 'fanout' | 'deliver' | 'digest' | 'sms-inbound' | 'sms-events';
+export type EchobotEntry = 'http' | 'fanout' | 'deliver' | 'digest' | 'sms-inbound' | 'sms-events' | 'uplink';
 
 export interface EchobotFunctionProps {
   readonly entry: EchobotEntry;

@@ -18,6 +18,7 @@ import { EchobotDashboard } from './echobot-dashboard.ts';
 import { EchobotFunction } from './echobot-function.ts';
 import { EchobotSafety } from './echobot-safety.ts';
 import { EchobotSms } from './echobot-sms.ts';
+import { EchobotUplink } from './echobot-uplink.ts';
 import { readSafetyConfig, type SafetySettingsConfig, safetyEnvironment } from './safety-config.ts';
 import { secureQueue } from './secure-queue.ts';
 import { readSmsConfig, type SmsConfig } from './sms-config.ts';
@@ -56,6 +57,8 @@ export class EchobotStack extends Stack {
   readonly safety: EchobotSafety;
   readonly dashboard: EchobotDashboard;
   readonly sms: EchobotSms;
+  /** Only on a leaf (context `upstream`). */
+  readonly uplink?: EchobotUplink;
 
   constructor(scope: Construct, id: string, props: EchobotStackProps) {
     super(scope, id, props);
@@ -107,6 +110,8 @@ export class EchobotStack extends Stack {
           BOT_KEY_PARAM: config.botKeyParam,
           ...(config.peers !== undefined ? { ECHOBOT_PEERS: config.peers } : {}),
           ...(config.relay ? { ECHOBOT_RELAY: '1' } : {}),
+          // A leaf: every function knows its upstreams (fanout registers interest with each).
+          ...(config.upstream !== undefined ? { ECHOBOT_UPSTREAM: config.upstream } : {}),
         }
       : {};
 
@@ -282,6 +287,17 @@ export class EchobotStack extends Stack {
       ...(sms.events !== undefined ? { SmsEvents: sms.events.fn } : {}),
     };
 
+    // A leaf (context `upstream`; it needs publicUrl, so the peer network is on): the uplink schedule.
+    const uplink =
+      config.upstream !== undefined
+        ? new EchobotUplink(this, 'Leaf', {
+            table,
+            botKey,
+            environment: peerEnvironment,
+            logLevel: config.logLevel,
+          })
+        : undefined;
+
     const alarms = new EchobotAlarms(this, 'Alarms', {
       functions: {
         Http: http.fn,
@@ -289,6 +305,7 @@ export class EchobotStack extends Stack {
         Deliver: deliver.fn,
         Digest: safety.digest.fn,
         ...smsFunctions,
+        ...(uplink !== undefined ? { Uplink: uplink.uplink.fn } : {}),
       },
       fanout: fanout.fn,
       deliveryDlq,
@@ -348,6 +365,7 @@ export class EchobotStack extends Stack {
     this.safety = safety;
     this.dashboard = dashboard;
     this.sms = sms;
+    if (uplink !== undefined) this.uplink = uplink;
 
     new CfnOutput(this, 'TelegramWebhookUrl', {
       description: 'npm run telegram:webhook sets this as the bot’s webhook',

@@ -22,7 +22,7 @@ import type { TimelineWriter } from '../ports/timeline.ts';
 import type { OffsetStore } from '../ports/update-offset.ts';
 import type { PeerDeliverDeps } from '../usecases/deliver-peer.ts';
 import type { PeerCommandDeps } from '../usecases/ingest-deps.ts';
-import { runLeafUplinks } from '../usecases/leaf-uplink.ts';
+import { runLeafUplinkRounds, runLeafUplinks } from '../usecases/leaf-uplink.ts';
 import { freshAdvert, type PeerNetworkDeps } from '../usecases/peer-outbound.ts';
 
 /** The peer network's settings, from the environment (lib/compose/peering-env.ts) or the local node's options. */
@@ -136,10 +136,14 @@ export function composePeering(input: {
   /**
    * Adds the `ECHOBOT_PEERS` (idempotent: existing peers are left alone; a new one is connected by
    * the stream). A private address without `ECHOBOT_ALLOW_PRIVATE=1` is refused naming the URL.
+   * `upstreams: false` leaves the `ECHOBOT_UPSTREAM` to the uplink, which adds each one once it is
+   * registered as that super-peer's leaf (deployed, where the uplink is another function and may
+   * run later: a peer message reaching a super-peer first makes us an ordinary peer there).
    */
-  const connectConfigured = async () => {
+  const connectConfigured = async (options: { upstreams?: boolean } = {}) => {
     for (const url of listed) {
       await assertPublicUrl(url, { allowPrivate });
+      if (options.upstreams === false && upstreams.includes(url)) continue;
       if (await peers.addPeer(url, 'config', now())) info('peer added', { peer: url });
     }
   };
@@ -155,10 +159,23 @@ export function composePeering(input: {
       log: input.log,
       signal: run.signal,
     });
+  /** A deployed leaf's one bounded round per upstream (a scheduled function), until `until` (epoch ms). */
+  const runUplinkRounds = (run: { cursors: (upstream: string) => OffsetStore; until: number }) =>
+    runLeafUplinkRounds({
+      self,
+      upstreams,
+      uplink: leafUplinkClient({ self, key: input.key, selfAuthority: authorityOfBot(self) }),
+      peers,
+      cursors: run.cursors,
+      now,
+      log: input.log,
+      until: run.until,
+    });
   return {
     self,
     relay,
     runUplinks,
+    runUplinkRounds,
     peers,
     commands,
     routes,

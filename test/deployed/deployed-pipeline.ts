@@ -24,12 +24,14 @@ import { type IamAction, startRecordingProxy } from './recording-proxy.ts';
 
 export const FUNCTIONS = ['http', 'fanout', 'deliver', 'smsInbound'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
+/** Those, and the functions only some stacks have (a leaf's uplink, test/deployed/uplink-bundle.test.ts). */
+export type DeployedFunction = FunctionName | 'uplink';
 
 /** What the test takes from a synthesized stack: its template (a copy the tests may mutate) and bundle paths. */
 export interface Deployed {
   template: CfnTemplate;
   /** Logical ids of the functions. */
-  functionIds: Record<FunctionName, string>;
+  functionIds: Partial<Record<DeployedFunction, string>>;
   /**
    * Logical id (or pseudo parameter, `AWS::StackName`) -> the local value a Ref to it stands for
    * (table name, queue URL, topic ARN, stack name).
@@ -67,9 +69,15 @@ function resolve(value: unknown, refs: Record<string, string>, template: CfnTemp
   throw new Error(`environment variable ${name} is ${JSON.stringify(value)}, which has no local stand-in`);
 }
 
-export function environmentOf(deployed: Deployed, fn: FunctionName): Record<string, string> {
+/** A function's logical id; one the stack does not have fails, naming it. */
+function idOf(deployed: Deployed, fn: DeployedFunction): string {
   const id = deployed.functionIds[fn];
-  const props = deployed.template.Resources[id]?.Properties ?? {};
+  if (id === undefined) throw new Error(`no ${fn} function in this stack`);
+  return id;
+}
+
+export function environmentOf(deployed: Deployed, fn: DeployedFunction): Record<string, string> {
+  const props = deployed.template.Resources[idOf(deployed, fn)]?.Properties ?? {};
   const variables =
     (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
   return Object.fromEntries(
@@ -78,8 +86,8 @@ export function environmentOf(deployed: Deployed, fn: FunctionName): Record<stri
 }
 
 /** The role a function runs as, from its `Role: {Fn::GetAtt: [role, Arn]}`. */
-function roleOf(deployed: Deployed, fn: FunctionName): string {
-  const role = deployed.template.Resources[deployed.functionIds[fn]]?.Properties?.Role as
+function roleOf(deployed: Deployed, fn: DeployedFunction): string {
+  const role = deployed.template.Resources[idOf(deployed, fn)]?.Properties?.Role as
     | { 'Fn::GetAtt'?: [string, string] }
     | undefined;
   const id = role?.['Fn::GetAtt']?.[0];
@@ -99,7 +107,7 @@ const grants = (statements: IamStatement[], action: IamAction): boolean =>
   );
 
 /** The actions a function called that the policies on its role do not allow. */
-export function ungranted(deployed: Deployed, fn: FunctionName, calls: IamAction[]): IamAction[] {
+export function ungranted(deployed: Deployed, fn: DeployedFunction, calls: IamAction[]): IamAction[] {
   const statements = statementsOfRole(deployed.template, roleOf(deployed, fn));
   return calls.filter((action) => !grants(statements, action));
 }

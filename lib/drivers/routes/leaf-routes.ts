@@ -145,7 +145,10 @@ export function leafRoutes(deps: LeafRouteDeps): Route[] {
           throw new SignatureError('key_not_found', 'not a leaf key');
         const record = await deps.leaves.getLeaf(leaf);
         if (!record) throw new SignatureError('key_not_found', 'not a registered leaf');
-        const query = LeafInboxQuerySchema.safeParse(event.queryStringParameters ?? {});
+        // From the raw query, like the other routes: the local node's events carry no parsed parameters.
+        const query = LeafInboxQuerySchema.safeParse(
+          Object.fromEntries(new URLSearchParams(event.rawQueryString ?? '')),
+        );
         if (!query.success) throw new BadRequestError('after must be a sequence number, wait 0-20 seconds');
         const { after } = query.data;
         await deps.leaves.ack(leaf, after, deps.now());

@@ -1,0 +1,61 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IStringParameter } from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { EchobotFunction } from './echobot-function.ts';
+
+export interface EchobotUplinkProps {
+  readonly table: TableV2;
+  readonly botKey: IStringParameter;
+  /** The peer network's environment (PUBLIC_URL, BOT_KEY_PARAM, ECHOBOT_UPSTREAM, ...). */
+  readonly environment: Record<string, string>;
+  readonly logLevel: string;
+}
+
+/** How often a deployed leaf collects what its super-peers hold for it: the latency of posts from upstream. */
+export const UPLINK_RATE = Duration.minutes(1);
+/**
+ * Shorter than the rate, so two rounds never overlap (a round stops polling 15 s before it, see
+ * lib/drivers/uplink-schedule.ts). Overlap would be harmless anyway: a repeat is a duplicate.
+ */
+export const UPLINK_TIMEOUT = Duration.seconds(50);
+
+/**
+ * A deployed leaf (context `upstream`): a Lambda cannot hold a long-poll loop, so the uplink
+ * function runs once a minute and does one bounded round per upstream (register when needed,
+ * drain the held queue with short polls, cursor per upstream in the table). Its own posts and
+ * interest do not wait for it: they go up through the deliver function like any peer message.
+ */
+export class EchobotUplink extends Construct {
+  readonly uplink: EchobotFunction;
+  readonly schedule: Rule;
+
+  constructor(scope: Construct, id: string, props: EchobotUplinkProps) {
+    super(scope, id);
+    this.uplink = new EchobotFunction(this, 'Uplink', {
+      entry: 'uplink',
+      description: 'echobot uplink: a leaf collects what its super-peers hold for it (every minute)',
+      timeout: UPLINK_TIMEOUT,
+      logLevel: props.logLevel,
+      environment: { TABLE_NAME: props.table.tableName, ...props.environment },
+    });
+    // Reads and writes the peer items, relayed posts, interest and its cursors: the table's data
+    // only (no streams, no table management). Its key signs the registration and the polls.
+    props.table.grantReadWriteData(this.uplink.role);
+    props.botKey.grantRead(this.uplink.role);
+    // A failed round is retried by the next minute's run, not by Lambda's async retries.
+    this.uplink.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
+    Validations.of(this.uplink.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.',
+    });
+    this.schedule = new Rule(this, 'UplinkSchedule', {
+      description: 'echobot: a leaf collects what its super-peers hold for it',
+      schedule: Schedule.rate(UPLINK_RATE),
+      targets: [new LambdaFunction(this.uplink.fn, { retryAttempts: 0 })],
+    });
+  }
+}
