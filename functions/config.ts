@@ -2,7 +2,7 @@ import { requireEnv } from '../lib/adapters/env.ts';
 import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
 import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
 import type { TwilioAuth } from '../lib/adapters/twilio-sms-sender.ts';
-import type { EchobotConfig } from '../lib/compose/bot.ts';
+import type { EchobotConfig } from '../lib/compose/core.ts';
 import { peeringFromEnv } from '../lib/compose/peering-env.ts';
 import { apRelaysFromEnv } from '../lib/compose/relay-env.ts';
 import { smsSettingsFromEnv } from '../lib/compose/sms-env.ts';
@@ -44,21 +44,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EchobotConf
  * stack names them, else the auth token; the bot's URL for Twilio's StatusCallback.
  */
 export function smsProviderInputFromEnv(env: NodeJS.ProcessEnv = process.env): SmsProviderInput {
-  const keyParam = env.TWILIO_API_KEY_PARAM;
-  const secretParam = env.TWILIO_API_SECRET_PARAM;
-  const twilioAuth: (() => Promise<TwilioAuth>) | undefined =
-    keyParam && secretParam
-      ? (() => {
-          const key = requiredSecret(keyParam, 'the Twilio API key');
-          const secret = requiredSecret(secretParam, 'the Twilio API secret');
-          return async () => ({ apiKey: await key(), apiSecret: await secret() });
-        })()
-      : env.TWILIO_AUTH_TOKEN_PARAM
-        ? (() => {
-            const token = requiredSecret(env.TWILIO_AUTH_TOKEN_PARAM, 'the Twilio auth token');
-            return async () => ({ authToken: await token() });
-          })()
-        : undefined;
+  const twilioAuth = twilioAuthFromEnv(env);
   return {
     ...(twilioAuth ? { twilioAuth } : {}),
     // Twilio's status callbacks reach the http function: its public URL, else its Function URL.
@@ -66,6 +52,22 @@ export function smsProviderInputFromEnv(env: NodeJS.ProcessEnv = process.env): S
       ? { publicUrl: env.PUBLIC_URL ?? env.ECHOBOT_BASE_URL }
       : {}),
   };
+}
+
+/** Twilio's credentials: the API key and secret when the stack names both, else the auth token, else none. */
+function twilioAuthFromEnv(env: NodeJS.ProcessEnv): (() => Promise<TwilioAuth>) | undefined {
+  const keyParam = env.TWILIO_API_KEY_PARAM;
+  const secretParam = env.TWILIO_API_SECRET_PARAM;
+  if (keyParam && secretParam) {
+    const key = requiredSecret(keyParam, 'the Twilio API key');
+    const secret = requiredSecret(secretParam, 'the Twilio API secret');
+    return async () => ({ apiKey: await key(), apiSecret: await secret() });
+  }
+  if (env.TWILIO_AUTH_TOKEN_PARAM) {
+    const token = requiredSecret(env.TWILIO_AUTH_TOKEN_PARAM, 'the Twilio auth token');
+    return async () => ({ authToken: await token() });
+  }
+  return undefined;
 }
 
 /** The SMS pacing of deliver: the number's rate shared among the deliver invocations that may run at once. */

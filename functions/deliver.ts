@@ -9,7 +9,7 @@ import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { botKeyFromSsm } from '../lib/adapters/ssm-bot-key.ts';
 import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
 import { DEFAULT_TELEGRAM_API_URL, TelegramSender } from '../lib/adapters/telegram-sender.ts';
-import { composeCore, composeDeliver } from '../lib/compose/bot.ts';
+import { composeDeliver, composeDeliverCore } from '../lib/compose/deliver.ts';
 import { composeSmsProvider } from '../lib/compose/sms-provider.ts';
 import { composeSmsRuntime } from '../lib/compose/sms-runtime.ts';
 import { composeSmsSafety } from '../lib/compose/sms-safety.ts';
@@ -20,7 +20,7 @@ import { configFromEnv, smsProviderInputFromEnv } from './config.ts';
 const config = configFromEnv();
 const { log } = createLogger('echobot-deliver');
 const botKey = await botKeyFromSsm(process.env.BOT_KEY_PARAM, log);
-const core = composeCore(config, {
+const core = await composeDeliverCore(config, {
   doc: documentClient(),
   ...(botKey ? { botKey } : {}),
   log,

@@ -3,7 +3,7 @@ import { requireEnv } from '../lib/adapters/env.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { botKeyFromSsm } from '../lib/adapters/ssm-bot-key.ts';
 import { optionalSecret, requiredSecret } from '../lib/adapters/ssm-secret.ts';
-import { composeCore, composeHttpApp } from '../lib/compose/bot.ts';
+import { composeHttpApp, composeHttpCore } from '../lib/compose/http.ts';
 import { composeSmsProvider } from '../lib/compose/sms-provider.ts';
 import { composeSmsRuntime } from '../lib/compose/sms-runtime.ts';
 import { systemClock } from '../lib/ports/clock.ts';
@@ -17,7 +17,7 @@ const { log } = createLogger('echobot-http');
 // Read once per cold start; without it the bot serves no ActivityPub routes.
 const botKey = await botKeyFromSsm(process.env.BOT_KEY_PARAM, log);
 const config = configFromEnv();
-const core = composeCore(config, {
+const core = await composeHttpCore(config, {
   doc: documentClient(),
   ...(botKey ? { botKey } : {}),
   log,
