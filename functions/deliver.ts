@@ -45,7 +45,7 @@ const alerter: Alerter | undefined = alertTopicArn
   : undefined;
 const botUrl = process.env.PUBLIC_URL ?? 'echobot';
 // Every SMS leaves from the bot's number through its provider; `none` refuses SMS with a reason.
-const provider = config.sms ? composeSmsProvider(config.sms, smsProviderInputFromEnv()) : undefined;
+const provider = config.sms ? await composeSmsProvider(config.sms, smsProviderInputFromEnv()) : undefined;
 const smsRuntime = provider
   ? composeSmsRuntime(core, provider, { ...(alerter ? { alerter } : {}), botUrl })
   : undefined;

@@ -24,7 +24,7 @@ const sns = new SNSClient({});
 const alerter = process.env.ALERT_TOPIC_ARN ? new SnsAlerter(sns, process.env.ALERT_TOPIC_ARN) : undefined;
 const botUrl = process.env.PUBLIC_URL ?? 'echobot';
 // Digests leave from the bot's number through its provider, like every SMS.
-const provider = config.sms ? composeSmsProvider(config.sms, smsProviderInputFromEnv()) : undefined;
+const provider = config.sms ? await composeSmsProvider(config.sms, smsProviderInputFromEnv()) : undefined;
 const { runDigests } = composeSmsSafety({
   config: config.safety,
   safety: core.smsSafety,

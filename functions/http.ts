@@ -44,7 +44,7 @@ const lazyQueue: JobQueue = {
   },
 };
 // Receipts (Twilio status callbacks) and /status figures for the bot's SMS provider.
-const provider = config.sms ? composeSmsProvider(config.sms, smsProviderInputFromEnv()) : undefined;
+const provider = config.sms ? await composeSmsProvider(config.sms, smsProviderInputFromEnv()) : undefined;
 const smsReceipts = provider
   ? {
       provider: provider.name,

@@ -182,7 +182,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const { store, timeline } = core;
     // aws or twilio: every SMS really leaves through the provider from the bot's number; the
     // outbox keeps a copy with the provider's id, and later its delivery state.
-    const provider = composeSmsProvider(core.config.sms ?? { provider: 'outbox' }, {
+    const provider = await composeSmsProvider(core.config.sms ?? { provider: 'outbox' }, {
       ...(options.sms?.twilioAuth ? { twilioAuth: options.sms.twilioAuth } : {}),
       publicUrl: url,
     });
