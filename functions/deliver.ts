@@ -15,7 +15,8 @@ import { composeSmsRuntime } from '../lib/compose/sms-runtime.ts';
 import { composeSmsSafety } from '../lib/compose/sms-safety.ts';
 import { systemClock } from '../lib/ports/clock.ts';
 import type { Alerter } from '../lib/ports/sms-safety.ts';
-import { configFromEnv, smsProviderInputFromEnv } from './config.ts';
+import { configFromEnv } from './config.ts';
+import { smsProviderInputFromEnv } from './sms-provider-env.ts';
 
 const config = configFromEnv();
 const { log } = createLogger('echobot-deliver');

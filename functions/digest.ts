@@ -9,7 +9,8 @@ import { composeSmsProvider } from '../lib/compose/sms-provider.ts';
 import { composeSmsRuntime } from '../lib/compose/sms-runtime.ts';
 import { composeSmsSafety } from '../lib/compose/sms-safety.ts';
 import { systemClock } from '../lib/ports/clock.ts';
-import { configFromEnv, smsProviderInputFromEnv } from './config.ts';
+import { configFromEnv } from './config.ts';
+import { smsProviderInputFromEnv } from './sms-provider-env.ts';
 
 /** Scheduled (EventBridge, every 15 minutes): sends the quiet-hours digests that are due. */
 const config = configFromEnv();

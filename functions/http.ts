@@ -9,7 +9,8 @@ import { composeSmsRuntime } from '../lib/compose/sms-runtime.ts';
 import { systemClock } from '../lib/ports/clock.ts';
 import type { JobQueue } from '../lib/ports/queue.ts';
 import type { QueueDepth } from '../lib/ports/queue-depth.ts';
-import { configFromEnv, smsProviderInputFromEnv } from './config.ts';
+import { configFromEnv } from './config.ts';
+import { smsProviderInputFromEnv } from './sms-provider-env.ts';
 
 const tokenParam = requireEnv('TWILIO_AUTH_TOKEN_PARAM');
 const adminToken = optionalSecret(requireEnv('ADMIN_TOKEN_PARAM'));
