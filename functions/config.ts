@@ -1,12 +1,9 @@
 import { requireEnv } from '../lib/adapters/env.ts';
 import { safetyConfigFromEnv } from '../lib/adapters/safety-env.ts';
-import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
-import type { TwilioAuth } from '../lib/adapters/twilio-sms-sender.ts';
-import type { EchobotConfig } from '../lib/compose/bot.ts';
+import type { EchobotConfig } from '../lib/compose/core.ts';
 import { peeringFromEnv } from '../lib/compose/peering-env.ts';
 import { apRelaysFromEnv } from '../lib/compose/relay-env.ts';
 import { smsSettingsFromEnv } from '../lib/compose/sms-env.ts';
-import type { SmsProviderInput } from '../lib/compose/sms-provider.ts';
 import { parseAdmins } from '../lib/domain/admins.ts';
 import { smsShare } from '../lib/usecases/send-pacer.ts';
 
@@ -34,36 +31,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EchobotConf
     ...smsRateFromEnv(env),
     ...(publicUrl && env.BOT_KEY_PARAM
       ? { peering: { url: publicUrl, ...peeringFromEnv(env), leafMaxWaitSeconds: 0 } }
-      : {}),
-  };
-}
-
-/**
- * What the SMS provider needs beyond its settings, deployed: Twilio's credentials from SSM
- * (SecureString, cached five minutes like the other secrets), an API key and secret when the
- * stack names them, else the auth token; the bot's URL for Twilio's StatusCallback.
- */
-export function smsProviderInputFromEnv(env: NodeJS.ProcessEnv = process.env): SmsProviderInput {
-  const keyParam = env.TWILIO_API_KEY_PARAM;
-  const secretParam = env.TWILIO_API_SECRET_PARAM;
-  const twilioAuth: (() => Promise<TwilioAuth>) | undefined =
-    keyParam && secretParam
-      ? (() => {
-          const key = requiredSecret(keyParam, 'the Twilio API key');
-          const secret = requiredSecret(secretParam, 'the Twilio API secret');
-          return async () => ({ apiKey: await key(), apiSecret: await secret() });
-        })()
-      : env.TWILIO_AUTH_TOKEN_PARAM
-        ? (() => {
-            const token = requiredSecret(env.TWILIO_AUTH_TOKEN_PARAM, 'the Twilio auth token');
-            return async () => ({ authToken: await token() });
-          })()
-        : undefined;
-  return {
-    ...(twilioAuth ? { twilioAuth } : {}),
-    // Twilio's status callbacks reach the http function: its public URL, else its Function URL.
-    ...((env.PUBLIC_URL ?? env.ECHOBOT_BASE_URL)
-      ? { publicUrl: env.PUBLIC_URL ?? env.ECHOBOT_BASE_URL }
       : {}),
   };
 }

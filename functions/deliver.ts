@@ -9,18 +9,19 @@ import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { botKeyFromSsm } from '../lib/adapters/ssm-bot-key.ts';
 import { requiredSecret } from '../lib/adapters/ssm-secret.ts';
 import { DEFAULT_TELEGRAM_API_URL, TelegramSender } from '../lib/adapters/telegram-sender.ts';
-import { composeCore, composeDeliver } from '../lib/compose/bot.ts';
+import { composeDeliver, composeDeliverCore } from '../lib/compose/deliver.ts';
 import { composeSmsProvider } from '../lib/compose/sms-provider.ts';
 import { composeSmsRuntime } from '../lib/compose/sms-runtime.ts';
 import { composeSmsSafety } from '../lib/compose/sms-safety.ts';
 import { systemClock } from '../lib/ports/clock.ts';
 import type { Alerter } from '../lib/ports/sms-safety.ts';
-import { configFromEnv, smsProviderInputFromEnv } from './config.ts';
+import { configFromEnv } from './config.ts';
+import { smsProviderInputFromEnv } from './sms-provider-env.ts';
 
 const config = configFromEnv();
 const { log } = createLogger('echobot-deliver');
 const botKey = await botKeyFromSsm(process.env.BOT_KEY_PARAM, log);
-const core = composeCore(config, {
+const core = await composeDeliverCore(config, {
   doc: documentClient(),
   ...(botKey ? { botKey } : {}),
   log,
@@ -45,7 +46,7 @@ const alerter: Alerter | undefined = alertTopicArn
   : undefined;
 const botUrl = process.env.PUBLIC_URL ?? 'echobot';
 // Every SMS leaves from the bot's number through its provider; `none` refuses SMS with a reason.
-const provider = config.sms ? composeSmsProvider(config.sms, smsProviderInputFromEnv()) : undefined;
+const provider = config.sms ? await composeSmsProvider(config.sms, smsProviderInputFromEnv()) : undefined;
 const smsRuntime = provider
   ? composeSmsRuntime(core, provider, { ...(alerter ? { alerter } : {}), botUrl })
   : undefined;

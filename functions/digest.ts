@@ -9,7 +9,8 @@ import { composeSmsProvider } from '../lib/compose/sms-provider.ts';
 import { composeSmsRuntime } from '../lib/compose/sms-runtime.ts';
 import { composeSmsSafety } from '../lib/compose/sms-safety.ts';
 import { systemClock } from '../lib/ports/clock.ts';
-import { configFromEnv, smsProviderInputFromEnv } from './config.ts';
+import { configFromEnv } from './config.ts';
+import { smsProviderInputFromEnv } from './sms-provider-env.ts';
 
 /** Scheduled (EventBridge, every 15 minutes): sends the quiet-hours digests that are due. */
 const config = configFromEnv();
@@ -24,7 +25,7 @@ const sns = new SNSClient({});
 const alerter = process.env.ALERT_TOPIC_ARN ? new SnsAlerter(sns, process.env.ALERT_TOPIC_ARN) : undefined;
 const botUrl = process.env.PUBLIC_URL ?? 'echobot';
 // Digests leave from the bot's number through its provider, like every SMS.
-const provider = config.sms ? composeSmsProvider(config.sms, smsProviderInputFromEnv()) : undefined;
+const provider = config.sms ? await composeSmsProvider(config.sms, smsProviderInputFromEnv()) : undefined;
 const { runDigests } = composeSmsSafety({
   config: config.safety,
   safety: core.smsSafety,

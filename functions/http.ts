@@ -3,13 +3,14 @@ import { requireEnv } from '../lib/adapters/env.ts';
 import { createLogger } from '../lib/adapters/logger.ts';
 import { botKeyFromSsm } from '../lib/adapters/ssm-bot-key.ts';
 import { optionalSecret, requiredSecret } from '../lib/adapters/ssm-secret.ts';
-import { composeCore, composeHttpApp } from '../lib/compose/bot.ts';
+import { composeHttpApp, composeHttpCore } from '../lib/compose/http.ts';
 import { composeSmsProvider } from '../lib/compose/sms-provider.ts';
 import { composeSmsRuntime } from '../lib/compose/sms-runtime.ts';
 import { systemClock } from '../lib/ports/clock.ts';
 import type { JobQueue } from '../lib/ports/queue.ts';
 import type { QueueDepth } from '../lib/ports/queue-depth.ts';
-import { configFromEnv, smsProviderInputFromEnv } from './config.ts';
+import { configFromEnv } from './config.ts';
+import { smsProviderInputFromEnv } from './sms-provider-env.ts';
 
 const tokenParam = requireEnv('TWILIO_AUTH_TOKEN_PARAM');
 const adminToken = optionalSecret(requireEnv('ADMIN_TOKEN_PARAM'));
@@ -17,7 +18,7 @@ const { log } = createLogger('echobot-http');
 // Read once per cold start; without it the bot serves no ActivityPub routes.
 const botKey = await botKeyFromSsm(process.env.BOT_KEY_PARAM, log);
 const config = configFromEnv();
-const core = composeCore(config, {
+const core = await composeHttpCore(config, {
   doc: documentClient(),
   ...(botKey ? { botKey } : {}),
   log,
@@ -44,7 +45,7 @@ const lazyQueue: JobQueue = {
   },
 };
 // Receipts (Twilio status callbacks) and /status figures for the bot's SMS provider.
-const provider = config.sms ? composeSmsProvider(config.sms, smsProviderInputFromEnv()) : undefined;
+const provider = config.sms ? await composeSmsProvider(config.sms, smsProviderInputFromEnv()) : undefined;
 const smsReceipts = provider
   ? {
       provider: provider.name,

@@ -13,7 +13,10 @@ import { OutboxSender, readOutbox, recordOutboxState } from '../lib/adapters/out
 import { SqsJobQueue } from '../lib/adapters/sqs-queue.ts';
 import { SqsQueueDepth } from '../lib/adapters/sqs-queue-depth.ts';
 import type { TwilioAuth } from '../lib/adapters/twilio-sms-sender.ts';
-import { composeCore, composeDeliver, composeFanout, composeHttpApp } from '../lib/compose/bot.ts';
+import { composeCore } from '../lib/compose/bot.ts';
+import { composeDeliver } from '../lib/compose/deliver.ts';
+import { composeFanout } from '../lib/compose/fanout.ts';
+import { composeHttpApp } from '../lib/compose/http.ts';
 import type { PeerOptions } from '../lib/compose/peering.ts';
 import type { SmsSettings } from '../lib/compose/sms-env.ts';
 import { composeSmsProvider } from '../lib/compose/sms-provider.ts';
@@ -179,7 +182,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const { store, timeline } = core;
     // aws or twilio: every SMS really leaves through the provider from the bot's number; the
     // outbox keeps a copy with the provider's id, and later its delivery state.
-    const provider = composeSmsProvider(core.config.sms ?? { provider: 'outbox' }, {
+    const provider = await composeSmsProvider(core.config.sms ?? { provider: 'outbox' }, {
       ...(options.sms?.twilioAuth ? { twilioAuth: options.sms.twilioAuth } : {}),
       publicUrl: url,
     });

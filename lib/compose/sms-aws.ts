@@ -1,4 +1,3 @@
-import { DynamoSmsReceipts } from '../adapters/dynamodb/dynamo-sms-receipts.ts';
 import type { Channel } from '../domain/types.ts';
 import { createSnsNotificationHandler } from '../drivers/sns-notification-queue.ts';
 import { parseSmsEvent } from '../edges/aws-sms-sns.ts';
@@ -6,7 +5,8 @@ import type { Metrics } from '../ports/metrics.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import { recordSmsEvent, smsTextedIn } from '../usecases/sms-receipts.ts';
 import { ingestTwoWaySms } from '../usecases/sms-two-way.ts';
-import { type Core, ingestDepsOf } from './bot.ts';
+import type { Core } from './bot.ts';
+import { ingestDepsOf } from './core.ts';
 
 /*
  * The provider `aws` functions that SNS feeds (through an SQS queue each, infra/echobot-sms.ts):
@@ -23,12 +23,11 @@ export function composeSmsInbound(
     baseUrl: string;
   },
 ) {
-  const receipts = new DynamoSmsReceipts(core.platform.doc, core.config.table);
   const deps = {
     ingest: { ...ingestDepsOf(core), baseUrl: input.baseUrl },
     botNumber: input.botNumber,
     log: core.info,
-    textedIn: (channel: Channel) => smsTextedIn(receipts, channel),
+    textedIn: (channel: Channel) => smsTextedIn(core.smsReceipts, channel),
   };
   return createSnsNotificationHandler({
     log: core.platform.log,
@@ -48,7 +47,7 @@ export function composeSmsEvents(
   },
 ) {
   const deps = {
-    receipts: new DynamoSmsReceipts(core.platform.doc, core.config.table),
+    receipts: core.smsReceipts,
     store: core.store,
     queue: input.queue,
     log: core.info,

@@ -1,6 +1,5 @@
 import type { PinpointSMSVoiceV2ClientConfig } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { EumSmsSender } from '../adapters/eum-sms-sender.ts';
-import { type TwilioAuth, TwilioSmsSender } from '../adapters/twilio-sms-sender.ts';
+import type { TwilioAuth } from '../adapters/twilio-sms-sender.ts';
 import type { SmsProvider } from '../ports/sms-provider.ts';
 import type { SmsSettings } from './sms-env.ts';
 
@@ -19,10 +18,15 @@ export interface SmsProviderInput {
 /**
  * The provider every SMS leaves through, from the bot's one number; undefined for `outbox`
  * and `none` (the caller puts the outbox file or a refusal there). Never a sender without an
- * origination number: both adapters refuse to be built without one.
+ * origination number: both adapters refuse to be built without one. Each adapter is imported
+ * only when it is the one configured, so a bundle does not load the provider the bot does not use.
  */
-export function composeSmsProvider(settings: SmsSettings, input: SmsProviderInput): SmsProvider | undefined {
-  if (settings.provider === 'aws')
+export async function composeSmsProvider(
+  settings: SmsSettings,
+  input: SmsProviderInput,
+): Promise<SmsProvider | undefined> {
+  if (settings.provider === 'aws') {
+    const { EumSmsSender } = await import('../adapters/eum-sms-sender.ts');
     return new EumSmsSender({
       originationNumber: settings.number,
       ...(settings.originationIdentity ? { originationIdentity: settings.originationIdentity } : {}),
@@ -30,12 +34,14 @@ export function composeSmsProvider(settings: SmsSettings, input: SmsProviderInpu
       // One attempt per send: the outcome decides (retry with the queue's backoff, never, opted out).
       clientConfig: { maxAttempts: 1, ...input.awsClientConfig },
     });
+  }
   if (settings.provider === 'twilio') {
     const auth = input.twilioAuth;
     if (!auth)
       throw new Error(
         'ECHOBOT_SMS_PROVIDER=twilio needs Twilio credentials: TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET',
       );
+    const { TwilioSmsSender } = await import('../adapters/twilio-sms-sender.ts');
     return new TwilioSmsSender({
       accountSid: settings.accountSid,
       auth,

@@ -9,7 +9,7 @@ import type { SmsDeliveryState } from '../ports/sms-receipts.ts';
 import type { Alerter } from '../ports/sms-safety.ts';
 import type { SmsDeliverDeps } from '../usecases/deliver-sms.ts';
 import type { SmsReceiptDeps } from '../usecases/sms-receipts.ts';
-import type { Core } from './bot.ts';
+import type { Base, SmsStores } from './core.ts';
 
 /** One set-up alert per code per hour and process: a broken credential must not page per echo. */
 const SETUP_ALERT_EVERY_MS = 3600_000;
@@ -30,7 +30,7 @@ export interface SmsRuntime {
  * budget correction when the provider counts more parts than we did.
  */
 export function composeSmsRuntime(
-  core: Core,
+  core: Base & SmsStores,
   provider: SmsProvider,
   input: {
     alerter?: Alerter;

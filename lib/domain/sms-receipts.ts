@@ -4,6 +4,12 @@
  */
 import type { SmsProviderName } from './sms-outcomes.ts';
 
+/**
+ * Permanent failures in a row after which a number is unreachable: the bot stops paying for it
+ * (deliver skips it; the receipts tell the member on another channel).
+ */
+export const UNREACHABLE_AFTER = 3;
+
 export type ReceiptState = 'delivered' | 'failed' | 'pending';
 
 export interface DeliveryReceipt {

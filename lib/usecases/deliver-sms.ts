@@ -1,14 +1,12 @@
 import { splitChannel } from '../domain/channel.ts';
 import { afterAttempt, type SmsProviderName } from '../domain/sms-outcomes.ts';
+import { UNREACHABLE_AFTER } from '../domain/sms-receipts.ts';
 import { countSms } from '../domain/sms-segments.ts';
 import type { DeliveryJob, OutboundMessage, Recipient } from '../domain/types.ts';
 import type { InfoLog } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { SmsProvider } from '../ports/sms-provider.ts';
 import type { SmsReceiptStore } from '../ports/sms-receipts.ts';
-
-/** Permanent failures in a row after which a number is unreachable: the bot stops paying for it. */
-export const UNREACHABLE_AFTER = 3;
 
 /** How SMS leave the deliver side when the bot has a provider (aws, twilio). */
 export interface SmsDeliverDeps {

@@ -1,13 +1,12 @@
 import { splitChannel } from '../domain/channel.ts';
 import { SMS_REPLIES } from '../domain/replies/sms.ts';
-import type { DeliveryReceipt } from '../domain/sms-receipts.ts';
+import { type DeliveryReceipt, UNREACHABLE_AFTER } from '../domain/sms-receipts.ts';
 import type { Channel } from '../domain/types.ts';
 import type { InfoLog } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { JobQueue } from '../ports/queue.ts';
 import type { ReceiptRecorded, SmsDeliveryState, SmsReceiptStore } from '../ports/sms-receipts.ts';
 import type { Store } from '../ports/store.ts';
-import { UNREACHABLE_AFTER } from './deliver-sms.ts';
 
 export interface SmsReceiptDeps {
   receipts: SmsReceiptStore;

@@ -17,7 +17,7 @@ import type {
 } from '../../ports/federation.ts';
 import type { Mutation } from '../../ports/store.ts';
 import { channelItems } from './channel-items.ts';
-import { remoteFollowItems } from './dynamo-peer-store.ts';
+import { remoteFollowItems } from './peer-items.ts';
 import { postItems } from './post-items.ts';
 import { queryAll } from './query-all.ts';
 import {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -24,13 +23,12 @@ import type {
   StreamState,
   Wants,
 } from '../../ports/peer-store.ts';
-import type { Mutation } from '../../ports/store.ts';
 import { timelineEntryItem } from './dynamo-timeline.ts';
+import { controlItem, newPeerItem, ttl } from './peer-items.ts';
 import { postItems } from './post-items.ts';
 import { queryAll } from './query-all.ts';
 import {
   conditionFailed,
-  expiresAfter,
   INBOUND_TTL_SECONDS,
   ITEM_TYPE,
   key,
@@ -65,76 +63,8 @@ const relayItem = z.object({
   receivedAt: z.string(),
 });
 
-/** How long control items and relayed-post records stay (the de-duplication window for post ids). */
+/** How long relayed-post records stay (the de-duplication window for post ids). */
 const RELAY_TTL_SECONDS = INBOUND_TTL_SECONDS;
-const CONTROL_TTL_SECONDS = 24 * 3600;
-
-function ttl(at: Date, seconds: number): number {
-  return expiresAfter(at.getTime(), seconds);
-}
-
-/** Store.commit's items for FOLLOW / UNFOLLOW of a remote handle (the `wants` item the stream syncs from). */
-export function remoteFollowItems(
-  TableName: string,
-  m: Extract<Mutation, { kind: 'followRemote' | 'unfollowRemote' }>,
-  add: (item: TransactItem) => void,
-): void {
-  const on = m.kind === 'followRemote';
-  add({
-    Put: {
-      TableName,
-      Item: {
-        ...peerKey.wants(m.handle, `member#${m.memberId}`),
-        type: ITEM_TYPE.wants,
-        author: m.handle,
-        on,
-      },
-    },
-  });
-  if (on) add({ Put: { TableName, Item: { ...peerKey.author(m.handle) } } });
-}
-
-/** Store.commit's items for PEER ADD / PEER DEL. */
-export function peerAdminItems(
-  TableName: string,
-  m: Extract<Mutation, { kind: 'addPeer' | 'removePeer' }>,
-  add: (item: TransactItem) => void,
-): void {
-  const at = new Date(m.at);
-  if (m.kind === 'addPeer') {
-    add({
-      Put: {
-        TableName,
-        Item: newPeerItem(m.url, 'admin', at),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    });
-  } else {
-    add({ Delete: { TableName, Key: peerKey.peer(m.url), ConditionExpression: 'attribute_exists(pk)' } });
-  }
-  add({ Put: { TableName, Item: controlItem(m.url, m.kind === 'addPeer' ? 'connect' : 'disconnect', at) } });
-}
-
-function newPeerItem(url: string, source: PeerSource, at: Date): Record<string, unknown> {
-  return {
-    ...peerKey.peer(url),
-    url,
-    source,
-    addedAt: at.toISOString(),
-    outEpoch: randomUUID(),
-    outSeq: 0,
-  };
-}
-
-function controlItem(peer: string, action: PeerControlAction, at: Date): Record<string, unknown> {
-  return {
-    ...peerKey.control(peer, `${at.toISOString()}#${randomUUID()}`),
-    type: ITEM_TYPE.peerctl,
-    peer,
-    action,
-    expiresAt: ttl(at, CONTROL_TTL_SECONDS),
-  };
-}
 
 function strip(item: Record<string, unknown>): Record<string, unknown> {
   const { pk: _pk, sk: _sk, ...rest } = item;

@@ -26,10 +26,10 @@ import type {
 } from '../../ports/store.ts';
 import { type ChannelMutation, channelItems } from './channel-items.ts';
 import { federationItems } from './dynamo-federation-store.ts';
-import { peerAdminItems, remoteFollowItems } from './dynamo-peer-store.ts';
 import { readSafetySettings, readSmsPausedNoticed, readSmsUsed, safetyItems } from './dynamo-sms-safety.ts';
 import { timelineEntryItem, timelineItems } from './dynamo-timeline.ts';
 import { DynamoMemberReads, memberItems } from './member-items.ts';
+import { peerAdminItems, remoteFollowItems } from './peer-items.ts';
 import { postItems } from './post-items.ts';
 import { queryAll } from './query-all.ts';
 import {

@@ -55,17 +55,17 @@ describe('ECHOBOT_SMS_PROVIDER and the variables it needs', () => {
     ).toEqual({ provider: 'twilio', number: '+12125550101', accountSid: SID, apiUrl: 'http://127.0.0.1:9' });
   });
 
-  it('builds a provider that always sends from the number; twilio without credentials is a startup error', () => {
+  it('builds a provider that always sends from the number; twilio without credentials is a startup error', async () => {
     const twilio = smsSettingsFromEnv(
       { ECHOBOT_SMS_PROVIDER: 'twilio', ECHOBOT_SMS_NUMBER: '+12125550101', TWILIO_ACCOUNT_SID: SID },
       'outbox',
     );
-    expect(() => composeSmsProvider(twilio, {})).toThrow(/TWILIO_AUTH_TOKEN/);
-    expect(composeSmsProvider(twilio, { twilioAuth: async () => ({ authToken: 't' }) })?.from).toBe(
+    await expect(composeSmsProvider(twilio, {})).rejects.toThrow(/TWILIO_AUTH_TOKEN/);
+    expect((await composeSmsProvider(twilio, { twilioAuth: async () => ({ authToken: 't' }) }))?.from).toBe(
       '+12125550101',
     );
-    expect(composeSmsProvider({ provider: 'outbox' }, {})).toBeUndefined();
-    expect(composeSmsProvider({ provider: 'aws', number: '+12125550101' }, {})).toMatchObject({
+    expect(await composeSmsProvider({ provider: 'outbox' }, {})).toBeUndefined();
+    expect(await composeSmsProvider({ provider: 'aws', number: '+12125550101' }, {})).toMatchObject({
       name: 'aws',
       from: '+12125550101',
     });
