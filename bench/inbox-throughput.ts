@@ -8,7 +8,8 @@
  * - echobot: a whole local node (`startLocalNode`, what `npm start` runs): DynamoDB Local for
  *   the table, the stream poller and queue beside it, as a bot on one machine runs.
  * - Fedify: `createFederation` with its in-memory KV store, a shared inbox whose Create listener
- *   does nothing, served by node:http in this process (the adapter of test/e2e/fedify-interop).
+ *   does nothing, served by node:http in this process (test/support/fedify-server.ts, as the
+ *   test/e2e/fedify-*.test.ts run it).
  *
  * - DynamoDB Local alone (bench/inbox-bare.ts): a bare server making only the inbox's store calls
  *   for each delivery, into the same DynamoDB Local while the node is idle: how close echobot is
@@ -23,10 +24,10 @@
  * for `node --cpu-prof` of the one-at-a-time path.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, createServer, request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Create, createFederation, MemoryKvStore, Person } from '@fedify/fedify';
+import { Create, Person } from '@fedify/fedify';
 import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
 import { DynamoFederationStore } from '../lib/adapters/dynamodb/dynamo-federation-store.ts';
 import { DynamoRelayStore } from '../lib/adapters/dynamodb/dynamo-relay-store.ts';
@@ -43,6 +44,7 @@ import { actorKeyLoader, type FederationNet } from '../lib/usecases/federation/r
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
 import { startLocalNode } from '../local/node.ts';
 import { type FakeFediverse, startFakeFediverse } from '../test/fakes/fake-fediverse.ts';
+import { loopbackFederation, serveFedify } from '../test/support/fedify-server.ts';
 import { startBareInbox } from './inbox-bare.ts';
 import { BENCH_SAFETY, percentile } from './local-node.ts';
 
@@ -182,7 +184,7 @@ async function post(port: number, all: readonly Delivery[], concurrency: number)
 
 /** A Fedify server with a shared inbox that accepts Create; returns its base URL and how many it got. */
 async function startFedify() {
-  const federation = createFederation<void>({ kv: new MemoryKvStore(), allowPrivateAddress: true });
+  const federation = loopbackFederation();
   let created = 0;
   // Fedify serves inboxes only beside an actor dispatcher (one actor, for the routes).
   federation.setActorDispatcher('/users/{identifier}', async (ctx, identifier) =>
@@ -197,37 +199,8 @@ async function startFedify() {
   federation.setInboxListeners('/users/{identifier}/inbox', '/inbox').on(Create, async () => {
     created++;
   });
-  let base = '';
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const response = await federation.fetch(
-      new Request(new URL(req.url ?? '/', base), {
-        method: req.method ?? 'GET',
-        headers,
-        ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
-      }),
-      { contextData: undefined },
-    );
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  base = `http://127.0.0.1:${port}`;
-  return {
-    port,
-    inbox: `${base}/inbox`,
-    created: () => created,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  const server = await serveFedify(federation);
+  return { port: server.port, inbox: `${server.base}/inbox`, created: () => created, close: server.close };
 }
 
 /** Store calls of the breakdown: per method, and the wall time with at least one in flight. */
