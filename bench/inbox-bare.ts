@@ -2,8 +2,8 @@
  * The inbox's baseline: a bare Node server that makes, per signed Create, exactly the DynamoDB
  * requests echobot's inbox makes for a public note from a known, healthy sender nobody here follows
  * (what the bench sends): the one consistent BatchGetItem of `inboundView` (host, actor, relay
- * join, the note's tombstone), then the TransactWriteItems of `applyInbound` (the activity id and
- * the remoteNote task) beside the Query of `followedLocally`. Through the same adapter calls,
+ * join, the note's tombstone), the Query of `followedLocally` (nobody: no task), then the
+ * TransactWriteItems of `applyInbound` (the activity id). Through the same adapter calls,
  * into its own table in the same DynamoDB Local, with no signature check, schema parsing or
  * stream consumer: its rate is DynamoDB Local's own for the inbox's store calls.
  */
@@ -36,17 +36,8 @@ export async function startBareInbox(endpoint: string, sender: RemoteActor) {
     });
     if (!view.signer || view.hostFailing || view.deletedPosts.size > 0)
       throw new Error('bare inbox: an unknown, failing or deleted sender');
-    const task = {
-      type: 'remoteNote' as const,
-      id: `note:${newId()}`,
-      noteId: create.object.id,
-      handle: view.signer.handle,
-      text: 'bare',
-    };
-    const [fresh] = await Promise.all([
-      store.applyInbound(create.id, new Date(), [{ kind: 'putTask', task }]),
-      store.followedLocally(view.signer.handle),
-    ]);
+    if (await store.followedLocally(view.signer.handle)) throw new Error('bare inbox: a followed sender');
+    const fresh = await store.applyInbound(create.id, new Date(), []);
     if (!fresh) throw new Error('bare inbox: a duplicate');
   };
   const server = createServer((req, res) => {

@@ -1,4 +1,5 @@
 import type { FederationTask } from '../domain/federation-task.ts';
+import type { TimelineEntry } from '../domain/timeline.ts';
 import type { Mutation } from './store.ts';
 
 /** A remote actor as we know it from its actor document. */
@@ -22,6 +23,8 @@ export type InboxWrite =
   | { kind: 'addFollower'; memberId: string; follower: RemoteFollower }
   | { kind: 'removeFollower'; memberId: string; actorId: string }
   | { kind: 'putTask'; task: FederationTask }
+  /** A remote post on the public timeline (lib/ports/timeline.ts `record`), with its activity. */
+  | { kind: 'recordTimeline'; entry: TimelineEntry }
   /** A remote Delete / Update of a post, a Reject or Block ending a member's follow, a notice to a member. */
   | Extract<
       Mutation,

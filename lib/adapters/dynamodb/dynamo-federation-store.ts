@@ -22,6 +22,7 @@ import type { Mutation } from '../../ports/store.ts';
 import { batchGetConsistent } from './batch-get.ts';
 import { channelItems } from './channel-items.ts';
 import { remoteFollowItems } from './dynamo-peer-store.ts';
+import { timelineItems } from './dynamo-timeline.ts';
 import { postItems } from './post-items.ts';
 import { queryAll } from './query-all.ts';
 import {
@@ -143,6 +144,9 @@ export class DynamoFederationStore implements FederationStore {
       switch (w.kind) {
         case 'putTask':
           add(taskItem(TableName, w.task, expiresAt));
+          break;
+        case 'recordTimeline':
+          for (const Item of timelineItems(w.entry)) add({ Put: { TableName, Item } });
           break;
         case 'addFollower': {
           const { actorId, inbox, sharedInbox } = w.follower;

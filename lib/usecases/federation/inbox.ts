@@ -221,30 +221,31 @@ async function dispatch(deps: InboxDeps, activity: InboxActivity, known: Known):
         if (ids.length > 0 && !followersOnly)
           return apply([{ kind: 'putTask', task: { ...task, memberIds: ids } }]);
       }
-      // Only authors someone here follows join the public timeline (strangers cannot write to our
-      // front page); that read runs beside the transaction.
-      const [outcome, followed] = await Promise.all([
-        apply([{ kind: 'putTask', task }]),
-        isPublic && deps.timeline ? deps.net.store.followedLocally(author.handle) : false,
+      // To the members who follow the author: nobody, and the task would reach no one (only the
+      // activity id is recorded). Public notes of followed authors join the public timeline in
+      // the same transaction (strangers cannot write to our front page).
+      if (!(await deps.net.store.followedLocally(author.handle))) return apply([]);
+      return apply([
+        { kind: 'putTask', task },
+        ...(isPublic && deps.timeline
+          ? [
+              {
+                kind: 'recordTimeline' as const,
+                entry: {
+                  id: n.id,
+                  author: author.handle,
+                  authorKey: author.handle,
+                  local: false,
+                  text,
+                  createdAt:
+                    n.published && !Number.isNaN(Date.parse(n.published))
+                      ? new Date(n.published).toISOString()
+                      : at.toISOString(),
+                },
+              },
+            ]
+          : []),
       ]);
-      if (outcome === 'accepted' && followed && deps.timeline) {
-        await deps.timeline
-          .record({
-            id: n.id,
-            author: author.handle,
-            authorKey: author.handle,
-            local: false,
-            text,
-            createdAt:
-              n.published && !Number.isNaN(Date.parse(n.published))
-                ? new Date(n.published).toISOString()
-                : at.toISOString(),
-          })
-          .catch((err: unknown) =>
-            deps.log('warn', 'timeline record failed', { id: n.id, error: String(err) }),
-          );
-      }
-      return outcome;
     }
     case 'Accept':
       deps.log('info', 'follow accepted', { by: activity.actor });
