@@ -8,37 +8,48 @@
  * - echobot: a whole local node (`startLocalNode`, what `npm start` runs): DynamoDB Local for
  *   the table, the stream poller and queue beside it, as a bot on one machine runs.
  * - Fedify: `createFederation` with its in-memory KV store, a shared inbox whose Create listener
- *   does nothing, served by node:http in this process (the adapter of test/e2e/fedify-interop).
+ *   does nothing, served by node:http in this process (test/support/fedify-server.ts, as the
+ *   test/e2e/fedify-*.test.ts run it).
+ *
+ * - DynamoDB Local alone (bench/inbox-bare.ts): a bare server making only the inbox's store calls
+ *   for each delivery, into the same DynamoDB Local while the node is idle: how close echobot is
+ *   to its store's own rate.
  *
  * Where echobot's time goes: the same deliveries run one at a time through the inbox use case
- * (`handleInbox`, no HTTP) against the node's DynamoDB Local, timing each store call, the key
- * fetch, and the rest (signature verification, JSON and schema parsing); and signature
- * verification alone, with the key in hand.
+ * (`handleInbox`, no HTTP) with the node's deps (its stores, timeline and relay store) against
+ * its DynamoDB Local, timing every store call (and the wall time with one in flight: calls side
+ * by side count once), the key fetch, and the rest (signature verification, JSON and schema
+ * parsing, SDK marshalling); and signature verification alone, with the key in hand.
+ * `npx tsx bench/inbox-only.ts` runs this section alone; `bench/inbox-profile.ts` is a driver
+ * for `node --cpu-prof` of the one-at-a-time path.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, createServer, request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Create, createFederation, MemoryKvStore, Person } from '@fedify/fedify';
+import { Create, Person } from '@fedify/fedify';
 import { documentClient } from '../lib/adapters/dynamodb/document-client.ts';
 import { DynamoFederationStore } from '../lib/adapters/dynamodb/dynamo-federation-store.ts';
+import { DynamoRelayStore } from '../lib/adapters/dynamodb/dynamo-relay-store.ts';
 import { DynamoStore } from '../lib/adapters/dynamodb/dynamo-store.ts';
+import { DynamoTimeline } from '../lib/adapters/dynamodb/dynamo-timeline.ts';
 import { newId } from '../lib/domain/ids.ts';
 import { PUBLIC } from '../lib/federation/activities.ts';
 import { generateBotKeyPair } from '../lib/federation/bot-keys.ts';
 import { verifyRequest } from '../lib/federation/http-signatures.ts';
 import { createKeyCache } from '../lib/federation/key-cache.ts';
 import { createSafeFetch } from '../lib/federation/safe-fetch.ts';
-import type { FederationStore } from '../lib/ports/federation.ts';
 import { handleInbox } from '../lib/usecases/federation/inbox.ts';
 import { actorKeyLoader, type FederationNet } from '../lib/usecases/federation/remote-actors.ts';
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
 import { startLocalNode } from '../local/node.ts';
 import { type FakeFediverse, startFakeFediverse } from '../test/fakes/fake-fediverse.ts';
+import { loopbackFederation, serveFedify } from '../test/support/fedify-server.ts';
+import { startBareInbox } from './inbox-bare.ts';
 import { BENCH_SAFETY, percentile } from './local-node.ts';
 
 export interface InboxServerFigures {
-  server: 'echobot (local node)' | 'Fedify';
+  server: 'echobot (local node)' | 'Fedify' | 'DynamoDB Local alone';
   deliveries: number;
   concurrency: number;
   perSecond: number;
@@ -53,8 +64,12 @@ export interface InboxServerFigures {
 
 export interface InboxBreakdown {
   deliveries: number;
-  /** handleInbox, one delivery at a time, ms each (median of per-delivery totals). */
+  /** handleInbox, one delivery at a time, ms each (mean: the parts below add up to it). */
   totalMs: number;
+  /** Sequential store round trips per delivery (calls side by side count once). */
+  roundTrips: number;
+  /** Time per delivery with a store call in flight. */
+  storeMs: number;
   /** Per store method: calls per delivery and ms per delivery. */
   store: Array<{ call: string; callsPerDelivery: number; msPerDelivery: number }>;
   keyFetchMsPerDelivery: number;
@@ -69,6 +84,10 @@ export interface InboxFigures {
   fedify: InboxServerFigures;
   /** echobot / Fedify deliveries per second (target >= 1). */
   ratio: number;
+  /** The inbox's store calls alone, into the same DynamoDB Local (bench/inbox-bare.ts). */
+  bare: InboxServerFigures;
+  /** echobot / DynamoDB Local alone (1 = the store is the limit). */
+  storeRatio: number;
   breakdown: InboxBreakdown;
 }
 
@@ -165,7 +184,7 @@ async function post(port: number, all: readonly Delivery[], concurrency: number)
 
 /** A Fedify server with a shared inbox that accepts Create; returns its base URL and how many it got. */
 async function startFedify() {
-  const federation = createFederation<void>({ kv: new MemoryKvStore(), allowPrivateAddress: true });
+  const federation = loopbackFederation();
   let created = 0;
   // Fedify serves inboxes only beside an actor dispatcher (one actor, for the routes).
   federation.setActorDispatcher('/users/{identifier}', async (ctx, identifier) =>
@@ -180,64 +199,54 @@ async function startFedify() {
   federation.setInboxListeners('/users/{identifier}/inbox', '/inbox').on(Create, async () => {
     created++;
   });
-  let base = '';
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const response = await federation.fetch(
-      new Request(new URL(req.url ?? '/', base), {
-        method: req.method ?? 'GET',
-        headers,
-        ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
-      }),
-      { contextData: undefined },
-    );
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  base = `http://127.0.0.1:${port}`;
-  return {
-    port,
-    inbox: `${base}/inbox`,
-    created: () => created,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  const server = await serveFedify(federation);
+  return { port: server.port, inbox: `${server.base}/inbox`, created: () => created, close: server.close };
 }
 
-/** Wraps every method of the store to add its time and calls to `into`. */
-function timed(store: FederationStore, into: Map<string, { calls: number; ms: number }>): FederationStore {
+/** Store calls of the breakdown: per method, and the wall time with at least one in flight. */
+interface Tally {
+  calls: Map<string, { calls: number; ms: number }>;
+  inFlight: number;
+  since: number;
+  /** Time with a store call in flight (calls run side by side count once). */
+  wallMs: number;
+  /** Sequential round trips: how often the store went from idle to busy. */
+  trips: number;
+}
+
+const tally = (): Tally => ({ calls: new Map(), inFlight: 0, since: 0, wallMs: 0, trips: 0 });
+
+/** Wraps every method of a store to add its calls and time to `into`. */
+function timed<T extends object>(store: T, into: Tally): T {
   return new Proxy(store, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
         const start = performance.now();
+        if (into.inFlight++ === 0) {
+          into.since = start;
+          into.trips++;
+        }
         try {
           return await Reflect.apply(value, target, args);
         } finally {
-          const t = into.get(String(prop)) ?? { calls: 0, ms: 0 };
+          const end = performance.now();
+          if (--into.inFlight === 0) into.wallMs += end - into.since;
+          const t = into.calls.get(String(prop)) ?? { calls: 0, ms: 0 };
           t.calls++;
-          t.ms += performance.now() - start;
-          into.set(String(prop), t);
+          t.ms += end - start;
+          into.calls.set(String(prop), t);
         }
       };
     },
   });
 }
 
-async function breakdown(client: FakeFediverse, dynamoEndpoint: string, table: string, n: number) {
+export async function breakdown(client: FakeFediverse, dynamoEndpoint: string, table: string, n: number) {
   const doc = documentClient({ ...LOCAL_AWS, endpoint: dynamoEndpoint });
   try {
-    const calls = new Map<string, { calls: number; ms: number }>();
+    const calls = tally();
     const baseUrl = 'http://127.0.0.1:9';
     const net: FederationNet = {
       baseUrl,
@@ -246,6 +255,8 @@ async function breakdown(client: FakeFediverse, dynamoEndpoint: string, table: s
       store: timed(new DynamoFederationStore(doc, table), calls),
       allowPrivate: true,
     };
+    // The node's inbox deps: its timeline and its relay store (no relay offered, none joined).
+    const timeline = timed(new DynamoTimeline(doc, table), calls);
     let keyMs = 0;
     const load = actorKeyLoader(net);
     const cache = createKeyCache({
@@ -260,7 +271,9 @@ async function breakdown(client: FakeFediverse, dynamoEndpoint: string, table: s
     });
     const deps = {
       net,
-      members: new DynamoStore(doc, table),
+      members: timed(new DynamoStore(doc, table), calls),
+      timeline,
+      relay: { store: timed(new DynamoRelayStore(doc, table), calls), offered: false },
       fetchKey: cache.fetchKey,
       now: () => new Date(),
       newId,
@@ -279,7 +292,7 @@ async function breakdown(client: FakeFediverse, dynamoEndpoint: string, table: s
     // The first delivery fetches the key and warms up; the rest are measured.
     const [first, ...rest] = all;
     if (first) await handleInbox(deps, asRequest(first));
-    calls.clear();
+    Object.assign(calls, tally());
     keyMs = 0;
     const totals: number[] = [];
     let sum = 0;
@@ -292,7 +305,7 @@ async function breakdown(client: FakeFediverse, dynamoEndpoint: string, table: s
       sum += t;
     }
     totals.sort((a, b) => a - b);
-    const storeMs = [...calls.values()].reduce((s, c) => s + c.ms, 0);
+    const storeMs = calls.wallMs;
     const verifyTimes: number[] = [];
     const key = await cache.fetchKey(`${client.actor(SENDER)}#main-key`, { refresh: false });
     for (const d of rest) {
@@ -304,8 +317,10 @@ async function breakdown(client: FakeFediverse, dynamoEndpoint: string, table: s
     verifyTimes.sort((a, b) => a - b);
     return {
       deliveries: rest.length,
-      totalMs: percentile(totals, 50),
-      store: [...calls.entries()].map(([call, c]) => ({
+      totalMs: sum / rest.length,
+      roundTrips: calls.trips / rest.length,
+      storeMs: storeMs / rest.length,
+      store: [...calls.calls.entries()].map(([call, c]) => ({
         call,
         callsPerDelivery: c.calls / rest.length,
         msPerDelivery: c.ms / rest.length,
@@ -365,6 +380,33 @@ export async function inboxThroughput(options: {
       const before = client.actorFetches;
       await post(node.port, deliveries(client, inbox, warmUp, 'warm-up'), options.concurrency);
       await node.settle(120_000);
+      // DynamoDB Local alone with the inbox's store calls, while the node is idle.
+      const bareServer = await startBareInbox(node.dynamoEndpoint, {
+        id: client.actor(SENDER),
+        handle: `${SENDER}@${client.host}`,
+        inbox: `${client.actor(SENDER)}/inbox`,
+      });
+      let bare: InboxServerFigures;
+      try {
+        await post(
+          bareServer.port,
+          deliveries(client, bareServer.inbox, warmUp, 'warm-up'),
+          options.concurrency,
+        );
+        bare = {
+          server: 'DynamoDB Local alone',
+          deliveries: options.deliveries,
+          concurrency: options.concurrency,
+          ...(await post(
+            bareServer.port,
+            deliveries(client, bareServer.inbox, options.deliveries, 'bare'),
+            options.concurrency,
+          )),
+          actorFetches: 0,
+        };
+      } finally {
+        await bareServer.stop();
+      }
       const run = await post(
         node.port,
         deliveries(client, inbox, options.deliveries, 'echobot'),
@@ -382,6 +424,8 @@ export async function inboxThroughput(options: {
         echobot,
         fedify,
         ratio: echobot.perSecond / fedify.perSecond,
+        bare,
+        storeRatio: echobot.perSecond / bare.perSecond,
         breakdown: await breakdown(client, node.dynamoEndpoint, node.tableName, options.breakdownDeliveries),
       };
     } finally {

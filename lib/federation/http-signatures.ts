@@ -21,7 +21,7 @@
  * Order of checks: everything cheap and local (format, algorithm, signed header set, clock,
  * digest) happens before the key is fetched, so a hostile request never costs a network call.
  */
-import { createHash, createPublicKey, createSign, createVerify } from 'node:crypto';
+import { createHash, createPublicKey, createSign, createVerify, type KeyObject } from 'node:crypto';
 import { EchobotError } from '../domain/errors.ts';
 
 export type SignatureErrorReason =
@@ -337,9 +337,25 @@ function checkDigest(digest: string, body: Body): void {
   if (!found) throw new SignatureError('bad_format', 'Digest has no SHA-256 value');
 }
 
+/**
+ * Parsed public keys by PEM: parsing is about a third of a verification's CPU, and a server's
+ * deliveries all carry the same few keys. Bounded (the oldest go first); a PEM is public data.
+ */
+const parsedKeys = new Map<string, KeyObject>();
+const PARSED_KEYS_MAX = 1000;
+
+function publicKeyOf(pem: string): KeyObject {
+  const known = parsedKeys.get(pem);
+  if (known) return known;
+  const key = createPublicKey(pem);
+  if (parsedKeys.size >= PARSED_KEYS_MAX) parsedKeys.delete(parsedKeys.keys().next().value ?? '');
+  parsedKeys.set(pem, key);
+  return key;
+}
+
 function verifyWith(publicKeyPem: string, base: string, signature: Buffer): boolean {
   try {
-    const key = createPublicKey(publicKeyPem);
+    const key = publicKeyOf(publicKeyPem);
     if (key.asymmetricKeyType !== 'rsa') return false;
     return createVerify('RSA-SHA256').update(base).verify(key, signature);
   } catch {

@@ -4,20 +4,18 @@
  * Reject of a member's Follow, Block; each with its forgery (signed by another actor of the same
  * server: refused, nothing changed). And a member's DELETE reaching a Fedify follower as Delete.
  */
-import { createServer, type Server } from 'node:http';
 import {
   Create,
-  createFederation,
   Delete,
   Endpoints,
   Follow,
   generateCryptoKeyPair,
-  MemoryKvStore,
   Note,
   Person,
   signRequest,
 } from '@fedify/fedify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FedifyServer, loopbackFederation, serveFedify } from '../support/fedify-server.ts';
 import { type LocalBot, startLocalBot } from '../support/local-bot.ts';
 import { eventually } from '../support/poll.ts';
 
@@ -28,13 +26,13 @@ const AS = 'https://www.w3.org/ns/activitystreams';
 const PUBLIC = `${AS}#Public`;
 
 let bot: LocalBot;
-let fedServer: Server;
+let fedServer: FedifyServer | undefined;
 let fedBase = '';
 type Keys = Awaited<ReturnType<typeof generateCryptoKeyPair>>;
 const keyPairs = new Map<string, Keys>();
 const keyIds = new Map<string, URL>();
 const seen: { type: string; actor?: string; object?: string; text?: string }[] = [];
-const federation = createFederation<void>({ kv: new MemoryKvStore(), allowPrivateAddress: true });
+const federation = loopbackFederation();
 
 const actorOf = (name: string) => `${fedBase}/users/${name}`;
 const handle = () => `fed@${new URL(fedBase).host}`;
@@ -119,25 +117,8 @@ beforeAll(async () => {
         ...(d.objectId ? { object: d.objectId.href } : {}),
       });
     });
-  fedServer = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const response = await federation.fetch(
-      new Request(new URL(req.url ?? '/', fedBase), {
-        method: req.method ?? 'GET',
-        headers,
-        ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
-      }),
-      { contextData: undefined },
-    );
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((r) => fedServer.listen(0, '127.0.0.1', () => r()));
-  const address = fedServer.address();
-  fedBase = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  fedServer = await serveFedify(federation);
+  fedBase = fedServer.base;
   const ctx = federation.createContext(new URL(fedBase), undefined);
   for (const name of keyPairs.keys()) {
     const first = (await ctx.getActorKeyPairs(name))[0];
@@ -169,11 +150,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bot?.stop();
-  await new Promise<void>((r) => {
-    if (!fedServer) return r();
-    fedServer.closeAllConnections();
-    fedServer.close(() => r());
-  });
+  await fedServer?.close();
 });
 
 describe('inbound Delete, Update, Reject and Block from Fedify', () => {

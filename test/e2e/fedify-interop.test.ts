@@ -5,21 +5,19 @@
  * Accept and Create(Note) deliveries with its own HTTP Signatures code, and our member follows
  * Fedify's actor by handle (our WebFinger over http on loopback) and gets its posts by SMS.
  */
-import { createServer, type Server } from 'node:http';
 import {
   Accept,
   Create,
-  createFederation,
   Endpoints,
   Follow,
   generateCryptoKeyPair,
-  MemoryKvStore,
   Note,
   Person,
   PUBLIC_COLLECTION,
   Undo,
 } from '@fedify/fedify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FedifyServer, loopbackFederation, serveFedify } from '../support/fedify-server.ts';
 import { type LocalBot, startLocalBot } from '../support/local-bot.ts';
 import { eventually } from '../support/poll.ts';
 
@@ -33,11 +31,11 @@ interface Seen {
 }
 
 let bot: LocalBot;
-let server: Server;
+let server: FedifyServer | undefined;
 let fedBase = '';
 const seen: Seen[] = [];
 const followers = new Map<string, Person>();
-const federation = createFederation<void>({ kv: new MemoryKvStore(), allowPrivateAddress: true });
+const federation = loopbackFederation();
 
 beforeAll(async () => {
   const keyPair = await generateCryptoKeyPair('RSASSA-PKCS1-v1_5');
@@ -91,23 +89,8 @@ beforeAll(async () => {
       });
     });
 
-  server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const request = new Request(new URL(req.url ?? '/', fedBase), {
-      method: req.method ?? 'GET',
-      headers,
-      ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
-    });
-    const response = await federation.fetch(request, { contextData: undefined });
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const address = server.address();
-  fedBase = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  server = await serveFedify(federation);
+  fedBase = server.base;
   bot = await startLocalBot({
     env: { ECHOBOT_ALLOW_PRIVATE: '1', ECHOBOT_RETRY_BASE_SECONDS: '1', ECHOBOT_RETRY_MAX_SECONDS: '2' },
   });
@@ -115,11 +98,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bot?.stop();
-  await new Promise<void>((r) => {
-    if (!server) return r();
-    server.closeAllConnections();
-    server.close(() => r());
-  });
+  await server?.close();
 });
 
 describe('interop with Fedify (an independent ActivityPub implementation)', () => {

@@ -3,16 +3,13 @@
  * relays the bot joins (ECHOBOT_AP_RELAYS), an author whose Note they announce, and a server that
  * subscribes to the bot's own relay (a super-peer, ECHOBOT_RELAY=1) as Mastodon does.
  */
-import { createServer, type Server } from 'node:http';
 import {
   Accept,
   Announce,
   Create,
-  createFederation,
   Endpoints,
   Follow,
   generateCryptoKeyPair,
-  MemoryKvStore,
   Note,
   Person,
   PUBLIC_COLLECTION,
@@ -20,6 +17,7 @@ import {
   Undo,
 } from '@fedify/fedify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FedifyServer, loopbackFederation, serveFedify } from '../support/fedify-server.ts';
 import { type LocalBot, startLocalBot } from '../support/local-bot.ts';
 import { eventually } from '../support/poll.ts';
 
@@ -41,38 +39,15 @@ interface Seen {
 }
 
 let bot: LocalBot;
-let server: Server;
+let server: FedifyServer | undefined;
 let fedBase = '';
 const seen: Seen[] = [];
-const federation = createFederation<void>({ kv: new MemoryKvStore(), allowPrivateAddress: true });
+const federation = loopbackFederation();
 // A second server (another port, so another host) subscribing to the bot's relay.
-let server2: Server;
+let server2: FedifyServer | undefined;
 let fedBase2 = '';
 const seen2: Seen[] = [];
-const federation2 = createFederation<void>({ kv: new MemoryKvStore(), allowPrivateAddress: true });
-
-/** A Fedify federation on a loopback port, bridged from node:http. */
-async function serve(f: typeof federation): Promise<{ server: Server; base: string }> {
-  let base = '';
-  const srv = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const request = new Request(new URL(req.url ?? '/', base), {
-      method: req.method ?? 'GET',
-      headers,
-      ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
-    });
-    const response = await f.fetch(request, { contextData: undefined });
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const address = srv.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return { server: srv, base };
-}
+const federation2 = loopbackFederation();
 
 const smsTo = async (to: string) =>
   (await bot.outbox()).filter((l) => l.to === `sms:${to}` || l.to === to).map((l) => l.text);
@@ -142,8 +117,10 @@ beforeAll(async () => {
       });
     });
 
-  ({ server, base: fedBase } = await serve(federation));
-  ({ server: server2, base: fedBase2 } = await serve(federation2));
+  server = await serveFedify(federation);
+  fedBase = server.base;
+  server2 = await serveFedify(federation2);
+  fedBase2 = server2.base;
   federation2
     .setActorDispatcher('/users/{identifier}', async (ctx, identifier) => {
       if (identifier !== 'sub2') return null;
@@ -185,12 +162,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bot?.stop();
-  for (const srv of [server, server2])
-    await new Promise<void>((r) => {
-      if (!srv) return r();
-      srv.closeAllConnections();
-      srv.close(() => r());
-    });
+  await Promise.all([server?.close(), server2?.close()]);
 });
 
 const botActor = async () => {

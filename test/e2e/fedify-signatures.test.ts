@@ -9,18 +9,17 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import {
   Accept,
   Create,
-  createFederation,
   Endpoints,
   Follow,
   generateCryptoKeyPair,
   type HttpMessageSignaturesSpec,
-  MemoryKvStore,
   Note,
   Person,
   signRequest,
 } from '@fedify/fedify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/free-port.ts';
+import { type FedifyServer, loopbackFederation, serveFedify } from '../support/fedify-server.ts';
 import { type LocalBot, startLocalBot } from '../support/local-bot.ts';
 import { eventually } from '../support/poll.ts';
 
@@ -33,7 +32,7 @@ let bot: LocalBot;
 /** The second bot: ECHOBOT_AUTHORIZED_FETCH=1, reached through a Host-rewriting proxy. */
 let guarded: LocalBot;
 let guardedDirect = '';
-let fedServer: Server;
+let fedServer: FedifyServer | undefined;
 let proxy: Server;
 let fedBase = '';
 let keyPair: Awaited<ReturnType<typeof generateCryptoKeyPair>>;
@@ -45,7 +44,7 @@ const signedFetches: string[] = [];
 let refuseCavage = false;
 const cavageRefused: string[] = [];
 
-const federation = createFederation<void>({ kv: new MemoryKvStore(), allowPrivateAddress: true });
+const federation = loopbackFederation();
 
 async function body(req: import('node:http').IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -150,27 +149,17 @@ beforeAll(async () => {
       });
     });
 
-  fedServer = createServer(async (req, res) => {
-    const raw = await body(req);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    if (refuseCavage && req.method === 'POST' && !headers.has('signature-input')) {
+  // A server that refuses draft-cavage: a 401 to every POST signed without RFC 9421.
+  fedServer = await serveFedify(federation, {
+    intercept: (req, _body, res) => {
+      if (!refuseCavage || req.method !== 'POST' || req.headers['signature-input'] !== undefined)
+        return false;
       cavageRefused.push(req.url ?? '');
       res.writeHead(401).end('RFC 9421 only');
-      return;
-    }
-    const response = await federation.fetch(
-      new Request(new URL(req.url ?? '/', fedBase), {
-        method: req.method ?? 'GET',
-        headers,
-        ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: raw }),
-      }),
-      { contextData: undefined },
-    );
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
+      return true;
+    },
   });
-  fedBase = `http://127.0.0.1:${await listen(fedServer)}`;
+  fedBase = fedServer.base;
   const keys = await federation.createContext(new URL(fedBase), undefined).getActorKeyPairs('fed');
   const first = keys[0];
   if (!first) throw new Error('Fedify has no key for fed');
@@ -214,7 +203,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([bot?.stop(), guarded?.stop()]);
-  await Promise.all([close(fedServer), close(proxy)]);
+  await Promise.all([fedServer?.close(), close(proxy)]);
 });
 
 describe('Fedify -> echobot: both signature schemes accepted by our inbox', () => {

@@ -279,6 +279,10 @@ describe('signed inbox', () => {
     await a.sms(BOB, `FOLLOW carol@${remote.host}`);
     const create = noteFrom('carol', 'hello &amp; welcome', ['https://www.w3.org/ns/activitystreams#Public']);
     expect((await a.deliver(create)).statusCode).toBe(202);
+    const after = (await a.items()).length;
+    // A retried delivery: no second task, no second timeline entry.
+    expect((await a.deliver(create)).body).toContain('duplicate');
+    expect((await a.items()).length).toBe(after);
     const tasks = (await a.items())
       .filter((i) => i.type === 'fedtask')
       .map((i) => JSON.parse(String(i.task)));
@@ -292,6 +296,42 @@ describe('signed inbox', () => {
     expect(tasks.find((t) => t.type === 'remoteNote').memberIds).toBeUndefined();
     const page = await a.get('/', 'text/html');
     expect(page.body).toContain('hello &amp; welcome');
+  });
+
+  it('a public Note from an author nobody here follows queues nothing and stays off the public timeline', async () => {
+    const a = await app();
+    await a.sms(BOB, 'JOIN bob');
+    const create = noteFrom('carol', 'a stranger speaks', ['https://www.w3.org/ns/activitystreams#Public']);
+    const first = await a.deliver(create);
+    const again = await a.deliver(create);
+    expect([first.statusCode, again.statusCode]).toEqual([202, 202]);
+    expect(again.body).toContain('duplicate');
+    const notes = (await a.items())
+      .filter((i) => i.type === 'fedtask')
+      .map((i) => JSON.parse(String(i.task)))
+      .filter((t) => t.type === 'remoteNote');
+    expect(notes).toEqual([]);
+    expect((await a.get('/', 'text/html')).body).not.toContain('a stranger speaks');
+  });
+
+  it('a Create of a note its author already deleted queues nothing', async () => {
+    const a = await app();
+    await a.sms(BOB, 'JOIN bob');
+    await a.sms(BOB, `FOLLOW carol@${remote.host}`);
+    const create = noteFrom('carol', 'said and unsaid', ['https://www.w3.org/ns/activitystreams#Public']);
+    const del = {
+      id: `${create.object.id}#delete`,
+      type: 'Delete',
+      actor: remote.actor('carol'),
+      object: { id: create.object.id, type: 'Tombstone' },
+    };
+    expect((await a.deliver(del)).statusCode).toBe(202);
+    expect((await a.deliver(create)).statusCode).toBe(202);
+    const texts = (await a.items())
+      .filter((i) => i.type === 'fedtask')
+      .map((i) => JSON.parse(String(i.task)).text);
+    expect(texts).not.toContain('said and unsaid');
+    expect((await a.get('/', 'text/html')).body).not.toContain('said and unsaid');
   });
 
   it('a direct Note reaches only the addressed member', async () => {

@@ -2,6 +2,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -11,12 +12,16 @@ import '../../domain/zod-messages.ts';
 import type {
   FederationStore,
   HostHealth,
+  InboundQuery,
+  InboundView,
   InboxWrite,
   RemoteActor,
   RemoteFollower,
 } from '../../ports/federation.ts';
 import type { Mutation } from '../../ports/store.ts';
+import { batchGetConsistent } from './batch-get.ts';
 import { channelItems } from './channel-items.ts';
+import { timelineItems } from './dynamo-timeline.ts';
 import { remoteFollowItems } from './peer-items.ts';
 import { postItems } from './post-items.ts';
 import { queryAll } from './query-all.ts';
@@ -26,6 +31,7 @@ import {
   fedKey,
   INBOUND_TTL_SECONDS,
   ITEM_TYPE,
+  key,
   skItem,
   type TransactItem,
 } from './schema.ts';
@@ -71,17 +77,55 @@ const actorItem = z.object({
   sharedInbox: z.optional(z.string()),
 });
 const followerItem = z.object({ sk: z.string(), inbox: z.string(), sharedInbox: z.optional(z.string()) });
+const keyOf = z.object({ pk: z.string(), sk: z.string() });
 const hostItem = z.object({
   failures: z._default(z.number(), 0),
   firstFailureAt: z.optional(z.string()),
   deadSince: z.optional(z.string()),
 });
 
+function toActor(item: unknown): RemoteActor {
+  const a = actorItem.parse(item);
+  return {
+    id: a.id,
+    handle: a.handle,
+    inbox: a.inbox,
+    ...(a.sharedInbox ? { sharedInbox: a.sharedInbox } : {}),
+  };
+}
+
 export class DynamoFederationStore implements FederationStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
+
+  async inboundView(q: InboundQuery): Promise<InboundView> {
+    const postIds = [...new Set(q.postIds)];
+    if (postIds.length > 90) throw new Error(`inboundView reads at most 90 posts, not ${postIds.length}`);
+    const host = fedKey.host(q.host);
+    const actor = fedKey.actor(q.signer);
+    const relay = fedKey.relayJoined(q.signer);
+    const items = await batchGetConsistent(this.doc, this.table, [
+      host,
+      actor,
+      relay,
+      ...postIds.map((id) => key.gone(id)),
+    ]);
+    const view: InboundView = { hostFailing: false, joinedRelay: false, deletedPosts: new Set() };
+    const is = (k: { pk: string; sk: string }, item: { pk: string; sk: string }) =>
+      k.pk === item.pk && k.sk === item.sk;
+    for (const item of items) {
+      const k = keyOf.parse(item);
+      if (is(host, k)) {
+        const h = hostItem.parse(item);
+        view.hostFailing = h.failures > 0 || h.deadSince !== undefined;
+      } else if (is(actor, k)) view.signer = toActor(item);
+      else if (is(relay, k)) view.joinedRelay = true;
+      else if (k.sk === 'GONE') view.deletedPosts.add(k.pk.slice('GONE#'.length));
+    }
+    return view;
+  }
 
   async applyInbound(activityId: string, at: Date, writes: readonly InboxWrite[]): Promise<boolean> {
     const TableName = this.table;
@@ -100,6 +144,9 @@ export class DynamoFederationStore implements FederationStore {
       switch (w.kind) {
         case 'putTask':
           add(taskItem(TableName, w.task, expiresAt));
+          break;
+        case 'recordTimeline':
+          for (const Item of timelineItems(w.entry)) add({ Put: { TableName, Item } });
           break;
         case 'addFollower': {
           const { actorId, inbox, sharedInbox } = w.follower;
@@ -168,6 +215,19 @@ export class DynamoFederationStore implements FederationStore {
     return (await this.queryAll(fedKey.following(handle, '').pk)).map((item) => skItem.parse(item).sk);
   }
 
+  async followedLocally(handle: string): Promise<boolean> {
+    const { Items } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': fedKey.following(handle, '').pk },
+        ProjectionExpression: 'pk',
+        Limit: 1,
+      }),
+    );
+    return (Items ?? []).length > 0;
+  }
+
   async isFollowingRemote(memberId: string, handle: string): Promise<boolean> {
     const { Item } = await this.doc.send(
       new GetCommand({
@@ -190,14 +250,7 @@ export class DynamoFederationStore implements FederationStore {
 
   async actorById(id: string): Promise<RemoteActor | undefined> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: fedKey.actor(id) }));
-    if (!Item) return undefined;
-    const a = actorItem.parse(Item);
-    return {
-      id: a.id,
-      handle: a.handle,
-      inbox: a.inbox,
-      ...(a.sharedInbox ? { sharedInbox: a.sharedInbox } : {}),
-    };
+    return Item ? toActor(Item) : undefined;
   }
 
   async actorByHandle(handle: string): Promise<RemoteActor | undefined> {

@@ -38,7 +38,7 @@ export const relayKey = {
   subscriber: (actorId: string) => ({ pk: 'APRELAYSUB', sk: actorId }),
   allowed: (host: string) => ({ pk: 'APRELAYALLOW', sk: host }),
   mode: () => key.config('RELAYMODE'),
-  joined: (actorId: string) => ({ pk: 'APRELAYJOIN', sk: actorId }),
+  joined: fedKey.relayJoined,
 } as const;
 
 const subscriberItem = z.object({ sk: z.string(), inbox: z.string(), host: z.string(), since: z.string() });

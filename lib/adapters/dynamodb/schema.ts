@@ -172,6 +172,8 @@ export const fedKey = {
   seen: (id: string) => ({ pk: `APSEEN#${id}`, sk: 'APSEEN' }),
   task: (id: string) => ({ pk: `FEDTASK#${id}`, sk: 'FEDTASK' }),
   host: (host: string) => ({ pk: `HOST#${host}`, sk: 'HOST' }),
+  /** A relay this bot joined (written by dynamo-relay-store.ts; read here with an inbox delivery). */
+  relayJoined: (actorId: string) => ({ pk: 'APRELAYJOIN', sk: actorId }),
 } as const;
 
 export const MEMBERS_PK = 'MEMBERS';

@@ -13,7 +13,7 @@ import {
 } from '../../federation/activities.ts';
 import type { FetchKey } from '../../federation/http-signatures.ts';
 import { verifySignedRequest } from '../../federation/verify-signature.ts';
-import type { InboxWrite } from '../../ports/federation.ts';
+import type { InboxWrite, RemoteActor } from '../../ports/federation.ts';
 import type { Log } from '../../ports/logger.ts';
 import type { Store } from '../../ports/store.ts';
 import type { TimelineReader, TimelineWriter } from '../../ports/timeline.ts';
@@ -83,12 +83,25 @@ export async function handleInbox(deps: InboxDeps, req: InboxRequest): Promise<I
     })
   ).actorId;
   const json = parseJsonBody(req.body);
+  const type = typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
+  // Likes and the like read nothing (an Announce may be a relay's forward).
+  const ignored = typeof type === 'string' && IGNORED_TYPES.includes(type);
+  if (ignored && !(deps.relay && type === 'Announce')) return 'ignored';
+  // Every read before the writes, in one round trip: the signer's host health and stored actor,
+  // whether it is a relay we joined, and whether the Note it sends was deleted.
+  const postIds = namedNote(json);
+  const view = await deps.net.store.inboundView({ signer, host: new URL(signer).host, postIds });
   if (deps.relay) {
-    const relayed = await relayInbound({ ...deps, relay: deps.relay }, signer, json, req.url);
+    const relayed = await relayInbound(
+      { ...deps, relay: deps.relay },
+      signer,
+      json,
+      req.url,
+      view.joinedRelay,
+    );
     if (relayed) return relayed;
   }
-  const type = typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
-  if (typeof type === 'string' && IGNORED_TYPES.includes(type)) return 'ignored';
+  if (ignored) return 'ignored';
   const parsed = InboxActivitySchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -98,11 +111,31 @@ export async function handleInbox(deps: InboxDeps, req: InboxRequest): Promise<I
   }
   const activity = parsed.data;
   if (activity.actor !== signer) throw new UnauthorizedError('the signer is not the activity’s actor');
-  await deps.net.store.reviveHost(new URL(signer).host);
-  return dispatch(deps, activity);
+  // A verified, well-formed request from a failing host: it is alive again (healthy hosts: no write).
+  if (view.hostFailing) await deps.net.store.reviveHost(new URL(signer).host);
+  return dispatch(deps, activity, {
+    signer: async () => view.signer ?? (await actorById(deps.net, signer)),
+    deleted: async (id) =>
+      postIds.includes(id) ? view.deletedPosts.has(id) : (await deps.members.deletedPosts([id])).has(id),
+  });
 }
 
-async function dispatch(deps: InboxDeps, activity: InboxActivity): Promise<InboxOutcome> {
+/** The id of the Note a Create carries, to read its tombstone with the rest (none otherwise). */
+function namedNote(json: unknown): string[] {
+  if (typeof json !== 'object' || json === null || !('type' in json) || json.type !== 'Create') return [];
+  const object = 'object' in json ? json.object : undefined;
+  if (typeof object !== 'object' || object === null || !('id' in object)) return [];
+  return typeof object.id === 'string' ? [object.id] : [];
+}
+
+/** What inboundView read, for dispatch. */
+interface Known {
+  /** The signer's actor (the activity's actor, checked): the stored copy, else fetched. */
+  signer: () => Promise<RemoteActor>;
+  deleted: (postId: string) => Promise<boolean>;
+}
+
+async function dispatch(deps: InboxDeps, activity: InboxActivity, known: Known): Promise<InboxOutcome> {
   const base = deps.net.baseUrl;
   const at = deps.now();
   const apply = async (writes: InboxWrite[]) =>
@@ -120,7 +153,7 @@ async function dispatch(deps: InboxDeps, activity: InboxActivity): Promise<Inbox
       const nick = localNick(base, activity.object);
       const member = nick ? await deps.members.memberByNick(nick) : undefined;
       if (!member) throw new NotFoundError(`no such actor ${activity.object}`);
-      const follower = await actorById(deps.net, activity.actor);
+      const follower = await known.signer();
       const me = actorOf(base, member.nick);
       const accept = acceptActivity(`${me}#accepts/${deps.newId()}`, me, {
         id: activity.id,
@@ -160,10 +193,10 @@ async function dispatch(deps: InboxDeps, activity: InboxActivity): Promise<Inbox
       const n = activity.object;
       if (n.attributedTo !== activity.actor)
         throw new UnauthorizedError('the note is not by the activity’s actor');
-      const author = await actorById(deps.net, activity.actor);
+      const author = await known.signer();
       const text = clip(noteText(n));
       // A Delete may overtake its Create (or a server re-sends it): a deleted note stays deleted.
-      if (text === '' || (await deps.members.deletedPosts([n.id])).has(n.id)) return apply([]);
+      if (text === '' || (await known.deleted(n.id))) return apply([]);
       const audience = [...n.to, ...n.cc];
       const isPublic = audience.some((a) => a === PUBLIC || a === 'as:Public' || a === 'Public');
       const task: FederationTask = {
@@ -188,27 +221,31 @@ async function dispatch(deps: InboxDeps, activity: InboxActivity): Promise<Inbox
         if (ids.length > 0 && !followersOnly)
           return apply([{ kind: 'putTask', task: { ...task, memberIds: ids } }]);
       }
-      const outcome = await apply([{ kind: 'putTask', task }]);
-      // Only authors someone here follows join the public timeline (strangers cannot write to our front page).
-      const followed = isPublic && (await deps.net.store.localFollowersOf(author.handle)).length > 0;
-      if (outcome === 'accepted' && followed && deps.timeline) {
-        await deps.timeline
-          .record({
-            id: n.id,
-            author: author.handle,
-            authorKey: author.handle,
-            local: false,
-            text,
-            createdAt:
-              n.published && !Number.isNaN(Date.parse(n.published))
-                ? new Date(n.published).toISOString()
-                : at.toISOString(),
-          })
-          .catch((err: unknown) =>
-            deps.log('warn', 'timeline record failed', { id: n.id, error: String(err) }),
-          );
-      }
-      return outcome;
+      // To the members who follow the author: nobody, and the task would reach no one (only the
+      // activity id is recorded). Public notes of followed authors join the public timeline in
+      // the same transaction (strangers cannot write to our front page).
+      if (!(await deps.net.store.followedLocally(author.handle))) return apply([]);
+      return apply([
+        { kind: 'putTask', task },
+        ...(isPublic && deps.timeline
+          ? [
+              {
+                kind: 'recordTimeline' as const,
+                entry: {
+                  id: n.id,
+                  author: author.handle,
+                  authorKey: author.handle,
+                  local: false,
+                  text,
+                  createdAt:
+                    n.published && !Number.isNaN(Date.parse(n.published))
+                      ? new Date(n.published).toISOString()
+                      : at.toISOString(),
+                },
+              },
+            ]
+          : []),
+      ]);
     }
     case 'Accept':
       deps.log('info', 'follow accepted', { by: activity.actor });

@@ -95,20 +95,23 @@ export async function relayInbound(
   signer: string,
   json: unknown,
   url: string,
+  /** Whether the signer is a relay we joined, when the caller read it already (inboundView). */
+  signerJoined?: boolean,
 ): Promise<RelayOutcome | undefined> {
+  const isJoined = async () => signerJoined ?? (await deps.relay.store.joinedRelay(signer)) !== undefined;
   switch (typeOf(json)) {
     case 'Follow':
       return subscribe(deps, signer, json, url);
     case 'Undo':
       return unsubscribe(deps, signer, json);
     case 'Accept':
-      return joined(deps, signer, json);
+      return (await isJoined()) ? joined(deps, signer, json) : undefined;
     case 'Announce':
-      return forwarded(deps, signer, json);
+      return (await isJoined()) ? forwarded(deps, signer, json) : undefined;
     case 'Create':
       // From a relay we joined: a forwarded post. From a subscriber of ours: re-announced to the
       // others, and then handled as any inbound post (undefined: the ordinary inbox goes on).
-      return (await forwarded(deps, signer, json)) ?? (await fromSubscriber(deps, signer, json));
+      return (await isJoined()) ? forwarded(deps, signer, json) : fromSubscriber(deps, signer, json);
     default:
       return undefined;
   }
@@ -187,12 +190,12 @@ async function unsubscribe(
   return fresh ? 'accepted' : 'duplicate';
 }
 
+/** An Accept from a relay we joined (the caller checked that). */
 async function joined(
   deps: RelayInboxDeps,
   signer: string,
   json: unknown,
 ): Promise<RelayOutcome | undefined> {
-  if (!(await deps.relay.store.joinedRelay(signer))) return undefined;
   const actor = z.object({ id: iri, actor: actorRef }).safeParse(json);
   if (!actor.success) return undefined;
   if (actor.data.actor !== signer) throw new UnauthorizedError('the signer is not the activity’s actor');
@@ -253,13 +256,9 @@ async function fromSubscriber(deps: RelayInboxDeps, signer: string, json: unknow
  * A post a relay forwards. The relay's signature says only that the relay sent it; the text is
  * read from the Note's origin (a signed GET), and the Note must be public and by an actor of its
  * own origin. De-duplicated by the Note's id, so the same post through two relays is one post.
+ * The caller checked that the signer is a relay we joined.
  */
-async function forwarded(
-  deps: RelayInboxDeps,
-  signer: string,
-  json: unknown,
-): Promise<RelayOutcome | undefined> {
-  if (!(await deps.relay.store.joinedRelay(signer))) return undefined;
+async function forwarded(deps: RelayInboxDeps, signer: string, json: unknown): Promise<RelayOutcome> {
   const parsed = ForwardShape.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
