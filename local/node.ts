@@ -35,6 +35,7 @@ import { ConsoleFeed, serveConsoleEvents } from './console/console-feed.ts';
 import { consoleRoutes } from './console/console-routes.ts';
 import { startDigestTimer } from './digest-timer.ts';
 import { LOCAL_AWS, startDynamoLocal } from './dynamodb-local.ts';
+import { startHeartbeatTimer } from './heartbeat-timer.ts';
 import { readBody, TooLargeError, toFunctionUrlEvent, writeResult } from './http-event.ts';
 import { localContext } from './lambda-context.ts';
 import { networkSnapshotOf } from './network-snapshot.ts';
@@ -358,6 +359,8 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     });
     cleanups.push(() => queuePoller.stop());
     await peering.connectConfigured();
+    const heartbeats = startHeartbeatTimer(peering.heartbeat, peering.heartbeatSeconds * 1000, info);
+    cleanups.push(async () => heartbeats.stop());
     await core.joinRelays();
     if (peering.upstreams.length > 0) {
       // A leaf: one long-poll loop per upstream, each with its cursor in the data directory.

@@ -1,4 +1,4 @@
-import { BadRequestError, PermanentSendError } from '../domain/errors.ts';
+import { BadRequestError, PeerBusyError, PermanentSendError } from '../domain/errors.ts';
 import { assertPublicUrl } from '../edges/public-url.ts';
 import type { BotKeyPair } from '../federation/bot-keys.ts';
 import { signRequest } from '../federation/http-signatures.ts';
@@ -18,7 +18,8 @@ export interface HttpPeerSenderOptions {
 /**
  * `POST <peer>/federation/peer` with an HTTP Signature (draft-cavage, rsa-sha256, Digest), signed
  * afresh at every attempt. 2xx = delivered; 4xx other than 408/429 = refused for good (the peer
- * does not know us, or the message is bad: retrying cannot help); anything else throws to retry.
+ * does not know us, or the message is bad: retrying cannot help); 408/429/503 throw PeerBusyError
+ * (alive, retry later); anything else (no answer, a timeout, another 5xx) throws to retry.
  */
 export class HttpPeerSender implements PeerSender {
   constructor(private readonly options: HttpPeerSenderOptions) {}
@@ -52,6 +53,8 @@ export class HttpPeerSender implements PeerSender {
     if (res.ok) return;
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)
       throw new PermanentSendError(`peer ${peerUrl} refused: ${res.status} ${answer}`, 'rejected');
+    if (res.status === 408 || res.status === 429 || res.status === 503)
+      throw new PeerBusyError(`peer ${peerUrl} answered ${res.status} ${answer}`);
     throw new Error(`peer ${peerUrl} answered ${res.status} ${answer}`);
   }
 }

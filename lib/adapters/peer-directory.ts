@@ -11,7 +11,8 @@ export function peerDirectory(store: PeerStore, leaves?: Pick<LeafStore, 'listLe
         const leaf = leafOf.get(p.url);
         return {
           url: p.url,
-          healthy: p.healthy !== false,
+          // Down in the route table (a heartbeat or send got no answer) shows as down too.
+          healthy: p.healthy !== false && p.down !== true,
           ...(p.lastSeen ? { lastSeen: p.lastSeen } : {}),
           ...(p.lastError
             ? { detail: p.lastError }

@@ -5,7 +5,7 @@ import type { PeerOptions } from './peering.ts';
 /**
  * The peer network from the environment: `ECHOBOT_PEERS` (comma-separated base URLs, the same
  * list as the CDK context `peers`), `ECHOBOT_RELAY=1` (super-peer), `ECHOBOT_ALLOW_PRIVATE=1`
- * (peers on loopback/private addresses; local runs) and `ECHOBOT_MAX_HOPS` (1-16, default 10); `ECHOBOT_UPSTREAM` (super-peers this bot is a leaf of), `ECHOBOT_LEAF_ALLOW` (the leaves a super-peer serves); `ECHOBOT_PEER_MAX_ATTEMPTS` (tests: how long a down peer is retried).
+ * (peers on loopback/private addresses; local runs) and `ECHOBOT_MAX_HOPS` (1-16, default 10); `ECHOBOT_UPSTREAM` (super-peers this bot is a leaf of), `ECHOBOT_LEAF_ALLOW` (the leaves a super-peer serves); `ECHOBOT_PEER_MAX_ATTEMPTS` (tests: how long a down peer is retried); `ECHOBOT_PEER_HEARTBEAT_SECONDS` (the local node's heartbeat interval, default 30).
  */
 export function peeringFromEnv(env: NodeJS.ProcessEnv): PeerOptions {
   const peers = (env.ECHOBOT_PEERS ?? '')
@@ -22,6 +22,13 @@ export function peeringFromEnv(env: NodeJS.ProcessEnv): PeerOptions {
         .check(z.lte(1000))
         .parse(env.ECHOBOT_PEER_MAX_ATTEMPTS)
     : undefined;
+  const heartbeat = env.ECHOBOT_PEER_HEARTBEAT_SECONDS
+    ? z
+        .pipe(z.coerce.number(), z.int())
+        .check(z.gte(1))
+        .check(z.lte(3600))
+        .parse(env.ECHOBOT_PEER_HEARTBEAT_SECONDS)
+    : undefined;
   const list = (raw: string | undefined) =>
     (raw ?? '')
       .split(',')
@@ -33,6 +40,7 @@ export function peeringFromEnv(env: NodeJS.ProcessEnv): PeerOptions {
     upstreams: list(env.ECHOBOT_UPSTREAM),
     ...(leafAllow.length > 0 ? { leafAllow } : {}),
     ...(attempts ? { maxAttempts: attempts } : {}),
+    ...(heartbeat ? { heartbeatSeconds: heartbeat } : {}),
     relay: env.ECHOBOT_RELAY === '1',
     allowPrivate: env.ECHOBOT_ALLOW_PRIVATE === '1',
     ...(maxHops ? { maxHops } : {}),

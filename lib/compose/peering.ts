@@ -23,7 +23,11 @@ import type { OffsetStore } from '../ports/update-offset.ts';
 import type { PeerDeliverDeps } from '../usecases/deliver-peer.ts';
 import type { PeerCommandDeps } from '../usecases/ingest-deps.ts';
 import { runLeafUplinkRounds, runLeafUplinks } from '../usecases/leaf-uplink.ts';
+import { reroutePost, setPeerLive } from '../usecases/peer-failover.ts';
+import { sendHeartbeats } from '../usecases/peer-heartbeat.ts';
 import { freshAdvert, type PeerNetworkDeps } from '../usecases/peer-outbound.ts';
+
+export const DEFAULT_HEARTBEAT_SECONDS = 30;
 
 /** The peer network's settings, from the environment (lib/compose/peering-env.ts) or the local node's options. */
 export interface PeerOptions {
@@ -41,6 +45,8 @@ export interface PeerOptions {
   upstreams?: readonly string[];
   /** `ECHOBOT_LEAF_ALLOW`: the only leaves this super-peer serves (unset: any that signs). */
   leafAllow?: readonly string[];
+  /** `ECHOBOT_PEER_HEARTBEAT_SECONDS`: heartbeat interval of the local node (default 30). */
+  heartbeatSeconds?: number;
   /** Longest an inbox poll is held open here (default 20 s; Lambda answers at once: 0). */
   leafMaxWaitSeconds?: number;
 }
@@ -127,12 +133,25 @@ export function composePeering(input: {
     now,
     log: info,
   });
+  const failoverDeps = { self, relay, peers, now, log: info };
+  const http = new HttpPeerSender({ self, key: input.key, allowPrivate });
   const deliver: PeerDeliverDeps = {
-    sender: leafHoldingSender(leaves, new HttpPeerSender({ self, key: input.key, allowPrivate }), now),
+    sender: leafHoldingSender(leaves, http, now),
     store: peers,
     ...(maxAttempts ? { maxAttempts } : {}),
     freshen: (peer, body) => freshAdvert({ self, relay, peers }, peer, body),
+    failover: {
+      up: (peer) => setPeerLive(failoverDeps, peer, true),
+      down: (peer) => setPeerLive(failoverDeps, peer, false),
+      reroute: (queue, peer, body) => reroutePost(failoverDeps, queue, peer, body),
+    },
   };
+  const failover = deliver.failover;
+  /** One round of heartbeats to every peer but leaves (lib/usecases/peer-heartbeat.ts). */
+  const heartbeat = () =>
+    failover
+      ? sendHeartbeats({ self, relay, peers, log: info, sender: http, failover })
+      : Promise.resolve({ sent: 0, failed: 0 });
   /**
    * Adds the `ECHOBOT_PEERS` (idempotent: existing peers are left alone; a new one is connected by
    * the stream). A private address without `ECHOBOT_ALLOW_PRIVATE=1` is refused naming the URL.
@@ -186,6 +205,9 @@ export function composePeering(input: {
     deliver,
     directory: peerDirectory(peers, leaves),
     connectConfigured,
+    heartbeat,
+    /** `ECHOBOT_PEER_HEARTBEAT_SECONDS`: how often the local node sends heartbeats. */
+    heartbeatSeconds: input.options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS,
   };
 }
 

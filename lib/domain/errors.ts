@@ -73,6 +73,14 @@ export class JobFailedError extends EchobotError {
   override readonly name = 'JobFailedError';
 }
 
+/**
+ * A peer answered but asked us to come back later (408, 429, 503): it is alive, so the job is
+ * retried without routing around it (lib/usecases/peer-failover.ts marks only silent or broken peers down).
+ */
+export class PeerBusyError extends EchobotError {
+  override readonly name = 'PeerBusyError';
+}
+
 /** A peer stayed unreachable for every attempt: the queue moves the job to the DLQ. */
 export class PeerUnreachableError extends EchobotError {
   override readonly name = 'PeerUnreachableError';

@@ -53,14 +53,15 @@ export class RouteTable {
   private readonly down = new Set<string>();
   private best = new Map<string, Route>();
 
-  /** The table the stored peers and their last adverts make. */
+  /** The table the stored peers, their last adverts and their liveness (`down`) make. */
   static fromPeers(
     self: string,
-    peers: readonly { url: string; routes?: Record<string, number> }[],
+    peers: readonly { url: string; routes?: Record<string, number>; down?: boolean }[],
   ): RouteTable {
     const table = new RouteTable(self);
     for (const p of peers) table.addPeer(p.url);
     for (const p of peers) if (p.routes) table.receive({ type: 'routes', from: p.url, routes: p.routes });
+    for (const p of peers) if (p.down) table.markDown(p.url);
     return table;
   }
 

@@ -31,6 +31,12 @@ export interface PeerRecord {
   /** The peer's last route advert (authority -> distance). */
   routes?: Record<string, number>;
   healthy?: boolean;
+  /**
+   * Down in the route table (RouteTable.markDown): a send found it unreachable after it had
+   * answered before. Unlike `healthy` (the status page's "last send failed", set on refusals too),
+   * this moves routes around it; cleared by any verified message from it or a successful send.
+   */
+  down?: boolean;
   lastSeen?: string;
   lastError?: string;
 }
@@ -85,6 +91,8 @@ export interface PeerStore {
   setInboundState(url: string, state: StreamState, expectedSeq: number | undefined): Promise<void>;
   setRoutes(url: string, routes: Record<string, number>): Promise<void>;
   markHealth(url: string, ok: boolean, at: Date, detail?: string): Promise<void>;
+  /** Sets the route-level `down` flag (up also records `lastSeen`); false when it already was so. */
+  setDown(url: string, down: boolean, at: Date): Promise<boolean>;
   /** Who wants posts by this author. */
   wantsOf(author: string): Promise<Wants>;
   /** Records (or drops) a peer's interest in an author. */

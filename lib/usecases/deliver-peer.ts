@@ -1,4 +1,4 @@
-import { PeerUnreachableError, PermanentSendError } from '../domain/errors.ts';
+import { PeerBusyError, PeerUnreachableError, PermanentSendError } from '../domain/errors.ts';
 import type { DeliveryJob } from '../domain/types.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { InfoLog } from '../ports/logger.ts';
@@ -19,6 +19,17 @@ export interface PeerDeliverDeps {
    * otherwise overwrite a newer one at the peer.
    */
   freshen?: (peer: string, body: string) => Promise<string>;
+  /** Routing around a dead peer (lib/usecases/peer-failover.ts); without it a failed send only waits. */
+  failover?: PeerFailover;
+}
+
+export interface PeerFailover {
+  /** The peer answered (a send succeeded): routes through it count again. */
+  up(peer: string): Promise<unknown>;
+  /** The peer gave no answer or a 5xx: route around it. */
+  down(peer: string): Promise<unknown>;
+  /** A post for the dead peer goes on to the live peers that want it now; returns jobs enqueued. */
+  reroute(queue: JobQueue, peer: string, body: string): Promise<number>;
 }
 
 export const DEFAULT_PEER_ATTEMPTS = 12;
@@ -28,7 +39,9 @@ export const DEFAULT_PEER_ATTEMPTS = 12;
  * (the deliver backoff: 30 s doubling to 15 min), as a new job id so the job claim of
  * this attempt does not swallow the retry. After `maxAttempts` the job throws and, after the
  * queue's own receives, lands in the dead-letter queue for the operator to redrive; nothing is
- * dropped. A peer that refuses (4xx) is not retried. Receivers de-duplicate posts by id and
+ * dropped. A peer that refuses (4xx) is not retried. With `failover`, a peer that gives no answer
+ * (or a 5xx other than 503) is marked down in the route table and a post for it is re-routed to
+ * the live peers that want it now, at every failed attempt; a successful send marks it up. Receivers de-duplicate posts by id and
  * interest messages by sequence number, so a retry after a lost answer never doubles anything.
  */
 export async function deliverPeerJob(
@@ -55,6 +68,17 @@ export async function deliverPeerJob(
       return { sent: 0, skipped: 0, refused: 1, retried: 0 };
     }
     await deps.peers.store?.markHealth(target.url, false, now, String(err)).catch(() => undefined);
+    const failover = deps.peers.failover;
+    if (failover) {
+      // Routing around it is best effort: the retry below is what must not be lost.
+      const quiet = (e: unknown) => deps.log('failover failed', { peer: target.url, error: String(e) });
+      if (!(err instanceof PeerBusyError)) await failover.down(target.url).catch(quiet);
+      const rerouted = await failover.reroute(deps.queue, target.url, target.body).catch((e: unknown) => {
+        quiet(e);
+        return 0;
+      });
+      if (rerouted > 0) deps.log('peer send failed, rerouted', { jobId: job.id, peer: target.url, rerouted });
+    }
     const attempt = job.attempt + 1;
     if (attempt >= (deps.peers.maxAttempts ?? DEFAULT_PEER_ATTEMPTS)) {
       deps.log('peer unreachable, giving up', { jobId: job.id, peer: target.url, attempts: attempt });
@@ -75,5 +99,8 @@ export async function deliverPeerJob(
     return { sent: 0, skipped: 0, refused: 0, retried: 1 };
   }
   await deps.peers.store?.markHealth(target.url, true, now).catch(() => undefined);
+  await deps.peers.failover
+    ?.up(target.url)
+    .catch((e: unknown) => deps.log('failover failed', { peer: target.url, error: String(e) }));
   return { sent: 1, skipped: 0, refused: 0, retried: 0 };
 }

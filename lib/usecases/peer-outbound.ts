@@ -62,7 +62,7 @@ export function sameRoutes(a: RouteTable, b: RouteTable, authorities: Iterable<s
 }
 
 /** What we tell `peer` about routes: a relay passes on what it knows, a plain bot only itself. */
-function advertFor(
+export function advertFor(
   deps: Pick<PeerNetworkDeps, 'self' | 'relay'>,
   table: RouteTable,
   peer: string,
@@ -206,7 +206,12 @@ export async function onControl(
   }
 }
 
-function forwardJobs(decision: RouteDecision, post: RelayedPost | Post, author: string): DeliveryJob[] {
+/** The post jobs a routing decision makes; deterministic ids (`post|<id>` per peer), so a repeat never doubles. */
+export function forwardJobs(
+  decision: RouteDecision,
+  post: Pick<RelayedPost, 'text' | 'createdAt'> & ({ postId: string } | { id: string }),
+  author: string,
+): DeliveryJob[] {
   if (!decision.envelope) return [];
   const envelope: Envelope = decision.envelope;
   const text = post.text;

@@ -48,6 +48,7 @@ const peerItem = z.object({
   awaitingSnapshot: z.optional(z.boolean()),
   routes: z.optional(z.record(z.string(), z.number())),
   healthy: z.optional(z.boolean()),
+  down: z.optional(z.boolean()),
   lastSeen: z.optional(z.string()),
   lastError: z.optional(z.string()),
 });
@@ -202,6 +203,29 @@ export class DynamoPeerStore implements PeerStore {
     } catch (err) {
       // A peer removed meanwhile has no health to record.
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  async setDown(url: string, down: boolean, at: Date): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: peerKey.peer(url),
+          // Conditional, so of two deliveries that saw the same failure only one reports the flip.
+          UpdateExpression: down ? 'SET down = :t' : 'SET down = :f, lastSeen = :at',
+          ConditionExpression: down
+            ? 'attribute_exists(pk) AND (attribute_not_exists(down) OR down = :f)'
+            : 'attribute_exists(pk) AND down = :t',
+          ExpressionAttributeValues: down
+            ? { ':t': true, ':f': false }
+            : { ':t': true, ':f': false, ':at': at.toISOString() },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
     }
   }
 

@@ -15,6 +15,7 @@ import { verifySignedRequest } from '../../federation/verify-signature.ts';
 import type { LeafStore } from '../../ports/leaf-store.ts';
 import type { Log } from '../../ports/logger.ts';
 import type { PeerStore } from '../../ports/peer-store.ts';
+import { setPeerLive } from '../../usecases/peer-failover.ts';
 import { type PeerReceipt, receivePeerMessage } from '../../usecases/peer-inbound.ts';
 
 export interface PeerRouteDeps {
@@ -99,6 +100,9 @@ export function peerRoutes(deps: PeerRouteDeps): Route[] {
           await deps.peers.control(signer, 'connect', deps.now());
           deps.log('info', 'peer back', { peer: signer });
         }
+        // Any verified message proves it alive: routes through it count again (peer-failover.ts).
+        if (known?.down === true)
+          await setPeerLive({ ...deps, log: (e, f) => deps.log('info', e, f) }, signer, true);
         let receipt: PeerReceipt;
         try {
           receipt = await receivePeerMessage(

@@ -169,4 +169,19 @@ describe('RouteTable', () => {
     expect(s.nextHop('a.example')).toBe(P);
     expect(s.markDown('https://stranger.example')).toBe(false);
   });
+
+  it('a stored peer marked down routes around it in the table the runtime builds', () => {
+    const stored = [
+      { url: P, routes: { 'a.example': 1 }, down: true },
+      { url: Q, routes: { 'a.example': 2 } },
+    ];
+    const s = RouteTable.fromPeers(SELF, stored);
+    expect(s.isLive(P)).toBe(false);
+    expect(s.nextHop('a.example')).toBe(Q);
+    expect(
+      RouteTable.fromPeers(SELF, [{ ...stored[0], url: P, down: false }, ...stored.slice(1)]).nextHop(
+        'a.example',
+      ),
+    ).toBe(P);
+  });
 });
