@@ -10,6 +10,20 @@ export const networkSnapshot = z.object({
   peers: z.array(z.string()),
   /** Peers this bot could not reach on its last try (older bots leave it out). */
   down: z.array(z.string()).optional(),
+  /**
+   * The leaves this super-peer serves (a leaf has no address the view could ask): its last inbox
+   * poll here, what is held for it, and what was dropped because its queue was full.
+   */
+  leaves: z
+    .array(
+      z.object({
+        url: z.string(),
+        lastPoll: z.string().optional(),
+        held: z.number(),
+        dropped: z.number(),
+      }),
+    )
+    .optional(),
   posts: z.array(
     z.object({
       id: z.string(),

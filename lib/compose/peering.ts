@@ -41,6 +41,8 @@ export interface PeerOptions {
   upstreams?: readonly string[];
   /** `ECHOBOT_LEAF_ALLOW`: the only leaves this super-peer serves (unset: any that signs). */
   leafAllow?: readonly string[];
+  /** `ECHOBOT_LEAF_QUEUE_MAX`: most items held per leaf (default 10,000; the oldest go first). */
+  leafQueueMax?: number;
   /** Longest an inbox poll is held open here (default 20 s; Lambda answers at once: 0). */
   leafMaxWaitSeconds?: number;
 }
@@ -84,7 +86,7 @@ export function composePeering(input: {
   const upstreams = configuredPeers(input.options.upstreams ?? [], self);
   const listed = [...new Set([...configuredPeers(input.options.peers ?? [], self), ...upstreams])];
   const peers = new DynamoPeerStore(input.doc, input.table);
-  const leaves = new DynamoLeafStore(input.doc, input.table);
+  const leaves = new DynamoLeafStore(input.doc, input.table, input.options.leafQueueMax);
   const leafAllow = input.options.leafAllow?.map((u) => canonicalBotUrl(u.trim()) ?? u.trim());
   const { now } = input;
   const info = (event: string, fields: Record<string, unknown>) => input.log('info', event, fields);
