@@ -107,7 +107,8 @@ interface Point {
  */
 export function leafPositions(leaves: readonly LeafView[], bots: ReadonlyMap<string, Point>, size: number) {
   const c = size / 2;
-  const r = size / 2 - 45;
+  // Room for the label beside the ring's edge.
+  const r = size / 2 - 70;
   const taken: number[] = [];
   const at = new Map<string, Point>();
   for (const leaf of leaves) {
@@ -120,7 +121,15 @@ export function leafPositions(leaves: readonly LeafView[], bots: ReadonlyMap<str
         y += p.y - c;
       }
     }
-    let a = Math.hypot(x, y) < 1 ? Math.PI / 2 : Math.atan2(y, x);
+    // Super-peers on opposite sides: beside the line through them, not on it (its uplinks would
+    // run through one of them).
+    const first = bots.get(leaf.uplinks[0]?.upstream ?? '');
+    let a =
+      Math.hypot(x, y) >= 1
+        ? Math.atan2(y, x)
+        : first
+          ? Math.atan2(first.y - c, first.x - c) + Math.PI / 2
+          : Math.PI / 2;
     while (taken.some((t) => Math.abs(Math.atan2(Math.sin(a - t), Math.cos(a - t))) < 0.22)) a += 0.25;
     taken.push(a);
     at.set(leaf.url, { x: Math.round(c + r * Math.cos(a)), y: Math.round(c + r * Math.sin(a)) });

@@ -243,7 +243,7 @@ ${posts.size === 0 ? html`<p class="empty">No posts yet.</p>` : ''}
 <h2>Bots</h2>
 <table><tr><th>bot</th><th>role</th><th>peers</th></tr>${states.map(
       (s) =>
-        html`<tr><td>${s.url}</td><td>${s.error ? html`<span class="bad">unreachable: ${s.error}</span>` : s.snapshot?.relay ? 'relay' : 'bot'}</td><td>${(s.snapshot?.peers ?? []).map(label).join(', ')}</td></tr>`,
+        html`<tr><td>${s.url}</td><td>${s.error ? html`<span class="bad">unreachable: ${s.error}</span>` : s.snapshot?.relay ? 'relay' : 'bot'}</td><td>${peersOf(s).map(label).join(', ')}</td></tr>`,
     )}</table>
 ${leavesTable(leaves)}
 ${downLinks.length === 0 ? '' : html`<h2>Links down</h2><ul id="links-down">${downLinks.map((l) => html`<li>${label(l.a)} — ${label(l.b)}: ${l.down}</li>`)}</ul>`}`,
