@@ -119,7 +119,7 @@ interface Point {
 function positions(urls: readonly string[], size: number, leaves: boolean): Map<string, Point> {
   const c = size / 2;
   // Leaves get the outer ring.
-  const r = urls.length === 1 ? 0 : size / 2 - (leaves ? 140 : 100);
+  const r = urls.length === 1 ? 0 : size / 2 - (leaves ? 155 : 100);
   return new Map(
     urls.map((u, i) => {
       const a = -Math.PI / 2 + (2 * Math.PI * i) / urls.length;
