@@ -1,14 +1,16 @@
 import { EnvelopeSchema } from '../lib/federation/envelope.ts';
+import type { LeafStore } from '../lib/ports/leaf-store.ts';
 import type { PeerStore } from '../lib/ports/peer-store.ts';
 import type { Store } from '../lib/ports/store.ts';
 import type { TimelineReader } from '../lib/ports/timeline.ts';
 import type { NetworkSnapshot } from './network-view.ts';
 
-/** `GET /dev/network`: this bot, its peers, and the paths of recent posts (the network view). */
+/** `GET /dev/network`: this bot, its peers, the leaves it serves, and the paths of recent posts (the network view). */
 export async function networkSnapshotOf(input: {
   self: string;
   relay: boolean;
   peers: PeerStore;
+  leaves: Pick<LeafStore, 'listLeaves' | 'heldCount'>;
   store: Store;
   timeline: TimelineReader;
 }): Promise<NetworkSnapshot & { routes: Record<string, number>; interest: Record<string, string[]> }> {
@@ -41,11 +43,20 @@ export async function networkSnapshotOf(input: {
   for (const p of list) interest[p.url] = await peers.peerInterest(p.url);
   // Peers whose last send failed (the deliver function records it): the view draws those links down.
   const down = list.filter((p) => p.healthy === false).map((p) => p.url);
+  const leaves: NonNullable<NetworkSnapshot['leaves']> = [];
+  for (const l of await input.leaves.listLeaves())
+    leaves.push({
+      url: l.url,
+      ...(l.lastPoll ? { lastPoll: l.lastPoll } : {}),
+      held: await input.leaves.heldCount(l.url),
+      dropped: l.dropped,
+    });
   return {
     url: input.self,
     relay: input.relay,
     peers: list.map((p) => p.url),
     down,
+    leaves,
     posts,
     routes,
     interest,

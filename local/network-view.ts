@@ -2,6 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
 import { html, type Markup } from '../lib/pages/escape.ts';
 import { layout } from '../lib/pages/layout.ts';
+import {
+  type LeafView,
+  leafMarkup,
+  leafPositions,
+  leavesOf,
+  leavesTable,
+  rememberLeaves,
+} from './network-leaves.ts';
 
 /** What each local bot answers on `GET /dev/network` (built by the federation side). */
 export const networkSnapshot = z.object({
@@ -10,6 +18,20 @@ export const networkSnapshot = z.object({
   peers: z.array(z.string()),
   /** Peers this bot could not reach on its last try (older bots leave it out). */
   down: z.array(z.string()).optional(),
+  /**
+   * The leaves this super-peer serves (a leaf has no address the view could ask): its last inbox
+   * poll here, what is held for it, and what was dropped because its queue was full.
+   */
+  leaves: z
+    .array(
+      z.object({
+        url: z.string(),
+        lastPoll: z.string().optional(),
+        held: z.number(),
+        dropped: z.number(),
+      }),
+    )
+    .optional(),
   posts: z.array(
     z.object({
       id: z.string(),
@@ -56,12 +78,18 @@ export interface PeerLink {
   down?: string;
 }
 
+/** The peers a bot reports that are not its leaves (those are drawn as uplinks). */
+const peersOf = (s: BotState): string[] => {
+  const leaves = new Set((s.snapshot?.leaves ?? []).map((l) => norm(l.url)));
+  return (s.snapshot?.peers ?? []).map(norm).filter((p) => !leaves.has(p));
+};
+
 /** Every peer link the bots report, each once, and whether it is down. */
 export function linksOf(states: readonly BotState[]): PeerLink[] {
   const byUrl = new Map(states.map((s) => [s.url, s]));
   const links = new Map<string, PeerLink>();
   for (const s of states) {
-    for (const raw of s.snapshot?.peers ?? []) {
+    for (const raw of peersOf(s)) {
       const [a, b] = [s.url, norm(raw)].sort() as [string, string];
       links.set(`${a} ${b}`, { a, b });
     }
@@ -88,9 +116,10 @@ interface Point {
 }
 
 /** Bots on a circle, in the order given: stable between reloads, readable up to a few dozen bots. */
-function positions(urls: readonly string[], size: number): Map<string, Point> {
+function positions(urls: readonly string[], size: number, leaves: boolean): Map<string, Point> {
   const c = size / 2;
-  const r = urls.length === 1 ? 0 : size / 2 - 100;
+  // Leaves get the outer ring.
+  const r = urls.length === 1 ? 0 : size / 2 - (leaves ? 155 : 100);
   return new Map(
     urls.map((u, i) => {
       const a = -Math.PI / 2 + (2 * Math.PI * i) / urls.length;
@@ -124,19 +153,25 @@ export function hopsOf(states: readonly BotState[], postId: string) {
   return { edges: [...edges.values()], reached, origin: reached[0]?.route[0] };
 }
 
-function graph(states: readonly BotState[], highlight?: ReturnType<typeof hopsOf>): Markup {
+function graph(
+  states: readonly BotState[],
+  leaves: readonly LeafView[],
+  highlight?: ReturnType<typeof hopsOf>,
+): Markup {
   const size = 560;
   const urls = states.map((s) => s.url);
+  const leafUrls = new Set(leaves.map((l) => l.url));
   const extra = new Set<string>();
-  for (const s of states)
-    for (const p of s.snapshot?.peers ?? []) if (!urls.includes(norm(p))) extra.add(norm(p));
+  for (const s of states) for (const p of peersOf(s)) if (!urls.includes(p) && !leafUrls.has(p)) extra.add(p);
   const all = [...urls, ...extra];
-  const at = positions(all, size);
+  const at = positions(all, size, leaves.length > 0);
+  const leafAt = leafPositions(leaves, at, size);
+  const leafParts = leafMarkup(leaves, new Map([...at, ...leafAt]));
   const links = linksOf(states);
   const relay = new Set(states.filter((s) => s.snapshot?.relay).map((s) => s.url));
   const reached = new Set(highlight?.reached.map((r) => r.bot) ?? []);
   const line = (a: string, b: string) => ({ p: at.get(a), q: at.get(b) });
-  return html`<svg viewBox="0 0 ${size} ${size}" width="100%" style="max-width:${size}px;background:#fff;border:1px solid #dde1ea;border-radius:10px" role="img" aria-label="bots and their peer links">
+  return html`<svg viewBox="0 0 ${size} ${size}" width="100%" style="max-width:${size}px;background:#fff;border:1px solid #dde1ea;border-radius:10px" role="img" aria-label="bots, their peer links, and leaves with their uplinks">
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#d9480f"/></marker></defs>
 ${links.map(({ a, b, down }) => {
   const { p, q } = line(a, b);
@@ -145,6 +180,7 @@ ${links.map(({ a, b, down }) => {
     ? html`<line class="peer-link down" x1="${p.x}" y1="${p.y}" x2="${q.x}" y2="${q.y}" stroke="#e03131" stroke-width="2" stroke-dasharray="6 5"><title>down: ${down}</title></line>`
     : html`<line class="peer-link" x1="${p.x}" y1="${p.y}" x2="${q.x}" y2="${q.y}" stroke="#b8c0d0" stroke-width="2"/>`;
 })}
+${leafParts.links}
 ${(highlight?.edges ?? []).map((e) => {
   const { p, q } = line(e.from, e.to);
   if (!p || !q) return '';
@@ -173,10 +209,11 @@ ${all.map((u) => {
   const r = relay.has(u) ? 28 : 20;
   return html`<g class="bot" data-url="${u}"><circle cx="${p.x}" cy="${p.y}" r="${r}" fill="${down && state ? '#adb5bd' : fill}" stroke="#fff" stroke-width="3"/><text x="${p.x}" y="${p.y + r + 14}" text-anchor="middle" style="font-size:12px;fill:#1d2330">${label(u)}${relay.has(u) ? ' (relay)' : ''}${state?.error ? ' (unreachable)' : ''}</text></g>`;
 })}
+${leafParts.nodes}
 </svg>`;
 }
 
-export function overviewPage(states: readonly BotState[]): string {
+export function overviewPage(states: readonly BotState[], leaves: readonly LeafView[] = []): string {
   const posts = new Map<string, { id: string; author: string; bots: number }>();
   for (const s of states) {
     for (const p of s.snapshot?.posts ?? []) {
@@ -184,14 +221,19 @@ export function overviewPage(states: readonly BotState[]): string {
       posts.set(p.id, { id: p.id, author: p.author, bots: (seen?.bots ?? 0) + 1 });
     }
   }
-  const downLinks = linksOf(states).filter((l) => l.down !== undefined);
+  const downLinks = [
+    ...linksOf(states).flatMap((l) => (l.down === undefined ? [] : [{ a: l.a, b: l.b, down: l.down }])),
+    ...leaves.flatMap((l) =>
+      l.uplinks.flatMap((u) => (u.down === undefined ? [] : [{ a: u.leaf, b: u.upstream, down: u.down }])),
+    ),
+  ];
   return layout({
     title: 'echobot network',
     site: 'local network',
     nav: html`<a href="?">Network</a>`,
-    body: html`<h1>Network: ${states.length} bots</h1>
-${graph(states)}
-<p class="empty">Large dark circles are relays (super-peers); lines are peer links, dashed red when down.</p>
+    body: html`<h1>Network: ${states.length} bots${leaves.length > 0 ? `, ${leaves.length} ${leaves.length === 1 ? 'leaf' : 'leaves'}` : ''}</h1>
+${graph(states, leaves)}
+<p class="empty">Large dark circles are relays (super-peers); lines are peer links, dashed red when down.${leaves.length > 0 ? ' Violet diamonds are leaves, violet lines their uplinks to their super-peers, dashed red when that super-peer does not answer or the leaf has not polled it for a minute.' : ''}</p>
 <h2>Recent posts</h2>
 ${posts.size === 0 ? html`<p class="empty">No posts yet.</p>` : ''}
 <ul id="posts">${[...posts.values()].map(
@@ -201,13 +243,18 @@ ${posts.size === 0 ? html`<p class="empty">No posts yet.</p>` : ''}
 <h2>Bots</h2>
 <table><tr><th>bot</th><th>role</th><th>peers</th></tr>${states.map(
       (s) =>
-        html`<tr><td>${s.url}</td><td>${s.error ? html`<span class="bad">unreachable: ${s.error}</span>` : s.snapshot?.relay ? 'relay' : 'bot'}</td><td>${(s.snapshot?.peers ?? []).map(label).join(', ')}</td></tr>`,
+        html`<tr><td>${s.url}</td><td>${s.error ? html`<span class="bad">unreachable: ${s.error}</span>` : s.snapshot?.relay ? 'relay' : 'bot'}</td><td>${peersOf(s).map(label).join(', ')}</td></tr>`,
     )}</table>
-${downLinks.length === 0 ? '' : html`<h2>Links down</h2><ul id="links-down">${downLinks.map((l) => html`<li>${label(l.a)} — ${label(l.b)}: ${l.down ?? ''}</li>`)}</ul>`}`,
+${leavesTable(leaves)}
+${downLinks.length === 0 ? '' : html`<h2>Links down</h2><ul id="links-down">${downLinks.map((l) => html`<li>${label(l.a)} — ${label(l.b)}: ${l.down}</li>`)}</ul>`}`,
   });
 }
 
-export function postPathPage(states: readonly BotState[], postId: string): string {
+export function postPathPage(
+  states: readonly BotState[],
+  postId: string,
+  leaves: readonly LeafView[] = [],
+): string {
   const hops = hopsOf(states, postId);
   const author = states.flatMap((s) => s.snapshot?.posts ?? []).find((p) => p.id === postId)?.author;
   return layout({
@@ -220,7 +267,7 @@ export function postPathPage(states: readonly BotState[], postId: string): strin
 ${
   hops.reached.length === 0
     ? html`<p class="empty">No bot has seen this post.</p>`
-    : html`${graph(states, hops)}
+    : html`${graph(states, leaves, hops)}
 <p class="empty">Orange: origin and the hops the post took · green: bots that received it.</p>
 <table id="reached"><tr><th>bot</th><th>hops</th><th>came from</th><th>route</th><th>recipients</th></tr>${hops.reached.map(
         (r) =>
@@ -230,8 +277,13 @@ ${
   });
 }
 
-/** A Node request handler serving the network view for these bots: `/` the overview, `/?post=<id>` one post's path. */
-export function networkViewHandler(bots: readonly string[]) {
+/**
+ * A Node request handler serving the network view for these bots: `/` the overview, `/?post=<id>`
+ * one post's path. Make one per view: it remembers the leaves it has seen, so a super-peer that
+ * stops still shows its leaves' uplinks, down.
+ */
+export function networkViewHandler(bots: readonly string[], now: () => number = Date.now) {
+  let remembered = new Map<string, string[]>();
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://local');
     if (url.pathname !== '/' || (req.method !== 'GET' && req.method !== 'HEAD')) {
@@ -240,12 +292,14 @@ export function networkViewHandler(bots: readonly string[]) {
       return;
     }
     const states = await fetchNetwork(bots);
+    const leaves = leavesOf(states, now(), remembered);
+    remembered = rememberLeaves(leaves);
     const post = url.searchParams.get('post');
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
       'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
     });
-    res.end(post ? postPathPage(states, post) : overviewPage(states));
+    res.end(post ? postPathPage(states, post, leaves) : overviewPage(states, leaves));
   };
 }

@@ -253,7 +253,14 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       ...(smsRuntime ? { sms: smsRuntime.deliver } : {}),
     });
     const snapshot = () =>
-      networkSnapshotOf({ self: peering.self, relay: peering.relay, peers: peering.peers, store, timeline });
+      networkSnapshotOf({
+        self: peering.self,
+        relay: peering.relay,
+        peers: peering.peers,
+        leaves: peering.leaves,
+        store,
+        timeline,
+      });
 
     let settle: (timeoutMs?: number) => Promise<boolean> = async () => false;
     server.on('request', async (req, res) => {

@@ -47,6 +47,8 @@ export interface PeerOptions {
   leafAllow?: readonly string[];
   /** `ECHOBOT_PEER_HEARTBEAT_SECONDS`: heartbeat interval of the local node (default 30). */
   heartbeatSeconds?: number;
+  /** `ECHOBOT_LEAF_QUEUE_MAX`: most items held per leaf (default 10,000; the oldest go first). */
+  leafQueueMax?: number;
   /** Longest an inbox poll is held open here (default 20 s; Lambda answers at once: 0). */
   leafMaxWaitSeconds?: number;
 }
@@ -90,7 +92,7 @@ export function composePeering(input: {
   const upstreams = configuredPeers(input.options.upstreams ?? [], self);
   const listed = [...new Set([...configuredPeers(input.options.peers ?? [], self), ...upstreams])];
   const peers = new DynamoPeerStore(input.doc, input.table);
-  const leaves = new DynamoLeafStore(input.doc, input.table);
+  const leaves = new DynamoLeafStore(input.doc, input.table, input.options.leafQueueMax);
   const leafAllow = input.options.leafAllow?.map((u) => canonicalBotUrl(u.trim()) ?? u.trim());
   const { now } = input;
   const info = (event: string, fields: Record<string, unknown>) => input.log('info', event, fields);

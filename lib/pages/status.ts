@@ -88,7 +88,7 @@ ${
     ? html`<p class="empty">No peers yet.</p>`
     : html`<table><tr><th>peer</th><th>health</th><th>last seen</th></tr>${r.peers.map(
         (p) =>
-          html`<tr><td>${p.url}${p.leaf ? ` (leaf; last poll ${p.leaf.lastPoll ?? 'never'}; ${p.leaf.dropped} held dropped)` : ''}</td><td class="${p.healthy ? 'ok' : 'bad'}">${p.healthy ? 'ok' : (p.detail ?? 'failing')}</td><td>${p.lastSeen ?? '—'}</td></tr>`,
+          html`<tr><td>${p.url}${p.leaf ? ` (leaf; last poll ${p.leaf.lastPoll ?? 'never'}; ${p.leaf.held} held; ${p.leaf.dropped} held dropped)` : ''}</td><td class="${p.healthy ? 'ok' : 'bad'}">${p.healthy ? 'ok' : (p.detail ?? 'failing')}</td><td>${p.lastSeen ?? '—'}</td></tr>`,
       )}</table>`
 }
 <p class="empty">As of ${r.at}. JSON: send <code>Accept: application/json</code>.</p>`,

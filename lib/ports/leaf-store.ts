@@ -28,4 +28,6 @@ export interface LeafStore {
   /** The leaf has everything up to `cursor`: deletes those items. */
   ack(url: string, cursor: number, at: Date): Promise<void>;
   listLeaves(): Promise<LeafRecord[]>;
+  /** How many items wait for the leaf now (at most the bound). */
+  heldCount(url: string): Promise<number>;
 }

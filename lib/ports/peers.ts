@@ -5,8 +5,8 @@ export interface PeerHealth {
   /** When the peer last answered, if ever. */
   lastSeen?: string;
   detail?: string;
-  /** A leaf this super-peer serves: its last inbox poll and the held messages dropped (queue full). */
-  leaf?: { lastPoll?: string; dropped: number };
+  /** A leaf this super-peer serves: its last inbox poll, the messages held for it, and those dropped (queue full). */
+  leaf?: { lastPoll?: string; held: number; dropped: number };
 }
 
 export interface PeerDirectory {

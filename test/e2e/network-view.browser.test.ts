@@ -107,3 +107,84 @@ describe('network view (headless Chromium, loopback fake bots)', () => {
     await page.close();
   });
 });
+
+describe('leaves in the network view (headless Chromium, loopback fake super-peers)', () => {
+  // A leaf has no address: nothing listens at either leaf's URL, the view learns them from S1 and S2.
+  const leaf = 'http://127.0.0.1:9';
+  const sleepy = 'http://127.0.0.1:7';
+  const sp: Record<'s1' | 's2', string> = { s1: '', s2: '' };
+  let s2: Server;
+  let leafView = '';
+  const host = (u: string) => new URL(u).host;
+
+  beforeAll(async () => {
+    const now = () => new Date().toISOString();
+    const s1 = await fakeBot((url) => ({
+      url,
+      relay: true,
+      peers: [sp.s2, leaf, sleepy],
+      leaves: [
+        { url: leaf, lastPoll: now(), held: 0, dropped: 0 },
+        // Last polled ten minutes ago: its uplink is drawn down.
+        { url: sleepy, lastPoll: new Date(Date.now() - 600_000).toISOString(), held: 4, dropped: 2 },
+      ],
+      posts: [],
+    }));
+    const second = await fakeBot((url) => ({
+      url,
+      relay: true,
+      peers: [sp.s1, leaf],
+      leaves: [{ url: leaf, lastPoll: now(), held: 1, dropped: 0 }],
+      posts: [],
+    }));
+    Object.assign(sp, { s1: s1.url, s2: second.url });
+    s2 = second.server;
+    const view = createServer(networkViewHandler([s1.url, second.url]));
+    leafView = await listen(view);
+    servers.push(s1.server, second.server, view);
+  });
+
+  it('draws each leaf with its uplinks to its super-peers, and lists its upstreams', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(leafView);
+    expect(await page.locator('h1').textContent()).toContain('2 bots, 2 leaves');
+    expect(await page.locator('svg g.leaf').count()).toBe(2);
+    expect(await page.locator('svg g.leaf', { hasText: `${host(leaf)} (leaf)` }).count()).toBe(1);
+    // Leaves are not peer links: only S1 - S2 is.
+    expect(await page.locator('svg line.peer-link').count()).toBe(1);
+    expect(await page.locator(`svg line.uplink[data-leaf="${leaf}"]`).count()).toBe(2);
+    expect(await page.locator(`svg line.uplink.down[data-leaf="${leaf}"]`).count()).toBe(0);
+    expect(await page.locator(`svg line.uplink.down[data-leaf="${sleepy}"] title`).textContent()).toContain(
+      'no poll from 127.0.0.1:7 for 10 min',
+    );
+    const rows = (await page.locator('#leaves tr').allTextContents()).slice(1);
+    const leafRows = rows.filter((r) => r.startsWith(host(leaf)));
+    expect(leafRows).toHaveLength(2);
+    expect(leafRows).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^${host(leaf)}${host(sp.s1)}.*00up$`)),
+        expect.stringMatching(new RegExp(`^${host(leaf)}${host(sp.s2)}.*10up$`)),
+      ]),
+    );
+    expect(rows.find((r) => r.startsWith(host(sleepy)))).toMatch(/42down: no poll/);
+    await screenshots(page, 'network-leaves');
+    await page.close();
+  });
+
+  it('draws the uplink to a super-peer that stopped down, and lists it under links down', async () => {
+    s2.closeAllConnections();
+    await new Promise<void>((r) => s2.close(() => r()));
+    const page = await browser.context.newPage();
+    await page.goto(leafView);
+    expect(await page.locator(`svg line.uplink[data-leaf="${leaf}"]`).count()).toBe(2);
+    const down = page.locator(`svg line.uplink.down[data-leaf="${leaf}"]`);
+    expect(await down.count()).toBe(1);
+    expect(await down.getAttribute('data-upstream')).toBe(sp.s2);
+    expect(await down.locator('title').textContent()).toBe(`down: ${host(sp.s2)} unreachable`);
+    expect(await page.locator('#links-down li').allTextContents()).toContain(
+      `${host(leaf)} — ${host(sp.s2)}: ${host(sp.s2)} unreachable`,
+    );
+    await screenshots(page, 'network-leaf-down');
+    await page.close();
+  });
+});

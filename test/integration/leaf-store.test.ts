@@ -28,6 +28,9 @@ describe('the leaves a super-peer holds messages for (DynamoDB Local)', () => {
     for (const body of ['a', 'b', 'c', 'd']) await leaves.hold(LEAF, body, at);
     expect((await leaves.heldAfter(LEAF, 0, 100)).map((i) => i.body)).toEqual(['c', 'd']);
     expect(await leaves.getLeaf(LEAF)).toMatchObject({ lastSeq: 4, dropped: 2 });
+    expect(await leaves.heldCount(LEAF)).toBe(2);
+    await leaves.ack(LEAF, 3, at);
+    expect(await leaves.heldCount(LEAF)).toBe(1);
   });
 
   it('a second registration keeps the first key', async () => {

@@ -15,7 +15,7 @@ import { expiresAfter, skItem, TTL_ATTRIBUTE } from './schema.ts';
 
 /** How long a held item waits for its leaf: a laptop off for a week still gets everything. */
 export const LEAF_RETENTION_SECONDS = 7 * 24 * 3600;
-/** Most items held per leaf; over it the oldest is dropped (and counted). */
+/** Most items held per leaf by default (`ECHOBOT_LEAF_QUEUE_MAX`); over it the oldest is dropped (and counted). */
 export const LEAF_QUEUE_BOUND = 10_000;
 
 const LEAF_PK = 'LEAF';
@@ -171,5 +171,25 @@ export class DynamoLeafStore implements LeafStore {
       ConsistentRead: true,
     });
     return items.map(toLeaf);
+  }
+
+  async heldCount(url: string): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': heldPk(url) },
+          Select: 'COUNT',
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
   }
 }

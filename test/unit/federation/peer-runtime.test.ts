@@ -159,4 +159,21 @@ describe('npm run network topology', () => {
     for (const [i, p] of plan.entries()) for (const q of p.peers) expect(plan[q]?.peers).toContain(i);
     expect(() => planNetwork(1, 8801)).toThrow();
   });
+
+  it('with leaves: two linked super-peers, and each leaf polls two of them', () => {
+    const plan = planNetwork(5, 8801, { leaves: 3 });
+    expect(plan.map((p) => [p.name, p.port, p.relay, p.peers, p.upstreams])).toEqual([
+      ['bot1', 8801, true, [1, 2, 4], undefined],
+      ['bot2', 8802, true, [0, 3], undefined],
+      ['bot3', 8803, false, [0, 3, 4], undefined],
+      ['bot4', 8804, false, [1, 2, 4], undefined],
+      ['bot5', 8805, false, [0, 2, 3], undefined],
+      ['leaf1', 8806, false, [], [0, 1]],
+      ['leaf2', 8807, false, [], [0, 1]],
+      ['leaf3', 8808, false, [], [0, 1]],
+    ]);
+    expect(planNetwork(3, 8801, { leaves: 1, superPeers: 1 }).at(-1)?.upstreams).toEqual([0]);
+    expect(() => planNetwork(3, 8801, { superPeers: 4 })).toThrow(/--super-peers/);
+    expect(() => planNetwork(3, 8801, { leaves: 21 })).toThrow(/--leaves/);
+  });
 });
