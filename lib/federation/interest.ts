@@ -33,6 +33,17 @@ import '../domain/zod-messages.ts';
 
 export const MAX_AUTHORS_PER_MESSAGE = 50_000;
 
+/**
+ * Hold-down: a peer that withdraws interest in an author is still sent that author's posts for
+ * this long. Why: when a super-peer dies, the bots behind it move their interest to another
+ * branch, and the withdrawal reaches the dead one only when it is back, retried on its own
+ * schedule, as are the posts held for it; neither order is guaranteed (retries back off to 15
+ * minutes apart). A post the new branch saw before the interest arrived there was already
+ * de-duplicated there, so the old branch must still carry it. Twice the longest retry gap covers
+ * both; the cost is copies the receivers drop as duplicates, only after a route change.
+ */
+export const INTEREST_HOLD_DOWN_MS = 30 * 60 * 1000;
+
 const Authors = z.array(HandleSchema).check(z.maxLength(MAX_AUTHORS_PER_MESSAGE));
 const Epoch = z.string().check(z.minLength(1)).check(z.maxLength(64));
 const Seq = z.int().check(z.gte(1)).check(z.lte(Number.MAX_SAFE_INTEGER));

@@ -78,6 +78,11 @@ export interface Wants {
   members: string[];
   /** Peers that registered interest in the author. */
   peers: string[];
+  /**
+   * Peers that withdrew it less than INTEREST_HOLD_DOWN_MS ago: still sent the author's posts
+   * (never counted as interest to pass on), see lib/federation/interest.ts.
+   */
+  leaving?: string[];
 }
 
 export interface PeerStore {
@@ -93,10 +98,10 @@ export interface PeerStore {
   markHealth(url: string, ok: boolean, at: Date, detail?: string): Promise<void>;
   /** Sets the route-level `down` flag (up also records `lastSeen`); false when it already was so. */
   setDown(url: string, down: boolean, at: Date): Promise<boolean>;
-  /** Who wants posts by this author. */
-  wantsOf(author: string): Promise<Wants>;
-  /** Records (or drops) a peer's interest in an author. */
-  setPeerWants(peer: string, author: string, wants: boolean): Promise<void>;
+  /** Who wants posts by this author at `at` (default now). */
+  wantsOf(author: string, at?: Date): Promise<Wants>;
+  /** Records (or drops, as of `at`, default now) a peer's interest in an author. */
+  setPeerWants(peer: string, author: string, wants: boolean, at?: Date): Promise<void>;
   peerInterest(peer: string): Promise<string[]>;
   /** Every author anyone here ever wanted (the snapshot candidates). */
   knownAuthors(): Promise<string[]>;

@@ -12,7 +12,7 @@ import type { PeerDelete } from '../federation/peer-messages.ts';
 import { type RouteDecision, routePost } from '../federation/relay-router.ts';
 import type { PeerStore, RelayedDelete } from '../ports/peer-store.ts';
 import type { JobQueue } from '../ports/queue.ts';
-import { type PeerNetworkDeps, peerJob } from './peer-outbound.ts';
+import { type PeerNetworkDeps, peerJob, sendsPostsTo } from './peer-outbound.ts';
 
 /** What routing a delete reads and writes: who wants the author, the peers, the delivery queue. */
 export type DeleteRouteDeps = Pick<PeerNetworkDeps, 'self' | 'relay' | 'maxHops' | 'log'> & {
@@ -39,7 +39,7 @@ export async function relayLocalDelete(
   if (!postId.startsWith(`${deps.self}/posts/`)) return 0;
   const author = `${nick}@${authorityOfBot(deps.self)}`;
   const wants = await deps.peers.wantsOf(author);
-  if (wants.peers.length === 0) return 0;
+  if (wants.peers.length === 0 && (wants.leaving ?? []).length === 0) return 0;
   const envelope = createEnvelope({
     postId,
     author,
@@ -52,7 +52,7 @@ export async function relayLocalDelete(
     author,
     receivedFrom: null,
     peers: (await deps.peers.listPeers()).map((p) => p.url),
-    interestTable: { peerWants: (p) => wants.peers.includes(p), localWants: () => false },
+    interestTable: { peerWants: sendsPostsTo(wants), localWants: () => false },
     seen: { has: () => false },
   });
   const jobs = deleteJobs(decision, { type: 'delete', postId, author, at });
@@ -72,7 +72,7 @@ export async function handleRelayedDelete(deps: DeleteRouteDeps, del: RelayedDel
     author: del.author,
     receivedFrom: del.from,
     peers: (await deps.peers.listPeers()).map((p) => p.url),
-    interestTable: { peerWants: (p) => wants.peers.includes(p), localWants: () => false },
+    interestTable: { peerWants: sendsPostsTo(wants), localWants: () => false },
     seen: { has: () => false },
   });
   const jobs = deleteJobs(decision, { type: 'delete', postId: del.postId, author: del.author, at: del.at });

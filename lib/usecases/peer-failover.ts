@@ -19,7 +19,7 @@ import { rerouteAfterFailure } from '../federation/relay-router.ts';
 import { RouteTable } from '../federation/route-table.ts';
 import type { PeerRecord } from '../ports/peer-store.ts';
 import type { JobQueue } from '../ports/queue.ts';
-import { forwardJobs, type PeerNetworkDeps, sameRoutes } from './peer-outbound.ts';
+import { forwardJobs, type PeerNetworkDeps, sameRoutes, sendsPostsTo } from './peer-outbound.ts';
 
 export type FailoverDeps = Pick<PeerNetworkDeps, 'self' | 'relay' | 'peers' | 'now' | 'log'>;
 
@@ -91,7 +91,7 @@ export async function reroutePost(
     author: post.author,
     receivedFrom,
     peers: peers.map((p) => p.url).filter((p) => table.isLive(p)),
-    interestTable: { peerWants: (p) => wants.peers.includes(p), localWants: () => false },
+    interestTable: { peerWants: sendsPostsTo(wants), localWants: () => false },
     sentTo: new Set([failed]),
   });
   const jobs = forwardJobs(

@@ -107,11 +107,12 @@ export async function receivePeerMessage(
   if (message.type === 'interest-snapshot') {
     const next = new Set(message.full);
     const current = await deps.peers.peerInterest(from);
-    for (const author of current) if (!next.has(author)) await deps.peers.setPeerWants(from, author, false);
+    for (const author of current)
+      if (!next.has(author)) await deps.peers.setPeerWants(from, author, false, deps.now());
     const had = new Set(current);
     for (const author of next) if (!had.has(author)) await deps.peers.setPeerWants(from, author, true);
   } else {
-    for (const author of message.remove) await deps.peers.setPeerWants(from, author, false);
+    for (const author of message.remove) await deps.peers.setPeerWants(from, author, false, deps.now());
     for (const author of message.add) await deps.peers.setPeerWants(from, author, true);
   }
   await deps.peers.setInboundState(from, decision.next, peer.inSeq);

@@ -225,11 +225,17 @@ export function forwardJobs(
   );
 }
 
-/** A post by one of our members: once to each peer whose interest covers its author. */
+/** Which peers a post or delete by the author goes to: those interested, and those held down. */
+export const sendsPostsTo =
+  (wants: Wants) =>
+  (peer: string): boolean =>
+    wants.peers.includes(peer) || (wants.leaving ?? []).includes(peer);
+
+/** A post by one of our members: once to each peer whose interest covers its author (or held down). */
 export async function relayLocalPost(deps: PeerNetworkDeps, post: Post): Promise<number> {
   const author = `${post.authorNick}@${authorityOfBot(deps.self)}`;
-  const wants = await deps.peers.wantsOf(author);
-  if (wants.peers.length === 0) return 0;
+  const wants = await deps.peers.wantsOf(author, deps.now());
+  if (wants.peers.length === 0 && (wants.leaving ?? []).length === 0) return 0;
   const envelope = createEnvelope({
     postId: post.id,
     author,
@@ -243,7 +249,7 @@ export async function relayLocalPost(deps: PeerNetworkDeps, post: Post): Promise
     author,
     receivedFrom: null,
     peers,
-    interestTable: { peerWants: (p) => wants.peers.includes(p), localWants: () => false },
+    interestTable: { peerWants: sendsPostsTo(wants), localWants: () => false },
     seen: { has: () => false },
   });
   const jobs = forwardJobs(decision, post, author);
@@ -266,7 +272,7 @@ export async function handleRelayed(
     deps.log('relayed post already deleted', { postId: relayed.postId });
     return { recipients: 0, forwarded: 0, hopLimitReached: false };
   }
-  const wants = await deps.peers.wantsOf(relayed.author);
+  const wants = await deps.peers.wantsOf(relayed.author, deps.now());
   const members = await deps.store.membersByIds(wants.members);
   const recipients: Recipient[] = [];
   for (const m of members.values())
@@ -291,7 +297,7 @@ export async function handleRelayed(
       receivedFrom: relayed.from,
       peers,
       interestTable: {
-        peerWants: (p) => wants.peers.includes(p),
+        peerWants: sendsPostsTo(wants),
         localWants: () => wants.members.length > 0,
       },
       seen: { has: () => false },

@@ -14,7 +14,7 @@ import type { JobQueue } from '../../lib/ports/queue.ts';
 import { deliverPeerJob, type PeerFailover } from '../../lib/usecases/deliver-peer.ts';
 import { reroutePost, setPeerLive } from '../../lib/usecases/peer-failover.ts';
 import { sendHeartbeats } from '../../lib/usecases/peer-heartbeat.ts';
-import { peerJob } from '../../lib/usecases/peer-outbound.ts';
+import { peerJob, relayLocalPost, shouldRegister } from '../../lib/usecases/peer-outbound.ts';
 import { freshTable } from '../support/aws-local.ts';
 
 const SELF = 'https://a.example';
@@ -211,5 +211,56 @@ describe('heartbeats (DynamoDB Local)', () => {
     expect(await h.peers.getPeer(S1)).toMatchObject({ down: true });
     expect(await h.peers.getPeer(S2)).toMatchObject({ down: false });
     expect(await h.nextHopToB()).toBe(S2);
+  });
+});
+
+describe('hold-down (DynamoDB Local)', () => {
+  it('a peer that withdrew interest is still sent the author’s posts for the hold-down, never counted as interest', async () => {
+    const t = await freshTable();
+    const peers = new DynamoPeerStore(t.doc, t.table);
+    const R = 'https://r.example';
+    for (const p of [S1, S2]) await peers.addPeer(p, 'config', now());
+    await peers.setPeerWants(S1, ALICE, true, now());
+    await peers.setPeerWants(S2, ALICE, true, now());
+    // S1's bots moved their interest to another branch.
+    await peers.setPeerWants(S1, ALICE, false, now());
+    const later = (minutes: number) => new Date(now().getTime() + minutes * 60_000);
+    expect(await peers.wantsOf(ALICE, later(1))).toEqual({ members: [], peers: [S2], leaving: [S1] });
+    expect(await peers.wantsOf(ALICE, later(31))).toEqual({ members: [], peers: [S2], leaving: [] });
+
+    const queued: DeliveryJob[] = [];
+    const relayAt = (at: Date) =>
+      relayLocalPost(
+        {
+          self: SELF,
+          relay: true,
+          peers,
+          store: t.store,
+          queue: { enqueue: async (jobs) => void queued.push(...jobs), retryLater: async () => undefined },
+          now: () => at,
+          log: () => undefined,
+        },
+        {
+          id: `${SELF}/posts/2`,
+          authorId: 'm-alice',
+          authorNick: 'alice',
+          text: 'during the move',
+          createdAt: now().toISOString(),
+        },
+      );
+    await relayAt(later(5));
+    expect(queued.map((j) => j.peer?.url).sort()).toEqual([S1, S2]);
+    queued.length = 0;
+    await relayAt(later(31));
+    expect(queued.map((j) => j.peer?.url)).toEqual([S2]);
+
+    // A relay passes on only live interest: withdrawn is withdrawn upstream at once.
+    const table = RouteTable.fromPeers(R, await peers.listPeers());
+    const wants = await peers.wantsOf(ALICE, later(1));
+    expect(shouldRegister({ self: R, relay: true }, table, S2, ALICE, wants)).toBe(false);
+    expect(shouldRegister({ self: R, relay: true }, table, S1, ALICE, wants)).toBe(true);
+    // Wanting it again ends the hold-down.
+    await peers.setPeerWants(S1, ALICE, true, later(2));
+    expect(await peers.wantsOf(ALICE, later(3))).toEqual({ members: [], peers: [S1, S2], leaving: [] });
   });
 });

@@ -13,6 +13,7 @@ import * as z from 'zod/mini';
 import { ConcurrentUpdateError } from '../../domain/errors.ts';
 import type { TimelineEntry } from '../../domain/timeline.ts';
 import '../../domain/zod-messages.ts';
+import { INTEREST_HOLD_DOWN_MS } from '../../federation/interest.ts';
 import type {
   PeerControlAction,
   PeerRecord,
@@ -53,7 +54,7 @@ const peerItem = z.object({
   lastError: z.optional(z.string()),
 });
 
-const wantsItem = z.object({ sk: z.string(), on: z.boolean() });
+const wantsItem = z.object({ sk: z.string(), on: z.boolean(), offAt: z.optional(z.string()) });
 const relayItem = z.object({
   postId: z.string(),
   author: z.string(),
@@ -229,22 +230,30 @@ export class DynamoPeerStore implements PeerStore {
     }
   }
 
-  async wantsOf(author: string): Promise<Wants> {
+  async wantsOf(author: string, at: Date = new Date()): Promise<Wants> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': peerKey.wants(author, '').pk },
     });
-    const wants: Wants = { members: [], peers: [] };
+    const members: string[] = [];
+    const peers: string[] = [];
+    const leaving: string[] = [];
+    const heldSince = at.getTime() - INTEREST_HOLD_DOWN_MS;
     for (const raw of items) {
       const item = wantsItem.parse(raw);
-      if (!item.on) continue;
-      if (item.sk.startsWith('member#')) wants.members.push(item.sk.slice('member#'.length));
-      else if (item.sk.startsWith('peer#')) wants.peers.push(item.sk.slice('peer#'.length));
+      if (item.sk.startsWith('member#')) {
+        if (item.on) members.push(item.sk.slice('member#'.length));
+      } else if (item.sk.startsWith('peer#')) {
+        const peer = item.sk.slice('peer#'.length);
+        if (item.on) peers.push(peer);
+        else if (item.offAt !== undefined && Date.parse(item.offAt) > heldSince) leaving.push(peer);
+      }
     }
+    const wants: Wants = { members, peers, leaving };
     return wants;
   }
 
-  async setPeerWants(peer: string, author: string, wants: boolean): Promise<void> {
+  async setPeerWants(peer: string, author: string, wants: boolean, at: Date = new Date()): Promise<void> {
     const TableName = this.table;
     await this.doc.send(
       new TransactWriteCommand({
@@ -252,7 +261,14 @@ export class DynamoPeerStore implements PeerStore {
           {
             Put: {
               TableName,
-              Item: { ...peerKey.wants(author, `peer#${peer}`), type: ITEM_TYPE.wants, author, on: wants },
+              // A withdrawal keeps its time: the peer is held down (still sent posts) for a while.
+              Item: {
+                ...peerKey.wants(author, `peer#${peer}`),
+                type: ITEM_TYPE.wants,
+                author,
+                on: wants,
+                ...(wants ? {} : { offAt: at.toISOString() }),
+              },
             },
           },
           wants
