@@ -7,7 +7,15 @@ import { Construct } from 'constructs';
 import { type BuildOptions, buildSync } from 'esbuild';
 
 /** The runtime entry files under functions/ (each exports `handler`). */
-export type EchobotEntry = 'http' | 'fanout' | 'deliver' | 'digest' | 'sms-inbound' | 'sms-events' | 'uplink';
+export type EchobotEntry =
+  | 'http'
+  | 'fanout'
+  | 'deliver'
+  | 'digest'
+  | 'sms-inbound'
+  | 'sms-events'
+  | 'uplink'
+  | 'heartbeat';
 
 export interface EchobotFunctionProps {
   readonly entry: EchobotEntry;

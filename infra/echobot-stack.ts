@@ -16,6 +16,7 @@ import { EchobotChannels } from './echobot-channels.ts';
 import type { EchobotConfig } from './echobot-config.ts';
 import { EchobotDashboard } from './echobot-dashboard.ts';
 import { EchobotFunction } from './echobot-function.ts';
+import { EchobotHeartbeat } from './echobot-heartbeat.ts';
 import { EchobotSafety } from './echobot-safety.ts';
 import { EchobotSms } from './echobot-sms.ts';
 import { EchobotUplink } from './echobot-uplink.ts';
@@ -59,6 +60,8 @@ export class EchobotStack extends Stack {
   readonly sms: EchobotSms;
   /** Only on a leaf (context `upstream`). */
   readonly uplink?: EchobotUplink;
+  /** Only on a bot that peers (context `peers` or `relay`, with `publicUrl`). */
+  readonly heartbeat?: EchobotHeartbeat;
 
   constructor(scope: Construct, id: string, props: EchobotStackProps) {
     super(scope, id, props);
@@ -298,6 +301,17 @@ export class EchobotStack extends Stack {
           })
         : undefined;
 
+    // A bot that peers (context `peers` or `relay`; the peer network needs publicUrl): heartbeats.
+    const heartbeat =
+      peerNetwork && (config.peers !== undefined || config.relay)
+        ? new EchobotHeartbeat(this, 'Peering', {
+            table,
+            botKey,
+            environment: peerEnvironment,
+            logLevel: config.logLevel,
+          })
+        : undefined;
+
     const alarms = new EchobotAlarms(this, 'Alarms', {
       functions: {
         Http: http.fn,
@@ -306,6 +320,7 @@ export class EchobotStack extends Stack {
         Digest: safety.digest.fn,
         ...smsFunctions,
         ...(uplink !== undefined ? { Uplink: uplink.uplink.fn } : {}),
+        ...(heartbeat !== undefined ? { Heartbeat: heartbeat.heartbeat.fn } : {}),
       },
       fanout: fanout.fn,
       deliveryDlq,
@@ -366,6 +381,7 @@ export class EchobotStack extends Stack {
     this.dashboard = dashboard;
     this.sms = sms;
     if (uplink !== undefined) this.uplink = uplink;
+    if (heartbeat !== undefined) this.heartbeat = heartbeat;
 
     new CfnOutput(this, 'TelegramWebhookUrl', {
       description: 'npm run telegram:webhook sets this as the bot’s webhook',

@@ -1,8 +1,8 @@
 import type { InfoLog } from '../lib/ports/logger.ts';
 
 /**
- * Peer heartbeats on a timer (lib/usecases/peer-heartbeat.ts), one round at a time. Local runs
- * only: a deployed bot has no schedule for them yet (its failed sends still mark a peer down).
+ * Peer heartbeats on a timer (lib/usecases/peer-heartbeat.ts), one round at a time. Local runs;
+ * a deployed bot runs one round a minute in its heartbeat function (infra/echobot-heartbeat.ts).
  */
 export function startHeartbeatTimer(
   beat: () => Promise<unknown>,

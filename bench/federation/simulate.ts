@@ -517,7 +517,9 @@ function simulateTopology(kind: Topology['kind'], options: SimulationOptions, se
   const graph = followGraph(rng, topology.bots, {
     ...options,
     membersOf: (bot) =>
-      kind === 'hosted-super-peer' && supers.has(bot) ? options.membersPerHostedSuperPeer : options.membersPerBot,
+      kind === 'hosted-super-peer' && supers.has(bot)
+        ? options.membersPerHostedSuperPeer
+        : options.membersPerBot,
   });
   const net = buildNetwork(topology, graph, 'route-tree', options.interestGraceTicks);
   const interestInitial = { ...net.traffic };

@@ -25,7 +25,7 @@ import { type IamAction, startRecordingProxy } from './recording-proxy.ts';
 export const FUNCTIONS = ['http', 'fanout', 'deliver', 'smsInbound'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 /** Those, and the functions only some stacks have (a leaf's uplink, test/deployed/uplink-bundle.test.ts). */
-export type DeployedFunction = FunctionName | 'uplink';
+export type DeployedFunction = FunctionName | 'uplink' | 'heartbeat';
 
 /** What the test takes from a synthesized stack: its template (a copy the tests may mutate) and bundle paths. */
 export interface Deployed {
