@@ -166,6 +166,11 @@ describe('PEER ADD / DEL / PEERS by SMS (DynamoDB Local)', () => {
     expect(await b.text(ADMIN, 'PEER ADD https://203.0.113.5')).toContain('Peered with https://203.0.113.5');
     expect(await b.text(ADMIN, 'PEER ADD https://203.0.113.5')).toContain('already a peer');
     expect(await b.text(ADMIN, 'PEERS')).toBe('Peers (1): https://203.0.113.5 new');
+    await b.peers.markHealth('https://203.0.113.5', true, new Date());
+    expect(await b.text(ADMIN, 'PEERS')).toBe('Peers (1): https://203.0.113.5 ok');
+    // Failover routes around it (its last answer was fine, its heartbeats went unanswered since).
+    await b.peers.setDown('https://203.0.113.5', true, new Date());
+    expect(await b.text(ADMIN, 'PEERS')).toBe('Peers (1): https://203.0.113.5 down');
     expect((await b.peers.listPeers()).map((p) => [p.url, p.source])).toEqual([
       ['https://203.0.113.5', 'admin'],
     ]);

@@ -36,14 +36,17 @@ export async function peerDel(ctx: CommandContext, url: string): Promise<Decisio
   return reply(PEER_REPLIES.removed(url), [{ kind: 'removePeer', url, at: ctx.deps.now().toISOString() }]);
 }
 
-/** PEERS (operators): each peer and whether it answered last time. */
+/** PEERS (operators): each peer and whether it answered last time or is routed around. */
 export async function listPeers(ctx: CommandContext): Promise<Decision> {
   const g = await guard(ctx);
   if ('refusal' in g) return g.refusal;
   const peers = await g.deps.store.listPeers();
   return reply(
     PEER_REPLIES.list(
-      peers.map((p) => `${p.url} ${p.healthy === false ? 'down' : p.healthy ? 'ok' : 'new'}`),
+      // Down: its last send failed, or routes go around it (the failover flag).
+      peers.map(
+        (p) => `${p.url} ${p.down === true || p.healthy === false ? 'down' : p.healthy ? 'ok' : 'new'}`,
+      ),
     ),
   );
 }
