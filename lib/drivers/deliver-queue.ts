@@ -83,11 +83,22 @@ export function createDeliverHandler(deps: DeliverQueueDeps) {
       });
       return epoch;
     };
+    // Tombstones, read once per post per batch: the jobs of one post with many followers arrive together.
+    const tombstones = new Map<string, Promise<boolean>>();
+    const postDeleted = (postId: string) => {
+      let read = tombstones.get(postId);
+      if (!read) {
+        read = deps.store.deletedPosts([postId]).then((gone) => gone.has(postId));
+        read.catch(() => tombstones.delete(postId));
+        tombstones.set(postId, read);
+      }
+      return read;
+    };
     const batch: Batch = {
       id: `${context.awsRequestId}.${randomUUID().slice(0, 8)}`,
       now,
       leaseUntil: now + context.getRemainingTimeInMillis(),
-      jobDeps: { ...baseDeps, deliveryEpoch },
+      jobDeps: { ...baseDeps, deliveryEpoch, postDeleted },
       finished: new Map(),
     };
     // One processor per invocation: its state is per batch, and the local pollers run batches concurrently.

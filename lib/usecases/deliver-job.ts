@@ -48,6 +48,11 @@ export interface DeliverDeps {
    * as they are; otherwise (or when absent) they are re-read. Absent = re-read every echo job.
    */
   deliveryEpoch?: () => Promise<number>;
+  /**
+   * Whether a post was deleted, read once per post per batch by the driver (the jobs of one big
+   * post arrive together); absent = one read per job.
+   */
+  postDeleted?: (postId: string) => Promise<boolean>;
   /** Paces SMS sends to the number's rate (this invocation's share); absent = as fast as the provider takes them. */
   smsPacer?: SendPacer;
 }
@@ -89,11 +94,16 @@ const CONCURRENCY = 8;
  * that already went out; if all fail, the error propagates and the queue retries the message,
  * landing it in the dead-letter queue when it never succeeds.
  */
+async function isDeleted(deps: DeliverDeps, postId: string): Promise<boolean> {
+  if (deps.postDeleted) return deps.postDeleted(postId);
+  return (await deps.store.deletedPosts([postId])).has(postId);
+}
+
 export async function deliverJob(deps: DeliverDeps, job: DeliveryJob): Promise<DeliverOutcome> {
   if (job.kind === 'federation') return deliverFederationJob(deps, job);
   const isReply = job.kind === 'reply';
-  // A post deleted after fanout (DELETE, or its remote author's Delete) is not echoed: one read per job.
-  if (!isReply && (await deps.store.deletedPosts([job.postId])).has(job.postId)) {
+  // A post deleted after fanout (DELETE, or its remote author's Delete) is not echoed.
+  if (!isReply && (await isDeleted(deps, job.postId))) {
     deps.log('echoes of a deleted post skipped', { jobId: job.id, postId: job.postId });
     return { sent: 0, skipped: job.kind === 'peer' ? 1 : job.recipients.length, refused: 0, retried: 0 };
   }
@@ -278,11 +288,7 @@ async function deliverFederationJob(deps: DeliverDeps, job: DeliveryJob): Promis
   if (!job.federation) throw new JobFailedError(`job ${job.id}: federation job without a task`);
   if (!deps.federation) throw new JobFailedError(`job ${job.id}: federation is not configured here`);
   const task = job.federation;
-  if (
-    task.type === 'deliver' &&
-    task.postId &&
-    (await deps.store.deletedPosts([task.postId])).has(task.postId)
-  ) {
+  if (task.type === 'deliver' && task.postId && (await isDeleted(deps, task.postId))) {
     deps.log('delivery of a deleted post skipped', { jobId: job.id, postId: task.postId });
     return { sent: 0, skipped: 1, refused: 0, retried: 0 };
   }

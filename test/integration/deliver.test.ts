@@ -1,6 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoJobClaims } from '../../lib/adapters/dynamodb/dynamo-job-claims.ts';
+import type { DynamoStore } from '../../lib/adapters/dynamodb/dynamo-store.ts';
 import { notConfigured } from '../../lib/adapters/not-configured-sender.ts';
 import { SqsJobQueue } from '../../lib/adapters/sqs-queue.ts';
 import type { DeliveryJob, Member } from '../../lib/domain/types.ts';
@@ -19,13 +20,23 @@ import { countCommands, receiveAll, sqsEvent } from '../support/sqs-helpers.ts';
 const sns = await startFakeSns();
 afterAll(() => sns.stop());
 
-async function harness(memberCount = 3, extra: { smsPacer?: SendPacer } = {}) {
+async function harness(memberCount = 3, extra: { smsPacer?: SendPacer; countDeletedReads?: boolean } = {}) {
   const t = await freshTable();
+  let deletedReads = 0;
+  // The same store, counting its tombstone reads.
+  const store = extra.countDeletedReads
+    ? Object.assign(Object.create(t.store) as DynamoStore, {
+        deletedPosts: (ids: string[]) => {
+          deletedReads++;
+          return t.store.deletedPosts(ids);
+        },
+      })
+    : t.store;
   const q = await freshQueue();
   const sqsCounts = countCommands(q.sqs);
   const members = await seedMembers(t.store, memberCount, Math.floor(Math.random() * 1e6));
   const handler = createDeliverHandler({
-    store: t.store,
+    store,
     queue: new SqsJobQueue(q.sqs, q.queueUrl),
     senders: {
       sms: new SnsSmsSender(new SNSClient({ ...LOCAL_AWS, endpoint: sns.endpoint, maxAttempts: 1 })),
@@ -35,11 +46,11 @@ async function harness(memberCount = 3, extra: { smsPacer?: SendPacer } = {}) {
     },
     claims: new DynamoJobClaims(t.doc, t.table),
     log: () => undefined,
-    ...extra,
+    ...(extra.smsPacer ? { smsPacer: extra.smsPacer } : {}),
   });
   const run = (jobs: DeliveryJob[], receiveCount = 1) =>
     handler(sqsEvent(jobs.map((j) => ({ body: JSON.stringify(j), receiveCount }))), localContext('deliver'));
-  return { ...t, ...q, members, run, handler, sqsCounts };
+  return { ...t, ...q, members, run, handler, sqsCounts, deletedReads: () => deletedReads };
 }
 
 const jobFor = (members: Member[], id = `https://bot/posts/${Math.random()}#0`): DeliveryJob => ({
@@ -150,6 +161,24 @@ describe('deliver (DynamoDB Local job claims, fauxqs, loopback SNS)', () => {
     expect(await h.run([gone, kept])).toEqual({ batchItemFailures: [] });
     // Only the kept post's echoes went out: one per member, none of the deleted one.
     expect(sns.published.length - before).toBe(h.members.length);
+  });
+
+  it('reads a post’s tombstone once per batch however many of its jobs the batch holds', async () => {
+    const h = await harness(3, { countDeletedReads: true });
+    const postId = `https://bot/posts/${Math.random()}`;
+    const jobs = h.members.map((m, i) => ({ ...jobFor([m], `${postId}#${i}`), postId }));
+    const before = sns.published.length;
+    expect(await h.run(jobs)).toEqual({ batchItemFailures: [] });
+    expect(sns.published.length - before).toBe(3);
+    expect(h.deletedReads()).toBe(1);
+    // A new batch reads again: a DELETE since then is honoured.
+    await h.store.commit({ key: 'del2', at: new Date().toISOString() }, [
+      { kind: 'deletePost', postId, at: new Date().toISOString() },
+    ]);
+    const retry = h.members.map((m, i) => ({ ...jobFor([m], `${postId}#${i}.r1`), postId }));
+    expect(await h.run(retry)).toEqual({ batchItemFailures: [] });
+    expect(sns.published.length - before).toBe(3);
+    expect(h.deletedReads()).toBe(2);
   });
 
   it('re-enqueues only the failed recipients, with a delay, and acknowledges the job', async () => {
