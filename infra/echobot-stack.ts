@@ -331,7 +331,15 @@ export class EchobotStack extends Stack {
     });
 
     const dashboard = new EchobotDashboard(this, 'Dashboard', {
-      functions: { Http: http.fn, Fanout: fanout.fn, Deliver: deliver.fn, ...smsFunctions },
+      functions: {
+        Http: http.fn,
+        Fanout: fanout.fn,
+        Deliver: deliver.fn,
+        ...smsFunctions,
+        // The scheduled ones, when the bot has them: a failing uplink or heartbeat shows here too.
+        ...(uplink !== undefined ? { Uplink: uplink.uplink.fn } : {}),
+        ...(heartbeat !== undefined ? { Heartbeat: heartbeat.heartbeat.fn } : {}),
+      },
       fanout: fanout.fn,
       smsReceipts: smsConfig.provider !== 'none',
       deliveryQueue,

@@ -77,6 +77,14 @@ describe.each([
     });
   });
 
+  it('shows it on the operator dashboard beside the other functions', () => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard?.Properties?.DashboardBody ?? '');
+    // The body is JSON inside a Fn::Join: its quotes come escaped.
+    expect(body).toMatch(/label\\*":\\*"Heartbeat\\*"/);
+    expect(body).toMatch(/label\\*":\\*"Deliver\\*"/);
+  });
+
   it('runs it every minute, with no retries piling up (the next minute is the retry)', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
