@@ -1,11 +1,11 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { type Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { EchobotFunction } from './echobot-function.ts';
+import { EchobotFunction, runOnSchedule } from './echobot-function.ts';
 
 export interface EchobotHeartbeatProps {
   readonly table: TableV2;
@@ -18,8 +18,8 @@ export interface EchobotHeartbeatProps {
 /** How often a deployed bot sends its peers a heartbeat: how long a dead neighbour may go unnoticed. */
 export const HEARTBEAT_RATE = Duration.minutes(1);
 /**
- * Shorter than the rate, so two rounds never overlap. Sends are one after another, each given up
- * after 10 s (lib/adapters/http-peer-sender.ts): room for a few dead peers in one round.
+ * Shorter than the rate, so two rounds never overlap. A round probes eight peers at once, each
+ * given up after 10 s (lib/adapters/http-peer-sender.ts): room for dead peers in one round.
  */
 export const HEARTBEAT_TIMEOUT = Duration.seconds(50);
 /**
@@ -62,15 +62,9 @@ export class EchobotHeartbeat extends Construct {
     props.botKey.grantRead(this.heartbeat.role);
     // A missed round is not retried: the next minute's round comes anyway.
     this.heartbeat.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
-    Validations.of(this.heartbeat.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.',
-    });
-    this.schedule = new Rule(this, 'HeartbeatSchedule', {
+    this.schedule = runOnSchedule(this, 'HeartbeatSchedule', this.heartbeat, {
+      rate: HEARTBEAT_RATE,
       description: 'echobot: heartbeats to every peer (a dead neighbour is marked down)',
-      schedule: Schedule.rate(HEARTBEAT_RATE),
-      targets: [new LambdaFunction(this.heartbeat.fn, { retryAttempts: 0 })],
     });
   }
 }

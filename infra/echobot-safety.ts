@@ -1,11 +1,11 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { type Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { EchobotFunction } from './echobot-function.ts';
+import { EchobotFunction, runOnSchedule } from './echobot-function.ts';
 import { type SafetySettingsConfig, safetyEnvironment } from './safety-config.ts';
 
 export interface EchobotSafetyProps {
@@ -64,17 +64,11 @@ export class EchobotSafety extends Construct {
     });
     props.table.grantReadWriteData(this.digest.role);
     this.alertTopic.grantPublish(this.digest.role);
-    Validations.of(this.digest.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.',
-    });
 
-    this.schedule = new Rule(this, 'DigestSchedule', {
+    // A missed run is harmless: the next one sends what is due.
+    this.schedule = runOnSchedule(this, 'DigestSchedule', this.digest, {
+      rate: DIGEST_RATE,
       description: 'echobot: send quiet-hours digests that are due',
-      schedule: Schedule.rate(DIGEST_RATE),
-      // A missed run is harmless: the next one sends what is due.
-      targets: [new LambdaFunction(this.digest.fn, { retryAttempts: 0 })],
     });
   }
 }

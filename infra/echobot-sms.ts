@@ -234,11 +234,6 @@ export class EchobotSms extends Construct {
         }),
       );
       this.deadLetterQueues.push(failed);
-      Validations.of(fn.role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.',
-      });
       return { fn, queue };
     };
     const common = {

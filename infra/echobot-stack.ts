@@ -232,18 +232,6 @@ export class EchobotStack extends Stack {
     );
     // Retry backoff sets the visibility of in-flight jobs (the event source's consume grant has it too).
     deliveryQueue.grant(deliver.role, 'sqs:ChangeMessageVisibility');
-    Validations.of(deliver.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.',
-    });
-    for (const fn of [http, fanout]) {
-      Validations.of(fn.role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.',
-      });
-    }
 
     new EchobotChannels(this, 'Channels', {
       config: props.channels ?? readChannelConfig(this),

@@ -1,10 +1,10 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { type Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IStringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { EchobotFunction } from './echobot-function.ts';
+import { EchobotFunction, runOnSchedule } from './echobot-function.ts';
 
 export interface EchobotUplinkProps {
   readonly table: TableV2;
@@ -47,15 +47,9 @@ export class EchobotUplink extends Construct {
     props.botKey.grantRead(this.uplink.role);
     // A failed round is retried by the next minute's run, not by Lambda's async retries.
     this.uplink.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
-    Validations.of(this.uplink.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.',
-    });
-    this.schedule = new Rule(this, 'UplinkSchedule', {
+    this.schedule = runOnSchedule(this, 'UplinkSchedule', this.uplink, {
+      rate: UPLINK_RATE,
       description: 'echobot: a leaf collects what its super-peers hold for it',
-      schedule: Schedule.rate(UPLINK_RATE),
-      targets: [new LambdaFunction(this.uplink.fn, { retryAttempts: 0 })],
     });
   }
 }
