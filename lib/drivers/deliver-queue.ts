@@ -8,6 +8,7 @@ import { systemClock } from '../ports/clock.ts';
 import type { JobClaims } from '../ports/job-claims.ts';
 import { type DeliverDeps, deliverJob } from '../usecases/deliver-job.ts';
 import { retryDelaySeconds } from '../usecases/retry-delay.ts';
+import { readOncePerBatch, readOncePerKey } from './read-once.ts';
 
 export interface DeliverQueueDeps extends DeliverDeps {
   /** Where claimed and finished job ids are remembered (in the same table). */
@@ -75,25 +76,11 @@ export function createDeliverHandler(deps: DeliverQueueDeps) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const now = clock().getTime();
     // The opt-out change marker, read at most once per batch (and only if an echo job asks).
-    let epoch: Promise<number> | undefined;
-    const deliveryEpoch = () => {
-      epoch ??= deps.store.deliveryEpoch();
-      epoch.catch(() => {
-        epoch = undefined;
-      });
-      return epoch;
-    };
-    // Tombstones, read once per post per batch: the jobs of one post with many followers arrive together.
-    const tombstones = new Map<string, Promise<boolean>>();
-    const postDeleted = (postId: string) => {
-      let read = tombstones.get(postId);
-      if (!read) {
-        read = deps.store.deletedPosts([postId]).then((gone) => gone.has(postId));
-        read.catch(() => tombstones.delete(postId));
-        tombstones.set(postId, read);
-      }
-      return read;
-    };
+    const deliveryEpoch = readOncePerBatch(() => deps.store.deliveryEpoch());
+    // Tombstones, once per post per batch: the jobs of one post with many followers arrive together.
+    const postDeleted = readOncePerKey(async (postId) =>
+      (await deps.store.deletedPosts([postId])).has(postId),
+    );
     const batch: Batch = {
       id: `${context.awsRequestId}.${randomUUID().slice(0, 8)}`,
       now,

@@ -16,6 +16,7 @@ import { announceToSubscribers, type RelayForwardDeps } from '../usecases/federa
 import { onPeerEvent } from '../usecases/peer-events.ts';
 import { type PeerNetworkDeps, relayLocalPost } from '../usecases/peer-outbound.ts';
 import { replyJob } from '../usecases/reply-job.ts';
+import { readOncePerBatch } from './read-once.ts';
 
 export interface FanoutStreamDeps extends FanoutDeps {
   log: InfoLog;
@@ -88,15 +89,7 @@ export function createFanoutHandler(deps: FanoutStreamDeps) {
   return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
     const queue = new BatchingQueue(deps.queue);
     // The opt-out change marker, read once per batch (before the first post's member pages).
-    let epoch: Promise<number> | undefined;
-    const deliveryEpoch = () => {
-      epoch ??= deps.store.deliveryEpoch();
-      // A failed read is not kept: the next record reads again.
-      epoch.catch(() => {
-        epoch = undefined;
-      });
-      return epoch;
-    };
+    const deliveryEpoch = readOncePerBatch(() => deps.store.deliveryEpoch());
     try {
       const response = await processPartialResponse(
         event,
