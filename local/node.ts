@@ -33,14 +33,13 @@ import { recordSmsEvent } from '../lib/usecases/sms-receipts.ts';
 import { channelSenders, type LocalChannelOptions } from './channel-senders.ts';
 import { ConsoleFeed, serveConsoleEvents } from './console/console-feed.ts';
 import { consoleRoutes } from './console/console-routes.ts';
-import { startDigestTimer } from './digest-timer.ts';
 import { LOCAL_AWS, startDynamoLocal } from './dynamodb-local.ts';
-import { startHeartbeatTimer } from './heartbeat-timer.ts';
 import { readBody, TooLargeError, toFunctionUrlEvent, writeResult } from './http-event.ts';
 import { localContext } from './lambda-context.ts';
 import { networkSnapshotOf } from './network-snapshot.ts';
 import { startQueueLocal } from './queue-local.ts';
 import { startQueuePoller } from './queue-poller.ts';
+import { startRepeating } from './repeating-timer.ts';
 import { startStreamPoller } from './stream-poller.ts';
 import { startTelegramPolling } from './telegram-polling.ts';
 import { twimlMessages } from './twilio-carrier.ts';
@@ -241,7 +240,12 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       log: info,
       now: systemClock,
     });
-    const digests = startDigestTimer(safety.runDigests, options.digestIntervalMs ?? 60_000, info);
+    const digests = startRepeating(
+      'digest run',
+      () => safety.runDigests(new Date()),
+      options.digestIntervalMs ?? 60_000,
+      info,
+    );
     cleanups.push(async () => digests.stop());
     const fanout = composeFanout(core, queue);
     const deliver = composeDeliver(core, {
@@ -366,7 +370,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     });
     cleanups.push(() => queuePoller.stop());
     await peering.connectConfigured();
-    const heartbeats = startHeartbeatTimer(peering.heartbeat, peering.heartbeatSeconds * 1000, info);
+    const heartbeats = startRepeating('heartbeat', peering.heartbeat, peering.heartbeatSeconds * 1000, info);
     cleanups.push(async () => heartbeats.stop());
     await core.joinRelays();
     if (peering.upstreams.length > 0) {

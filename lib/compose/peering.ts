@@ -168,30 +168,21 @@ export function composePeering(input: {
       if (await peers.addPeer(url, 'config', now())) info('peer added', { peer: url });
     }
   };
+  // What a leaf's loops and its deployed rounds share.
+  const uplinkDeps = () => ({
+    self,
+    upstreams,
+    uplink: leafUplinkClient({ self, key: input.key, selfAuthority: authorityOfBot(self) }),
+    peers,
+    now,
+    log: input.log,
+  });
   /** A leaf's loops, one per upstream (none when `ECHOBOT_UPSTREAM` is empty); run until `signal` aborts. */
   const runUplinks = (run: { cursors: (upstream: string) => OffsetStore; signal: AbortSignal }) =>
-    runLeafUplinks({
-      self,
-      upstreams,
-      uplink: leafUplinkClient({ self, key: input.key, selfAuthority: authorityOfBot(self) }),
-      peers,
-      cursors: run.cursors,
-      now,
-      log: input.log,
-      signal: run.signal,
-    });
+    runLeafUplinks({ ...uplinkDeps(), cursors: run.cursors, signal: run.signal });
   /** A deployed leaf's one bounded round per upstream (a scheduled function), until `until` (epoch ms). */
   const runUplinkRounds = (run: { cursors: (upstream: string) => OffsetStore; until: number }) =>
-    runLeafUplinkRounds({
-      self,
-      upstreams,
-      uplink: leafUplinkClient({ self, key: input.key, selfAuthority: authorityOfBot(self) }),
-      peers,
-      cursors: run.cursors,
-      now,
-      log: input.log,
-      until: run.until,
-    });
+    runLeafUplinkRounds({ ...uplinkDeps(), cursors: run.cursors, until: run.until });
   return {
     self,
     relay,
