@@ -30,3 +30,25 @@ export function localEntry(post: Post): TimelineEntry {
     createdAt: post.createdAt,
   };
 }
+
+/**
+ * The timeline entry of a remote note (ActivityPub or a relay): dated by its `published` when
+ * that is a valid date, else by when it arrived here.
+ */
+export function remoteEntry(note: {
+  id: string;
+  handle: string;
+  text: string;
+  published?: string | undefined;
+  at: Date;
+}): TimelineEntry {
+  const published = note.published && !Number.isNaN(Date.parse(note.published)) ? note.published : undefined;
+  return {
+    id: note.id,
+    author: note.handle,
+    authorKey: note.handle,
+    local: false,
+    text: note.text,
+    createdAt: published ? new Date(published).toISOString() : note.at.toISOString(),
+  };
+}

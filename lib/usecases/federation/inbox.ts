@@ -1,6 +1,7 @@
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../../domain/errors.ts';
 import type { FederationTask } from '../../domain/federation-task.ts';
 import { charCount } from '../../domain/text.ts';
+import { remoteEntry } from '../../domain/timeline.ts';
 import { parseJsonBody } from '../../edges/json-body.ts';
 import {
   acceptActivity,
@@ -231,17 +232,7 @@ async function dispatch(deps: InboxDeps, activity: InboxActivity, known: Known):
           ? [
               {
                 kind: 'recordTimeline' as const,
-                entry: {
-                  id: n.id,
-                  author: author.handle,
-                  authorKey: author.handle,
-                  local: false,
-                  text,
-                  createdAt:
-                    n.published && !Number.isNaN(Date.parse(n.published))
-                      ? new Date(n.published).toISOString()
-                      : at.toISOString(),
-                },
+                entry: remoteEntry({ id: n.id, handle: author.handle, text, published: n.published, at }),
               },
             ]
           : []),

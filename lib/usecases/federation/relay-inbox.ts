@@ -12,6 +12,7 @@ import type { FederationTask } from '../../domain/federation-task.ts';
 import { isPublicCollection, mayRelayTo } from '../../domain/relay.ts';
 import { charCount } from '../../domain/text.ts';
 import '../../domain/zod-messages.ts';
+import { remoteEntry } from '../../domain/timeline.ts';
 import { acceptActivity, botActorOf, NoteSchema, noteText, PUBLIC } from '../../federation/activities.ts';
 import type { Log } from '../../ports/logger.ts';
 import type { RelayStore } from '../../ports/relay-store.ts';
@@ -299,22 +300,18 @@ async function forwarded(deps: RelayInboxDeps, signer: string, json: unknown): P
     relayed: true,
   };
   const at = deps.now();
-  const fresh = await deps.net.store.applyInbound(`relayed-note:${n.id}`, at, [{ kind: 'putTask', task }]);
-  if (fresh && deps.timeline) {
-    await deps.timeline
-      .record({
-        id: n.id,
-        author: actor.handle,
-        authorKey: actor.handle,
-        local: false,
-        text,
-        createdAt:
-          n.published && !Number.isNaN(Date.parse(n.published))
-            ? new Date(n.published).toISOString()
-            : at.toISOString(),
-      })
-      .catch((err: unknown) => deps.log('warn', 'timeline record failed', { id: n.id, error: String(err) }));
-  }
+  // The timeline entry commits with the task, as for a followed author's note (inbox.ts).
+  const fresh = await deps.net.store.applyInbound(`relayed-note:${n.id}`, at, [
+    { kind: 'putTask', task },
+    ...(deps.timeline
+      ? [
+          {
+            kind: 'recordTimeline' as const,
+            entry: remoteEntry({ id: n.id, handle: actor.handle, text, published: n.published, at }),
+          },
+        ]
+      : []),
+  ]);
   deps.log('info', 'relayed post', { id: n.id, relay: signer, fresh });
   return fresh ? 'accepted' : 'duplicate';
 }
