@@ -24,7 +24,7 @@ import type {
   StreamState,
   Wants,
 } from '../../ports/peer-store.ts';
-import { timelineEntryItem } from './dynamo-timeline.ts';
+import { readTimelineEntry } from './dynamo-timeline.ts';
 import { controlItem, newPeerItem, ttl } from './peer-items.ts';
 import { postItems } from './post-items.ts';
 import { queryAll } from './query-all.ts';
@@ -358,13 +358,8 @@ export class DynamoPeerStore implements PeerStore {
     }
   }
 
-  async timelineEntry(postId: string): Promise<TimelineEntry | undefined> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: key.timelineRef(postId), ConsistentRead: true }),
-    );
-    if (!Item) return undefined;
-    const { sk: _sk, ...entry } = timelineEntryItem.parse(Item);
-    return entry;
+  timelineEntry(postId: string): Promise<TimelineEntry | undefined> {
+    return readTimelineEntry(this.doc, this.table, postId);
   }
 
   async putRelayedDelete(del: RelayedDelete, entry: TimelineEntry | undefined): Promise<boolean> {

@@ -27,7 +27,7 @@ import type {
 import { type ChannelMutation, channelItems } from './channel-items.ts';
 import { federationItems } from './dynamo-federation-store.ts';
 import { readSafetySettings, readSmsPausedNoticed, readSmsUsed, safetyItems } from './dynamo-sms-safety.ts';
-import { timelineEntryItem, timelineItems } from './dynamo-timeline.ts';
+import { readTimelineEntry, timelineItems } from './dynamo-timeline.ts';
 import { DynamoMemberReads, memberItems } from './member-items.ts';
 import { peerAdminItems, remoteFollowItems } from './peer-items.ts';
 import { postItems } from './post-items.ts';
@@ -458,13 +458,8 @@ export class DynamoStore implements Store {
     return readSmsPausedNoticed(this.doc, this.table, memberId, day);
   }
 
-  async timelineEntry(postId: string): Promise<TimelineEntry | undefined> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: key.timelineRef(postId), ConsistentRead: true }),
-    );
-    if (!Item) return undefined;
-    const { sk: _sk, ...entry } = timelineEntryItem.parse(Item);
-    return entry;
+  timelineEntry(postId: string): Promise<TimelineEntry | undefined> {
+    return readTimelineEntry(this.doc, this.table, postId);
   }
 
   async deletedPosts(postIds: readonly string[]): Promise<Set<string>> {

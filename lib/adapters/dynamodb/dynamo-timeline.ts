@@ -1,5 +1,6 @@
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
@@ -23,6 +24,20 @@ export const timelineEntryItem = z.object({
   text: z.string(),
   createdAt: z.string(),
 });
+
+/** The timeline entry of one post, by its id (consistent: a delete reads it to remove it). */
+export async function readTimelineEntry(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  postId: string,
+): Promise<TimelineEntry | undefined> {
+  const { Item } = await doc.send(
+    new GetCommand({ TableName: table, Key: key.timelineRef(postId), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const { sk: _sk, ...entry } = timelineEntryItem.parse(Item);
+  return entry;
+}
 
 /**
  * The index items of one post (the whole timeline, its author's list, and the lookup by id that
