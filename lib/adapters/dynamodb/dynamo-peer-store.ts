@@ -32,7 +32,6 @@ import {
   conditionFailed,
   INBOUND_TTL_SECONDS,
   ITEM_TYPE,
-  key,
   peerKey,
   skItem,
   type TransactItem,
