@@ -14,6 +14,36 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A free port to hand to a process that binds it later (bots that must know each other's URLs
+ * before any of them starts). Chosen below Linux's ephemeral range (32768-60999), where no
+ * `listen(0)` on the machine lands: a port from `freePort()` held for the seconds a bot takes to
+ * start can be handed to someone else's `listen(0)` meanwhile, one from here only collides with
+ * another reservation, drawn at random from 17,000.
+ */
+export async function reservablePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 15_000 + Math.floor(Math.random() * 17_000);
+    if (issued.has(port)) continue;
+    if (await isFree(port)) {
+      issued.add(port);
+      return port;
+    }
+  }
+  return freePort();
+}
+
+const issued = new Set<number>();
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
 /** Polls `check` until it resolves true or the deadline passes. */
 export async function waitFor(
   check: () => Promise<boolean>,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { freePort } from '../../local/free-port.ts';
+import { reservablePort } from '../../local/free-port.ts';
 import { networkSnapshot } from '../../local/network-view.ts';
 import { twimlMessages } from '../../local/twilio-carrier.ts';
 import { type LocalBot, startLocalBot } from './local-bot.ts';
@@ -32,7 +32,7 @@ export interface PeerBot extends LocalBot {
 /** Local bots on known free ports (so each can list the others as peers before they start). */
 export async function startPeerBots(specs: readonly PeerBotSpec[]): Promise<Map<string, PeerBot>> {
   const ports = new Map<string, number>();
-  for (const s of specs) ports.set(s.name, await freePort());
+  for (const s of specs) ports.set(s.name, await reservablePort());
   const urlOf = (name: string) => `http://127.0.0.1:${ports.get(name)}`;
   // Two at a time: each bot starts a JVM (DynamoDB Local) and the machine is small.
   const started: PromiseSettledResult<PeerBot>[] = [];
@@ -61,7 +61,7 @@ export async function startPeerBot(
   const leaf = spec.upstreams !== undefined;
   // A leaf listens on another port: its own URL (`port`) must reach nothing.
   let listen = port;
-  while (leaf && listen === port) listen = await freePort();
+  while (leaf && listen === port) listen = await reservablePort();
   const bot = await startLocalBot({
     ...(dataDir ? { dataDir } : {}),
     driveAtListenUrl: leaf,
